@@ -1,0 +1,112 @@
+//! A cell of the book: a command a reader runs, the text it prints and the files it writes.
+//!
+//! Every example the book runs is a *program*: a pure function from its command-line arguments to
+//! an [`Output`]. The example's `main` only hands that function to [`main`], which writes the
+//! files and prints the text. The book machine (`xtask`) calls the same function in-process to
+//! regenerate every output and figure the book includes, and a test fails when a committed file
+//! differs from what the code produces now. So what a reader sees on the page is, byte for byte,
+//! what `cargo run` prints on their machine.
+
+use std::fmt;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+// ANCHOR: program
+/// What a program produces: the text it prints and the files it writes.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Output {
+    /// Everything the program prints on standard output.
+    pub stdout: String,
+    /// Files to write, as (path relative to the working directory, contents).
+    pub files: Vec<(PathBuf, Vec<u8>)>,
+}
+
+/// A program of the book: arguments in (without the program name), output out.
+/// It must be deterministic: the same arguments give the same bytes.
+pub type Program = fn(&[String]) -> Result<Output, Error>;
+// ANCHOR_END: program
+
+/// Why a program did not produce its output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Error {
+    /// `--help` or `--version` was asked for: print this text and succeed.
+    Help(String),
+    /// The arguments were wrong: print this text and exit with status 2.
+    Usage(String),
+    /// The program ran but failed: print this text and exit with status 1.
+    Failed(String),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Help(text) | Error::Usage(text) | Error::Failed(text) => {
+                f.write_str(text)
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl Output {
+    /// An output with only text.
+    pub fn text(stdout: String) -> Self {
+        Output {
+            stdout,
+            files: Vec::new(),
+        }
+    }
+}
+
+/// Parses `args` (without the program name) as the clap parser `P`, turning clap's help and
+/// errors into [`Error::Help`] and [`Error::Usage`] with plain (uncoloured) text.
+pub fn parse<P: clap::Parser>(name: &str, args: &[String]) -> Result<P, Error> {
+    let argv = std::iter::once(name.to_owned()).chain(args.iter().cloned());
+    P::try_parse_from(argv).map_err(|e| {
+        let text = e.render().to_string();
+        match e.kind() {
+            clap::error::ErrorKind::DisplayHelp
+            | clap::error::ErrorKind::DisplayVersion => Error::Help(text),
+            _ => Error::Usage(text),
+        }
+    })
+}
+
+/// The whole `main` of an example: runs `program` on the process arguments, writes its files
+/// (creating their directories) and prints its text.
+pub fn main(program: Program) -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match program(&args) {
+        Ok(output) => {
+            for (path, bytes) in &output.files {
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+                    && let Err(e) = std::fs::create_dir_all(dir)
+                {
+                    eprintln!("error: cannot create {}: {e}", dir.display());
+                    return ExitCode::from(1);
+                }
+                if let Err(e) = std::fs::write(path, bytes) {
+                    eprintln!("error: cannot write {}: {e}", path.display());
+                    return ExitCode::from(1);
+                }
+            }
+            // A closed pipe (`... | head`) is not an error worth a panic.
+            let _ = std::io::stdout().write_all(output.stdout.as_bytes());
+            ExitCode::SUCCESS
+        }
+        Err(Error::Help(text)) => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(Error::Usage(text)) => {
+            eprint!("{text}");
+            ExitCode::from(2)
+        }
+        Err(Error::Failed(text)) => {
+            eprintln!("error: {text}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,424 @@
+//! Every no-drift check rejects a book broken in the way it guards against.
+//!
+//! `tests/fixtures/good` is a small book that passes every check. Each test copies it, breaks
+//! one thing, and asserts that the right check reports it, in the right file.
+
+use notebook::Output;
+use std::path::{Path, PathBuf};
+use xtask::book;
+use xtask::cells::Cell;
+use xtask::checks::{self, Finding};
+
+/// A fresh copy of the good fixture, named after the test.
+fn fixture(name: &str) -> PathBuf {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/good");
+    let to = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("fixtures")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&to);
+    copy_dir(&from, &to);
+    to
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+fn write(root: &Path, file: &str, text: &str) {
+    let path = root.join(file);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+fn append(root: &Path, file: &str, text: &str) {
+    let old = std::fs::read_to_string(root.join(file)).unwrap();
+    write(root, file, &(old + text));
+}
+
+fn replace(root: &Path, file: &str, from: &str, to: &str) {
+    let old = std::fs::read_to_string(root.join(file)).unwrap();
+    assert!(old.contains(from), "{file} has no `{from}`");
+    write(root, file, &old.replace(from, to));
+}
+
+/// Asserts that something was found, that all of it is about `words`, and that it names `file`.
+/// (The rendered book repeats a chapter in `index.html` and `print.html`, so one problem in the
+/// Markdown may be found in several pages.)
+fn assert_one(found: Vec<Finding>, file: &str, words: &str) {
+    let list: Vec<String> = found.iter().map(ToString::to_string).collect();
+    assert!(
+        !found.is_empty(),
+        "expected a finding about `{words}` in {file}, got none"
+    );
+    assert!(
+        found.iter().all(|f| f.message.contains(words)),
+        "expected only findings about `{words}`, got:\n{}",
+        list.join("\n")
+    );
+    assert!(
+        found.iter().any(|f| f.file == Path::new(file)),
+        "expected a finding in {file}, got:\n{}",
+        list.join("\n")
+    );
+}
+
+const SVG: &str =
+    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"></svg>\n";
+
+fn demo_program(_: &[String]) -> Result<Output, notebook::Error> {
+    Ok(Output {
+        stdout: "hello\n".into(),
+        files: vec![("src/figures/demo.svg".into(), SVG.into())],
+    })
+}
+
+fn demo_cell() -> Cell {
+    Cell {
+        command: "cargo run --release -p demo --example demo -- --x 1",
+        output: Some("src/outputs/demo.txt"),
+        program: demo_program,
+        program_path: "demo::program",
+    }
+}
+
+fn build(root: &Path) -> book::Build {
+    book::build(root, &root.join("book")).expect("the fixture builds")
+}
+
+// The good fixture passes every check: the tests below fail for the reason they name.
+
+#[test]
+fn the_good_fixture_passes_every_check() {
+    let root = fixture("good");
+    let mut found = checks::code_blocks(&root);
+    found.extend(checks::includes(&root));
+    found.extend(checks::listing_crates(&root));
+    found.extend(checks::summary(&root));
+    found.extend(checks::cells(&root, &[demo_cell()]));
+    found.extend(checks::rendered(&build(&root)));
+    let list: Vec<String> = found.iter().map(ToString::to_string).collect();
+    assert!(list.is_empty(), "{}", list.join("\n"));
+}
+
+// Code blocks.
+
+#[test]
+fn rust_typed_into_markdown_is_caught_in_any_fence() {
+    for (i, fence) in ["```", "````", "~~~"].iter().enumerate() {
+        let root = fixture(&format!("typed-rust-{i}"));
+        append(
+            &root,
+            "src/chapter.md",
+            &format!("\n{fence}rust,ignore\nfn main() {{}}\n{fence}\n"),
+        );
+        assert_one(
+            checks::code_blocks(&root),
+            "src/chapter.md",
+            "typed code (`fn main() {}`)",
+        );
+    }
+}
+
+#[test]
+fn output_typed_into_a_console_block_is_caught() {
+    let root = fixture("typed-output");
+    append(
+        &root,
+        "src/chapter.md",
+        "\n```console\n$ cargo run\nhello\n```\n",
+    );
+    assert_one(
+        checks::code_blocks(&root),
+        "src/chapter.md",
+        "typed output (`hello`)",
+    );
+}
+
+// Includes.
+
+#[test]
+fn an_include_of_a_missing_file_is_caught() {
+    let root = fixture("missing-file");
+    replace(&root, "src/chapter.md", "lib.rs:add", "nope.rs:add");
+    assert_one(
+        checks::includes(&root),
+        "src/chapter.md",
+        "names a missing file",
+    );
+}
+
+#[test]
+fn an_include_of_a_missing_anchor_is_caught() {
+    let root = fixture("missing-anchor");
+    replace(&root, "src/chapter.md", "lib.rs:add", "lib.rs:sub");
+    assert_one(
+        checks::includes(&root),
+        "src/chapter.md",
+        "no `ANCHOR: sub`",
+    );
+}
+
+#[test]
+fn an_anchor_without_its_end_is_caught() {
+    let root = fixture("missing-anchor-end");
+    replace(&root, "listings/demo/src/lib.rs", "// ANCHOR_END: add", "");
+    assert_one(
+        checks::includes(&root),
+        "src/chapter.md",
+        "no `ANCHOR_END: add`",
+    );
+}
+
+#[test]
+fn an_include_outside_listings_and_src_is_caught() {
+    let root = fixture("outside");
+    append(
+        &root,
+        "src/chapter.md",
+        "\n```toml\n{{#include ../book.toml}}\n```\n",
+    );
+    assert_one(
+        checks::includes(&root),
+        "src/chapter.md",
+        "outside listings/ and src/",
+    );
+}
+
+#[test]
+fn an_include_of_lines_past_the_end_is_caught() {
+    let root = fixture("lines");
+    append(
+        &root,
+        "src/chapter.md",
+        "\n```rust\n{{#include ../listings/demo/src/lib.rs:2:99}}\n```\n",
+    );
+    assert_one(checks::includes(&root), "src/chapter.md", "lines 2 to 99");
+}
+
+// Listing crates.
+
+#[test]
+fn a_listing_crate_outside_the_workspace_is_caught() {
+    let root = fixture("not-member");
+    replace(
+        &root,
+        "Cargo.toml",
+        "members = [\"listings/*\"]",
+        "members = []",
+    );
+    assert_one(
+        checks::listing_crates(&root),
+        "Cargo.toml",
+        "listings/demo is not a member",
+    );
+}
+
+#[test]
+fn a_listing_crate_no_chapter_includes_is_caught() {
+    let root = fixture("not-shown");
+    write(
+        &root,
+        "listings/unseen/Cargo.toml",
+        "[package]\nname = \"unseen\"\n",
+    );
+    assert_one(
+        checks::listing_crates(&root),
+        "listings/unseen/Cargo.toml",
+        "no chapter includes anything",
+    );
+}
+
+// SUMMARY.md.
+
+#[test]
+fn summary_naming_a_missing_file_is_caught() {
+    let root = fixture("summary-missing");
+    append(&root, "src/SUMMARY.md", "- [Gone](gone.md)\n");
+    assert_one(checks::summary(&root), "src/SUMMARY.md", "names `gone.md`");
+}
+
+#[test]
+fn a_chapter_missing_from_summary_is_caught() {
+    let root = fixture("summary-orphan");
+    write(&root, "src/orphan.md", "# Orphan\n");
+    assert_one(checks::summary(&root), "src/orphan.md", "not in SUMMARY.md");
+}
+
+// Generated outputs and figures.
+
+#[test]
+fn an_output_that_drifted_from_its_code_is_caught() {
+    let root = fixture("drifted-output");
+    replace(&root, "src/outputs/demo.txt", "hello", "hallo");
+    assert_one(
+        checks::cells(&root, &[demo_cell()]),
+        "src/outputs/demo.txt",
+        "differs from what",
+    );
+}
+
+#[test]
+fn a_figure_that_drifted_from_its_code_is_caught() {
+    let root = fixture("drifted-figure");
+    replace(
+        &root,
+        "src/figures/demo.svg",
+        "width=\"10\"",
+        "width=\"11\"",
+    );
+    assert_one(
+        checks::cells(&root, &[demo_cell()]),
+        "src/figures/demo.svg",
+        "differs from what",
+    );
+}
+
+#[test]
+fn a_missing_output_is_caught() {
+    let root = fixture("missing-output");
+    std::fs::remove_file(root.join("src/outputs/demo.txt")).unwrap();
+    assert_one(
+        checks::cells(&root, &[demo_cell()]),
+        "src/outputs/demo.txt",
+        "missing",
+    );
+}
+
+#[test]
+fn a_generated_file_no_cell_generates_is_caught() {
+    let root = fixture("orphan-figure");
+    write(&root, "src/figures/stale.svg", SVG);
+    assert_one(
+        checks::cells(&root, &[demo_cell()]),
+        "src/figures/stale.svg",
+        "no cell generates",
+    );
+}
+
+#[test]
+fn an_example_that_runs_another_program_is_caught() {
+    let root = fixture("wrong-main");
+    replace(
+        &root,
+        "listings/demo/examples/demo.rs",
+        "demo::program",
+        "demo::other",
+    );
+    assert_one(
+        checks::cells(&root, &[demo_cell()]),
+        "listings/demo/examples/demo.rs",
+        "notebook::main(demo::program)",
+    );
+}
+
+// The rendered book.
+
+#[test]
+fn a_formula_katex_cannot_render_is_caught() {
+    let root = fixture("katex");
+    append(
+        &root,
+        "src/chapter.md",
+        "\nA broken formula: $\\frac{1}{$.\n",
+    );
+    let found = checks::rendered(&build(&root));
+    let list: Vec<String> = found.iter().map(ToString::to_string).collect();
+    assert!(
+        list.iter().any(|f| f.contains("the build logged")),
+        "{list:?}"
+    );
+    assert!(
+        list.iter().any(|f| f.contains("unrendered math")),
+        "{list:?}"
+    );
+}
+
+#[test]
+fn a_raw_directive_left_in_the_page_is_caught() {
+    let root = fixture("raw-directive");
+    append(
+        &root,
+        "src/chapter.md",
+        "\n```rust\n{{#include ../listings/demo/src/nope.rs}}\n```\n",
+    );
+    let found = checks::rendered(&build(&root));
+    let list: Vec<String> = found.iter().map(ToString::to_string).collect();
+    assert!(
+        list.iter().any(|f| f.contains("a raw mdBook directive")),
+        "{list:?}"
+    );
+}
+
+#[test]
+fn a_broken_internal_link_is_caught() {
+    let root = fixture("broken-link");
+    append(&root, "src/chapter.md", "\nSee [nowhere](nowhere.md).\n");
+    assert_one(
+        checks::rendered(&build(&root)),
+        "chapter.html",
+        "points at nothing: nowhere.html",
+    );
+}
+
+#[test]
+fn a_link_to_a_missing_heading_is_caught() {
+    let root = fixture("broken-fragment");
+    append(
+        &root,
+        "src/chapter.md",
+        "\nSee [a section](chapter.md#no-such-section).\n",
+    );
+    assert_one(
+        checks::rendered(&build(&root)),
+        "chapter.html",
+        "no id `no-such-section`",
+    );
+}
+
+#[test]
+fn a_missing_image_is_caught() {
+    let root = fixture("broken-image");
+    append(&root, "src/chapter.md", "\n![gone](figures/gone.svg)\n");
+    assert_one(
+        checks::rendered(&build(&root)),
+        "chapter.html",
+        "<img> points at nothing: figures/gone.svg",
+    );
+}
+
+#[test]
+fn a_request_off_the_machine_is_caught() {
+    let root = fixture("remote");
+    append(
+        &root,
+        "src/chapter.md",
+        "\n<img src=\"https://example.org/x.png\" alt=\"remote\">\n",
+    );
+    assert_one(
+        checks::rendered(&build(&root)),
+        "chapter.html",
+        "requests https://example.org/x.png",
+    );
+}
+
+#[test]
+fn the_katex_stylesheet_from_a_cdn_is_caught() {
+    let root = fixture("katex-cdn");
+    replace(&root, "book.toml", "no-css = true", "no-css = false");
+    let found = checks::rendered(&build(&root));
+    let list: Vec<String> = found.iter().map(ToString::to_string).collect();
+    assert!(
+        list.iter()
+            .any(|f| f.contains("<link> requests https://cdn.jsdelivr.net/npm/katex")),
+        "{list:?}"
+    );
+}

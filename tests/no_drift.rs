@@ -1,0 +1,47 @@
+//! The book's no-drift guarantees, checked on the book itself. Each check is shown to catch
+//! a broken book in `checks_catch_broken_books.rs`.
+
+use std::path::PathBuf;
+use xtask::{book, cells, checks, repository_root};
+
+fn assert_clean(found: Vec<checks::Finding>) {
+    let list: Vec<String> = found.iter().map(ToString::to_string).collect();
+    assert!(
+        list.is_empty(),
+        "{} problems:\n{}",
+        list.len(),
+        list.join("\n")
+    );
+}
+
+#[test]
+fn rust_blocks_only_include_compiled_code() {
+    assert_clean(checks::code_blocks(&repository_root()));
+}
+
+#[test]
+fn every_include_names_an_existing_file_and_anchor() {
+    assert_clean(checks::includes(&repository_root()));
+}
+
+#[test]
+fn every_listing_crate_is_a_member_and_shown() {
+    assert_clean(checks::listing_crates(&repository_root()));
+}
+
+#[test]
+fn summary_and_chapter_files_agree() {
+    assert_clean(checks::summary(&repository_root()));
+}
+
+#[test]
+fn every_output_and_figure_is_what_its_code_generates() {
+    assert_clean(checks::cells(&repository_root(), &cells::all()));
+}
+
+#[test]
+fn the_rendered_book_has_no_raw_math_directives_broken_links_or_remote_requests() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("book");
+    let build = book::build(&repository_root(), &dir).expect("the book builds");
+    assert_clean(checks::rendered(&build));
+}

@@ -1,0 +1,107 @@
+//! The cells of the book: every command whose output or figure the book includes.
+//!
+//! A cell is a command exactly as a reader types it from the repository root, the file where
+//! its printed output is kept (the command, then the output), and the program the example's
+//! `main` runs. `cargo xtask bless` runs every program in-process and writes its files; the
+//! book-level tests run them again and fail on any difference.
+
+use anyhow::{Context, Result, bail};
+use notebook::Program;
+use std::path::{Path, PathBuf};
+
+/// A command whose output or files the book includes.
+pub struct Cell {
+    /// The command as a reader types it: `cargo run --release -p CRATE --example NAME -- ARGS`.
+    pub command: &'static str,
+    /// The file (relative to the repository root) keeping the command and its output, if the
+    /// book shows the output.
+    pub output: Option<&'static str>,
+    /// The program the example runs.
+    pub program: Program,
+    /// The program's path, as the example's `main` names it.
+    pub program_path: &'static str,
+}
+
+macro_rules! cell {
+    ($command:expr, $output:expr, $program:path) => {
+        Cell {
+            command: $command,
+            output: $output,
+            program: $program,
+            program_path: stringify!($program),
+        }
+    };
+}
+
+/// Every cell of the book, in reading order.
+pub fn all() -> Vec<Cell> {
+    vec![cell!(
+        "cargo run --release -p quorum --example intersection -- --n 100 --trials 100000 --seed 1 --svg src/figures/quorum-intersection.svg",
+        Some("src/outputs/quorum-intersection.txt"),
+        quorum::intersection::run
+    )]
+}
+
+/// The directories that hold only generated files: each file in them comes from a cell.
+pub const GENERATED_DIRS: [&str; 2] = ["src/outputs", "src/figures"];
+
+impl Cell {
+    /// The crate and example the command runs, and the arguments after `--`.
+    pub fn parse(&self) -> Result<(&str, &str, Vec<String>)> {
+        let words: Vec<&str> = self.command.split_whitespace().collect();
+        let (head, args) = match words.iter().position(|&w| w == "--") {
+            Some(at) => (&words[..at], &words[at + 1..]),
+            None => (&words[..], &[][..]),
+        };
+        match head {
+            [
+                "cargo",
+                "run",
+                "--release",
+                "-p",
+                package,
+                "--example",
+                example,
+            ] => Ok((
+                package,
+                example,
+                args.iter().map(|a| a.to_string()).collect(),
+            )),
+            _ => bail!(
+                "`{}` is not of the form `cargo run --release -p CRATE --example NAME -- ARGS`",
+                self.command
+            ),
+        }
+    }
+
+    /// Runs the program and returns every file the cell keeps, relative to the repository root:
+    /// its output file (the command, then what it printed) and the files it wrote.
+    pub fn generate(&self) -> Result<Vec<(PathBuf, Vec<u8>)>> {
+        let (_, _, args) = self.parse()?;
+        let output = (self.program)(&args)
+            .with_context(|| format!("`{}` failed", self.command))?;
+        let mut files = output.files;
+        if let Some(path) = self.output {
+            let text = format!("$ {}\n{}", self.command, output.stdout);
+            files.push((PathBuf::from(path), text.into_bytes()));
+        }
+        Ok(files)
+    }
+}
+
+/// Runs every cell and writes its files under `root`; returns the paths written.
+pub fn bless(root: &Path, cells: &[Cell]) -> Result<Vec<PathBuf>> {
+    let mut written = Vec::new();
+    for cell in cells {
+        for (path, bytes) in cell.generate()? {
+            let full = root.join(&path);
+            if let Some(dir) = full.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            std::fs::write(&full, bytes)
+                .with_context(|| format!("cannot write {}", full.display()))?;
+            written.push(path);
+        }
+    }
+    Ok(written)
+}

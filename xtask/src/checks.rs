@@ -1,0 +1,592 @@
+//! The no-drift checks. Each returns what it found wrong; the book passes when all are empty.
+//!
+//! mdBook itself is lenient: a missing include is only logged, a missing anchor gives an empty
+//! block, a formula KaTeX cannot render stays in the page as raw LaTeX, and the build still
+//! succeeds. These checks make each of those a failure, and add the book's own rules: no Rust
+//! typed into Markdown, every listing crate shown, every output and figure regenerated.
+
+use crate::book::Build;
+use crate::cells::{Cell, GENERATED_DIRS};
+use crate::html;
+use crate::markdown::{self, Selection};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::{Component, Path, PathBuf};
+
+/// Something wrong with the book, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The file, relative to the root of the book's repository where possible.
+    pub file: PathBuf,
+    /// The line, from 1, where one applies.
+    pub line: Option<usize>,
+    /// What is wrong, and what to do about it.
+    pub message: String,
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{line}: {}", self.file.display(), self.message),
+            None => write!(f, "{}: {}", self.file.display(), self.message),
+        }
+    }
+}
+
+fn finding(root: &Path, file: &Path, line: Option<usize>, message: String) -> Finding {
+    let file = file.strip_prefix(root).unwrap_or(file).to_path_buf();
+    Finding {
+        file,
+        line,
+        message,
+    }
+}
+
+/// Rust code blocks hold nothing but include directives, and console blocks nothing but
+/// commands (`$ ...`) and includes: code and outputs come from compiled, run code.
+pub fn code_blocks(root: &Path) -> Vec<Finding> {
+    let root = &normalize(root);
+    let mut found = Vec::new();
+    for file in markdown::markdown_files(&root.join("src")) {
+        let text = read(&file);
+        for block in markdown::code_blocks(&text) {
+            let rust = matches!(block.language.as_str(), "rust" | "rs");
+            let console = block.language == "console";
+            if !rust && !console {
+                continue;
+            }
+            for (offset, line) in block.text.lines().enumerate() {
+                let line = line.trim();
+                let include = line.starts_with("{{#")
+                    && line.ends_with("}}")
+                    && markdown::includes(line).len() == 1;
+                let command = console && line.starts_with("$ ");
+                if line.is_empty() || include || command {
+                    continue;
+                }
+                let message = if rust {
+                    format!(
+                        "a Rust code block holds typed code (`{line}`): include it from a crate under listings/"
+                    )
+                } else {
+                    format!(
+                        "a console block holds typed output (`{line}`): include the output a cell generates"
+                    )
+                };
+                found.push(finding(root, &file, Some(block.line + 1 + offset), message));
+                break;
+            }
+        }
+    }
+    found
+}
+
+/// Every include names an existing file under `listings/` or `src/`, and its anchor or lines.
+pub fn includes(root: &Path) -> Vec<Finding> {
+    let root = &normalize(root);
+    let mut found = Vec::new();
+    for (file, include, target) in all_includes(root) {
+        let mut report = |message: String| {
+            found.push(finding(root, &file, Some(include.line), message))
+        };
+        let directive = &include.directive;
+        let inside = ["listings", "src"]
+            .iter()
+            .any(|dir| target.starts_with(root.join(dir)));
+        if !inside {
+            report(format!(
+                "{directive} names a file outside listings/ and src/"
+            ));
+            continue;
+        }
+        let Ok(source) = std::fs::read_to_string(&target) else {
+            report(format!("{directive} names a missing file"));
+            continue;
+        };
+        match &include.selection {
+            Selection::Whole => {}
+            Selection::Anchor(name) => match markdown::anchor_lines(&source, name) {
+                (Some(_), Some(_)) => {}
+                (None, _) => {
+                    report(format!("{directive}: no `ANCHOR: {name}` in the file"))
+                }
+                (Some(_), None) => report(format!(
+                    "{directive}: no `ANCHOR_END: {name}` after `ANCHOR: {name}`"
+                )),
+            },
+            Selection::Lines(start, end) => {
+                let lines = source.lines().count();
+                let start = start.unwrap_or(1);
+                let end = end.unwrap_or(lines);
+                if start == 0 || start > end || end > lines {
+                    report(format!(
+                        "{directive}: lines {start} to {end} are not within the file's {lines} lines"
+                    ));
+                }
+            }
+        }
+    }
+    found
+}
+
+/// Every include of every chapter: (Markdown file, directive, resolved target).
+fn all_includes(root: &Path) -> Vec<(PathBuf, markdown::Include, PathBuf)> {
+    let mut all = Vec::new();
+    for file in markdown::markdown_files(&root.join("src")) {
+        let dir = file.parent().expect("a file has a directory").to_path_buf();
+        for include in markdown::includes(&read(&file)) {
+            let target = normalize(&dir.join(&include.path));
+            all.push((file.clone(), include, target));
+        }
+    }
+    all
+}
+
+/// Every crate under `listings/` is a workspace member and is included by some chapter.
+pub fn listing_crates(root: &Path) -> Vec<Finding> {
+    let root = &normalize(root);
+    let mut found = Vec::new();
+    let manifest = root.join("Cargo.toml");
+    let members = match workspace_members(root) {
+        Ok(members) => members,
+        Err(message) => return vec![finding(root, &manifest, None, message)],
+    };
+    let included: Vec<PathBuf> = all_includes(root)
+        .into_iter()
+        .map(|(_, _, target)| target)
+        .collect();
+    for krate in crate_dirs(&root.join("listings")) {
+        let name = krate
+            .strip_prefix(root)
+            .unwrap_or(&krate)
+            .display()
+            .to_string();
+        if !members.contains(&krate) {
+            found.push(finding(
+                root,
+                &manifest,
+                None,
+                format!("{name} is not a member of the workspace"),
+            ));
+        }
+        if !included.iter().any(|target| target.starts_with(&krate)) {
+            found.push(finding(
+                root,
+                &krate.join("Cargo.toml"),
+                None,
+                format!("no chapter includes anything from {name}"),
+            ));
+        }
+    }
+    found
+}
+
+/// The directories of the workspace's members, from `[workspace] members` (exact paths, or a
+/// directory followed by `/*`) less `exclude`.
+fn workspace_members(root: &Path) -> Result<BTreeSet<PathBuf>, String> {
+    let text = std::fs::read_to_string(root.join("Cargo.toml"))
+        .map_err(|e| format!("cannot read: {e}"))?;
+    let manifest: toml::Table =
+        text.parse().map_err(|e| format!("not valid TOML: {e}"))?;
+    let list = |key: &str| -> Vec<String> {
+        manifest
+            .get("workspace")
+            .and_then(|w| w.get(key))
+            .and_then(|m| m.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut members = BTreeSet::new();
+    for pattern in list("members") {
+        match pattern.strip_suffix("/*") {
+            Some(dir) => members.extend(crate_dirs(&root.join(dir))),
+            None => {
+                members.insert(normalize(&root.join(&pattern)));
+            }
+        }
+    }
+    for excluded in list("exclude") {
+        members.remove(&normalize(&root.join(excluded)));
+    }
+    Ok(members)
+}
+
+/// The subdirectories of `dir` that hold a `Cargo.toml`.
+fn crate_dirs(dir: &Path) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok().map(|e| normalize(&e.path())))
+        .filter(|p| p.join("Cargo.toml").is_file())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+/// `SUMMARY.md` names only existing files, and names every chapter file in `src/`.
+pub fn summary(root: &Path) -> Vec<Finding> {
+    let root = &normalize(root);
+    let src = root.join("src");
+    let path = src.join("SUMMARY.md");
+    let text = read(&path);
+    let parsed = match mdbook_summary::parse_summary(&text) {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            return vec![finding(root, &path, None, format!("cannot parse: {e:#}"))];
+        }
+    };
+    let mut named = BTreeSet::new();
+    let mut stack: Vec<&mdbook_summary::SummaryItem> = parsed
+        .prefix_chapters
+        .iter()
+        .chain(&parsed.numbered_chapters)
+        .chain(&parsed.suffix_chapters)
+        .collect();
+    let mut found = Vec::new();
+    while let Some(item) = stack.pop() {
+        let mdbook_summary::SummaryItem::Link(link) = item else {
+            continue;
+        };
+        stack.extend(&link.nested_items);
+        if let Some(location) = &link.location {
+            let file = normalize(&src.join(location));
+            if !file.is_file() {
+                found.push(finding(
+                    root,
+                    &path,
+                    None,
+                    format!(
+                        "names `{}` ({}), which does not exist",
+                        location.display(),
+                        link.name
+                    ),
+                ));
+            }
+            named.insert(file);
+        }
+    }
+    for file in markdown::markdown_files(&src) {
+        if file != path && !named.contains(&normalize(&file)) {
+            found.push(finding(
+                root,
+                &file,
+                None,
+                "is not in SUMMARY.md: no reader can reach it".into(),
+            ));
+        }
+    }
+    found.sort_by(|a, b| (&a.file, &a.message).cmp(&(&b.file, &b.message)));
+    found
+}
+
+/// Every generated file equals what its cell generates now; every file in the generated
+/// directories comes from a cell; each cell's example runs its program and the book shows it.
+pub fn cells(root: &Path, cells: &[Cell]) -> Vec<Finding> {
+    let root = &normalize(root);
+    let mut found = Vec::new();
+    let mut generated: BTreeMap<PathBuf, &str> = BTreeMap::new();
+    let chapters: String = markdown::markdown_files(&root.join("src"))
+        .iter()
+        .map(|f| read(f))
+        .collect();
+    for cell in cells {
+        let (package, example) = match cell.parse() {
+            Ok((package, example, _)) => (package, example),
+            Err(e) => {
+                found.push(finding(
+                    root,
+                    Path::new("xtask/src/cells.rs"),
+                    None,
+                    format!("{e:#}"),
+                ));
+                continue;
+            }
+        };
+        let main = root.join(format!("listings/{package}/examples/{example}.rs"));
+        if !read(&main).contains(&format!("notebook::main({})", cell.program_path)) {
+            found.push(finding(
+                root,
+                &main,
+                None,
+                format!(
+                    "`{}` runs this example, whose main must be `notebook::main({})`",
+                    cell.command, cell.program_path
+                ),
+            ));
+        }
+        let files = match cell.generate() {
+            Ok(files) => files,
+            Err(e) => {
+                found.push(finding(
+                    root,
+                    Path::new("xtask/src/cells.rs"),
+                    None,
+                    format!("{e:#}"),
+                ));
+                continue;
+            }
+        };
+        for (path, bytes) in files {
+            if let Some(other) = generated.insert(path.clone(), cell.command) {
+                found.push(finding(
+                    root,
+                    &path,
+                    None,
+                    format!("generated by two cells: `{other}` and `{}`", cell.command),
+                ));
+            }
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if !chapters.contains(&name) {
+                found.push(finding(
+                    root,
+                    &path,
+                    None,
+                    format!(
+                        "no chapter shows {name}, which `{}` generates",
+                        cell.command
+                    ),
+                ));
+            }
+            match std::fs::read(root.join(&path)) {
+                Err(_) => found.push(finding(
+                    root,
+                    &path,
+                    None,
+                    format!("missing: `{}` generates it; run `cargo xtask bless`", cell.command),
+                )),
+                Ok(committed) if committed != bytes => found.push(finding(
+                    root,
+                    &path,
+                    first_difference(&committed, &bytes),
+                    format!(
+                        "differs from what `{}` generates now; run `cargo xtask bless` and review the diff",
+                        cell.command
+                    ),
+                )),
+                Ok(_) => {}
+            }
+        }
+    }
+    for dir in GENERATED_DIRS {
+        markdown::walk(&root.join(dir), &mut |file| {
+            let relative = file.strip_prefix(root).unwrap_or(file);
+            if !generated.contains_key(relative) {
+                found.push(finding(
+                    root,
+                    file,
+                    None,
+                    "no cell generates this file: delete it, or add its cell".into(),
+                ));
+            }
+        });
+    }
+    found
+}
+
+/// The first line (from 1) where two texts differ.
+fn first_difference(a: &[u8], b: &[u8]) -> Option<usize> {
+    let at = a
+        .iter()
+        .zip(b)
+        .position(|(x, y)| x != y)
+        .unwrap_or(a.len().min(b.len()));
+    Some(a[..at].iter().filter(|&&c| c == b'\n').count() + 1)
+}
+
+/// The rendered book: nothing logged, no raw directive or formula left, every internal link and
+/// image resolves, and no page or stylesheet requests anything off the machine.
+pub fn rendered(build: &Build) -> Vec<Finding> {
+    let root = &normalize(&build.dir);
+    let mut found: Vec<Finding> = build
+        .warnings
+        .iter()
+        .map(|w| Finding {
+            file: PathBuf::from("(build log)"),
+            line: None,
+            message: format!("the build logged: {w}"),
+        })
+        .collect();
+    let mut pages = BTreeMap::new();
+    let mut stylesheets = Vec::new();
+    markdown::walk(
+        root,
+        &mut |file| match file.extension().and_then(|e| e.to_str()) {
+            Some("html") => {
+                pages.insert(normalize(file), html::read(&read(file)));
+            }
+            Some("css") => stylesheets.push(file.to_path_buf()),
+            _ => {}
+        },
+    );
+    for (file, page) in &pages {
+        let mut report =
+            |line, message| found.push(finding(root, file, Some(line), message));
+        for (line, text) in &page.text {
+            if text.contains("{{#") {
+                report(
+                    *line,
+                    format!(
+                        "a raw mdBook directive is left in the page: `{}`",
+                        excerpt(text, "{{#")
+                    ),
+                );
+            }
+        }
+        for (line, text) in &page.prose {
+            if text.contains('$') {
+                report(
+                    *line,
+                    format!(
+                        "unrendered math (KaTeX failed, or a `$` outside code): `{}`",
+                        excerpt(text, "$")
+                    ),
+                );
+            }
+        }
+        // mdBook's 404 page sets `<base href="/">` (the `site-url`) so that it works at any
+        // path: its links resolve from the book's root.
+        let base = page.references.iter().find(|r| r.element == "base");
+        let from = match base {
+            Some(base) if base.target == "/" => root.join("index.html"),
+            _ => file.clone(),
+        };
+        for reference in page.references.iter().filter(|r| r.element != "base") {
+            let target = reference.target.as_str();
+            if is_remote(target) {
+                if reference.element != "a" {
+                    report(
+                        reference.line,
+                        format!(
+                            "<{}> requests {target} from off the machine",
+                            reference.element
+                        ),
+                    );
+                }
+                continue;
+            }
+            // A fragment alone names a place in the page itself.
+            let from = if target.starts_with('#') { file } else { &from };
+            if let Some(problem) = resolve(root, from, target, &pages) {
+                report(
+                    reference.line,
+                    format!(
+                        "<{}> points at nothing: {target} ({problem})",
+                        reference.element
+                    ),
+                );
+            }
+        }
+    }
+    found.dedup(); // an image is written twice (mdBook's zoom), so is its finding
+    for file in stylesheets {
+        for (line, target) in html::css_references(&read(&file)) {
+            if is_remote(&target) {
+                found.push(finding(
+                    root,
+                    &file,
+                    Some(line),
+                    format!("the stylesheet requests {target} from off the machine"),
+                ));
+            } else if !target.starts_with("data:")
+                && resolve(root, &file, &target, &pages).is_some()
+            {
+                found.push(finding(
+                    root,
+                    &file,
+                    Some(line),
+                    format!("the stylesheet points at nothing: {target}"),
+                ));
+            }
+        }
+    }
+    found
+}
+
+fn is_remote(target: &str) -> bool {
+    let lower = target.to_ascii_lowercase();
+    ["http:", "https:", "//", "ftp:", "ws:", "wss:"]
+        .iter()
+        .any(|p| lower.starts_with(p))
+}
+
+/// Why `target`, referenced from `from`, resolves to nothing; `None` when it resolves.
+fn resolve(
+    root: &Path,
+    from: &Path,
+    target: &str,
+    pages: &BTreeMap<PathBuf, html::Page>,
+) -> Option<String> {
+    let lower = target.to_ascii_lowercase();
+    if target.is_empty()
+        || ["mailto:", "javascript:", "data:", "tel:"]
+            .iter()
+            .any(|p| lower.starts_with(p))
+    {
+        return None;
+    }
+    let (path, fragment) = target.split_once('#').unwrap_or((target, ""));
+    let path = path.split('?').next().unwrap_or("");
+    let mut file = if path.is_empty() {
+        from.to_path_buf()
+    } else if let Some(absolute) = path.strip_prefix('/') {
+        normalize(&root.join(absolute))
+    } else {
+        normalize(&from.parent().unwrap_or(root).join(path))
+    };
+    if file.is_dir() {
+        file = file.join("index.html");
+    }
+    if !file.starts_with(root) {
+        return Some("outside the book".into());
+    }
+    if !file.is_file() {
+        return Some("no such file".into());
+    }
+    if !fragment.is_empty()
+        && let Some(page) = pages.get(&file)
+        && !page.ids.contains(fragment)
+    {
+        return Some(format!("no id `{fragment}` in that page"));
+    }
+    None
+}
+
+fn excerpt(text: &str, around: &str) -> String {
+    let at = text.find(around).unwrap_or(0);
+    let start = text[..at]
+        .char_indices()
+        .rev()
+        .nth(20)
+        .map_or(0, |(i, _)| i);
+    text[start..]
+        .chars()
+        .take(60)
+        .collect::<String>()
+        .replace('\n', " ")
+}
+
+/// `path` with `.` and `..` resolved lexically (the file need not exist).
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_default()
+}

@@ -1,0 +1,103 @@
+//! `cargo xtask`: build, serve, check and bless the book. Run `cargo xtask --help`.
+
+use anyhow::{Result, bail};
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+use xtask::{book, cells, checks, repository_root, serve};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "The book machine of The Space Between")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the book into book/ (open book/index.html).
+    Book,
+    /// Build the book and serve it at http://localhost:PORT, rebuilding on changes.
+    Serve {
+        /// The port to listen on (loopback only).
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
+    },
+    /// Regenerate every output and figure the book includes (then review `git diff`).
+    Bless,
+    /// Run every no-drift check, as the book-level tests do, and list what is wrong.
+    Check,
+}
+
+fn main() -> ExitCode {
+    xtask::logs::init(tracing::Level::INFO);
+    match run(Cli::parse().command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(command: Command) -> Result<()> {
+    let root = repository_root();
+    let dir = root.join("book");
+    match command {
+        Command::Book => {
+            let build = book::build(&root, &dir)?;
+            report_warnings(&build.warnings);
+            println!("The book is in {}", dir.join("index.html").display());
+        }
+        Command::Serve { port } => {
+            let build = book::build(&root, &dir)?;
+            report_warnings(&build.warnings);
+            let watched = ["src", "listings", "theme", "book.toml"]
+                .map(|p| root.join(p))
+                .to_vec();
+            let (from, to) = (root.clone(), dir.clone());
+            serve::serve(&dir, port, watched, move || match book::build(&from, &to) {
+                Ok(build) => {
+                    report_warnings(&build.warnings);
+                    println!("Rebuilt the book");
+                }
+                Err(e) => eprintln!("error: {e:#}"),
+            })?;
+        }
+        Command::Bless => {
+            for path in cells::bless(&root, &cells::all())? {
+                println!("wrote {}", path.display());
+            }
+        }
+        Command::Check => {
+            let found = all_checks(&root)?;
+            for finding in &found {
+                println!("{finding}");
+            }
+            if !found.is_empty() {
+                bail!("{} problems", found.len());
+            }
+            println!("The book is consistent.");
+        }
+    }
+    Ok(())
+}
+
+fn all_checks(root: &std::path::Path) -> Result<Vec<checks::Finding>> {
+    let mut found = checks::code_blocks(root);
+    found.extend(checks::includes(root));
+    found.extend(checks::listing_crates(root));
+    found.extend(checks::summary(root));
+    found.extend(checks::cells(root, &cells::all()));
+    let build = book::build(root, &xtask::target_dir().join("book-check"))?;
+    found.extend(checks::rendered(&build));
+    Ok(found)
+}
+
+fn report_warnings(warnings: &[String]) {
+    if !warnings.is_empty() {
+        eprintln!(
+            "{} warnings: the book-level tests will fail until they are fixed",
+            warnings.len()
+        );
+    }
+}
