@@ -6,5 +6,7 @@
 //! by one of the book's programs, committed, and regenerated and compared by a test.
 
 pub mod chart;
+pub mod spacetime;
 
 pub use chart::{Axis, Chart, Mark, Scale, Series};
+pub use spacetime::Diagram;

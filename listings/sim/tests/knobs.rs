@@ -1,0 +1,467 @@
+//! Each knob does what it says, and nothing else: a test per fallacy, plus duplication,
+//! reordering and determinism.
+
+use process::{ClientId, Context, Process, ProcessId, Time};
+use serde::{Deserialize, Serialize};
+use sim::{Action, Cause, Clock, Config, Event, Latency, Simulation, Submit, Workload};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+const MS: u64 = 1_000_000;
+
+/// At start, each process sends `count` numbered messages to every other process; it keeps what
+/// it receives. It persists how many messages it has received, ticks on a timer, and answers
+/// client requests with its count.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct Flood {
+    n: usize,
+    count: u32,
+    received: Vec<(ProcessId, Note)>,
+    tick: Option<Duration>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+struct Note {
+    seq: u32,
+    text: String,
+}
+
+impl Process for Flood {
+    type Message = Note;
+    type Timer = ();
+    type Request = ();
+    type Response = usize;
+    type Output = Time;
+    type Storage = u32;
+
+    fn on_start(&mut self, ctx: &mut Context<'_, Self>) {
+        for seq in 0..self.count {
+            let me = ctx.id();
+            ctx.send_all(
+                (0..self.n).filter(|&p| p != me),
+                &Note {
+                    seq,
+                    text: "hello".into(),
+                },
+            );
+        }
+        if let Some(tick) = self.tick {
+            ctx.set_timer((), tick);
+        }
+    }
+
+    fn on_recover(&mut self, storage: &u32, ctx: &mut Context<'_, Self>) {
+        ctx.output(Time(*storage as u64));
+    }
+
+    fn on_message(&mut self, from: ProcessId, note: Note, ctx: &mut Context<'_, Self>) {
+        self.received.push((from, note));
+        ctx.persist(self.received.len() as u32);
+    }
+
+    fn on_timer(&mut self, _: (), ctx: &mut Context<'_, Self>) {
+        ctx.output(ctx.now());
+        if let Some(tick) = self.tick {
+            ctx.set_timer((), tick);
+        }
+    }
+
+    fn on_request(&mut self, client: ClientId, _: (), ctx: &mut Context<'_, Self>) {
+        ctx.respond(client, self.received.len());
+    }
+}
+
+fn flood(n: usize, count: u32, config: Config, seed: u64) -> Simulation<Flood> {
+    let processes = (0..n)
+        .map(|_| Flood {
+            n,
+            count,
+            received: Vec::new(),
+            tick: None,
+        })
+        .collect();
+    let mut sim = Simulation::new(processes, config, seed);
+    sim.run_until(Time(10_000 * MS));
+    sim
+}
+
+/// Deliveries per directed link.
+fn per_link(
+    sim: &Simulation<Flood>,
+    n: usize,
+) -> BTreeMap<(ProcessId, ProcessId), usize> {
+    let mut links = BTreeMap::new();
+    for to in 0..n {
+        for (from, _) in &sim.process(to).received {
+            *links.entry((*from, to)).or_insert(0) += 1;
+        }
+    }
+    links
+}
+
+#[test]
+fn the_same_seed_gives_the_same_trace_and_another_seed_another() {
+    let mut config = Config::default();
+    config.network.loss = 0.1;
+    config.network.duplication = 0.1;
+    config.network.corruption = 0.1;
+    config.network.latency = Latency::LogNormal {
+        median: Duration::from_millis(2),
+        sigma: 0.8,
+    };
+    let a = flood(4, 20, config.clone(), 7).trace().to_text();
+    let b = flood(4, 20, config.clone(), 7).trace().to_text();
+    let c = flood(4, 20, config, 8).trace().to_text();
+    assert!(a.lines().count() > 400);
+    assert_eq!(a, b, "one seed, two different traces");
+    assert_ne!(a, c, "two seeds, one trace");
+}
+
+#[test]
+fn loss_one_delivers_nothing_and_loss_zero_everything() {
+    let mut config = Config::default();
+    config.network.loss = 1.0;
+    let sim = flood(3, 10, config.clone(), 1);
+    assert_eq!(
+        (sim.stats().sent, sim.stats().delivered, sim.stats().lost),
+        (60, 0, 60)
+    );
+    config.network.loss = 0.0;
+    let sim = flood(3, 10, config, 1);
+    assert_eq!((sim.stats().delivered, sim.stats().lost), (60, 0));
+}
+
+#[test]
+fn loss_drops_the_configured_fraction() {
+    let mut config = Config::default();
+    config.network.loss = 0.3;
+    let sim = flood(5, 500, config, 2);
+    let lost = sim.stats().lost as f64 / sim.stats().sent as f64;
+    assert!((lost - 0.3).abs() < 0.02, "lost {lost}");
+}
+
+#[test]
+fn a_partition_blocks_exactly_the_cut_links_until_it_heals() {
+    let mut config = Config::default();
+    config.network.partitions.scheduled =
+        vec![(Time::ZERO, vec![vec![0, 1], vec![2, 3]])];
+    let sim = flood(4, 5, config, 3);
+    let links = per_link(&sim, 4);
+    for from in 0..4 {
+        for to in (0..4).filter(|&to| to != from) {
+            let same_side = (from < 2) == (to < 2);
+            let delivered = links.get(&(from, to)).copied().unwrap_or(0);
+            assert_eq!(
+                delivered,
+                if same_side { 5 } else { 0 },
+                "link p{from}->p{to}"
+            );
+        }
+    }
+    let cut = sim.trace().events.iter().filter(|(_, e)| {
+        matches!(
+            e,
+            Event::Lost {
+                cause: Cause::Partition,
+                ..
+            }
+        )
+    });
+    assert_eq!(cut.count(), 8 * 5);
+
+    // Healed before the messages arrive: nothing is lost.
+    let mut config = Config::default();
+    config.network.latency = Latency::millis(10);
+    config.network.partitions.scheduled =
+        vec![(Time::ZERO, vec![vec![0], vec![1]]), (Time(1), vec![])];
+    let mut sim = Simulation::new(
+        vec![
+            Flood {
+                n: 2,
+                count: 0,
+                received: vec![],
+                tick: None
+            };
+            2
+        ],
+        config,
+        1,
+    );
+    sim.run_until(Time(MS));
+    assert_eq!(sim.stats().lost, 0);
+}
+
+#[test]
+fn a_partition_also_cuts_messages_in_flight() {
+    let mut config = Config::default();
+    config.network.latency = Latency::millis(10);
+    config.network.partitions.scheduled = vec![(Time(5 * MS), vec![vec![0], vec![1]])];
+    let sim = flood(2, 3, config, 1);
+    assert_eq!((sim.stats().delivered, sim.stats().lost), (0, 6));
+}
+
+#[test]
+fn duplication_delivers_copies() {
+    let mut config = Config::default();
+    config.network.duplication = 1.0;
+    let sim = flood(3, 10, config, 4);
+    assert_eq!(sim.stats().delivered, 2 * sim.stats().sent);
+    for p in 0..3 {
+        let mut seen = BTreeMap::new();
+        for (from, note) in &sim.process(p).received {
+            *seen.entry((*from, note.seq)).or_insert(0) += 1;
+        }
+        assert!(seen.values().all(|&c| c == 2), "p{p}: {seen:?}");
+    }
+}
+
+#[test]
+fn latency_delays_each_message_by_a_draw_from_its_distribution() {
+    let mut config = Config::default();
+    config.network.latency = Latency::millis(5);
+    let sim = flood(2, 3, config, 5);
+    let mut sent_at = BTreeMap::new();
+    for (t, e) in &sim.trace().events {
+        match e {
+            Event::Send { id, .. } => {
+                sent_at.insert(*id, *t);
+            }
+            Event::Deliver { id, .. } => {
+                assert_eq!(*t - sent_at[id], Duration::from_millis(5))
+            }
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn links_reorder_unless_fifo() {
+    let order_kept = |fifo: bool| {
+        let mut config = Config::default();
+        config.network.latency = Latency::Uniform {
+            min: Duration::from_millis(1),
+            max: Duration::from_millis(20),
+        };
+        config.network.fifo = fifo;
+        let sim = flood(2, 50, config, 6);
+        let seqs: Vec<u32> = sim.process(1).received.iter().map(|(_, n)| n.seq).collect();
+        assert_eq!(seqs.len(), 50);
+        seqs.windows(2).all(|w| w[0] < w[1])
+    };
+    assert!(order_kept(true), "a FIFO link reordered");
+    assert!(!order_kept(false), "random delays never reordered");
+}
+
+#[test]
+fn limited_bandwidth_queues_messages_behind_each_other() {
+    let mut config = Config::default();
+    config.network.latency = Latency::millis(1);
+    config.network.bandwidth = Some(1_000); // bytes per second
+    let sim = flood(2, 10, config, 7);
+    // A note encodes in 7 bytes (seq 1, length 1, "hello" 5): 7 ms on the wire each, so the
+    // tenth of a burst leaves after 70 ms and arrives 1 ms later.
+    let last = sim
+        .trace()
+        .events
+        .iter()
+        .filter(|(_, e)| matches!(e, Event::Deliver { to: 1, .. }))
+        .map(|(t, _)| *t)
+        .max();
+    assert_eq!(last, Some(Time(71 * MS)));
+    assert_eq!(sim.stats().bytes, 2 * 10 * 7);
+}
+
+#[test]
+fn tampering_alters_or_garbles_every_message() {
+    let mut config = Config::default();
+    config.network.corruption = 1.0;
+    let sim = flood(2, 200, config, 8);
+    assert_eq!(sim.stats().tampered, 400);
+    let garbled = sim
+        .trace()
+        .events
+        .iter()
+        .filter(|(_, e)| {
+            matches!(
+                e,
+                Event::Lost {
+                    cause: Cause::Undecodable,
+                    ..
+                }
+            )
+        })
+        .count();
+    let mut sent = BTreeMap::new();
+    let mut altered = 0;
+    for (_, e) in &sim.trace().events {
+        match e {
+            Event::Send { id, message, .. } => {
+                sent.insert(*id, message.clone());
+            }
+            Event::Deliver { id, message, .. } => {
+                altered += usize::from(sent[id] != *message)
+            }
+            _ => {}
+        }
+    }
+    // Every flipped bit either breaks the encoding or changes what is delivered.
+    assert_eq!(
+        garbled + altered,
+        400,
+        "garbled {garbled}, altered {altered}"
+    );
+    assert!(garbled > 0 && altered > 0);
+}
+
+#[test]
+fn a_crash_loses_volatile_state_and_a_restart_recovers_what_was_persisted() {
+    let mut config = Config::default();
+    config.administrator = vec![
+        (Time(5 * MS), Action::Crash(1)),
+        (Time(9 * MS), Action::Restart(1)),
+    ];
+    let sim = flood(2, 4, config, 9);
+    // p1 received p0's four notes at 1 ms and persisted the count; the restart hands it back.
+    assert_eq!(sim.process(1).received, vec![]);
+    assert_eq!(sim.storage(1), &4);
+    assert_eq!(sim.outputs(), &[(Time(9 * MS), 1, Time(4))]);
+
+    // Messages that arrive while the receiver is down are lost.
+    let mut config = Config::default();
+    config.administrator = vec![(Time::ZERO, Action::Crash(1))];
+    let sim = flood(2, 4, config, 9);
+    assert_eq!(sim.stats().lost, 4);
+    assert!(!sim.is_up(1));
+}
+
+#[test]
+fn a_pause_delays_handling_until_it_ends() {
+    let mut config = Config::default();
+    config.administrator =
+        vec![(Time::ZERO, Action::Pause(1, Duration::from_millis(30)))];
+    let sim = flood(2, 3, config, 10);
+    let handled: Vec<Time> = sim
+        .trace()
+        .events
+        .iter()
+        .filter(|(_, e)| matches!(e, Event::Deliver { to: 1, .. }))
+        .map(|(t, _)| *t)
+        .collect();
+    assert_eq!(handled, vec![Time(30 * MS); 3]);
+    assert_eq!(sim.process(1).received.len(), 3);
+}
+
+#[test]
+fn a_slow_process_handles_one_event_per_step() {
+    let mut config = Config::default();
+    config.nodes.step = vec![Duration::ZERO, Duration::from_millis(4)];
+    let sim = flood(2, 3, config, 11);
+    let handled: Vec<Time> = sim
+        .trace()
+        .events
+        .iter()
+        .filter(|(_, e)| matches!(e, Event::Deliver { to: 1, .. }))
+        .map(|(t, _)| *t)
+        .collect();
+    // p1 is busy with its own start until 4 ms; then one note every 4 ms.
+    assert_eq!(handled, vec![Time(4 * MS), Time(8 * MS), Time(12 * MS)]);
+}
+
+#[test]
+fn drifting_clocks_diverge_at_the_configured_rate() {
+    let mut config = Config::default();
+    config.nodes.clocks = vec![
+        Clock::default(),
+        Clock {
+            offset_nanos: 3 * MS as i64,
+            drift: 0.01,
+        },
+    ];
+    let tick = Duration::from_millis(100);
+    let processes = vec![
+        Flood {
+            n: 2,
+            count: 0,
+            received: vec![],
+            tick: Some(tick)
+        };
+        2
+    ];
+    let mut sim = Simulation::new(processes, config, 12);
+    sim.run_until(Time(1_000 * MS));
+    let readings = |p: ProcessId| -> Vec<(Time, Time)> {
+        sim.outputs()
+            .iter()
+            .filter(|(_, q, _)| *q == p)
+            .map(|(t, _, local)| (*t, *local))
+            .collect()
+    };
+    // The perfect clock reads true time; the other gains 1% and started 3 ms ahead, so its
+    // 100 ms ticks come every 99.0099 ms of true time.
+    for (t, local) in readings(0) {
+        assert_eq!(t, local);
+    }
+    let fast = readings(1);
+    assert_eq!(fast.len(), 10);
+    for (i, (t, local)) in fast.iter().enumerate() {
+        let expected_local = (i as u64 + 1) * 100 * MS; // timers fire on local-clock boundaries
+        assert!(
+            (local.nanos() as i64 - expected_local as i64 - 3 * MS as i64).abs() < 1_000,
+            "{local:?}"
+        );
+        let expected_true = (i as f64 + 1.0) * 100e6 / 1.01;
+        assert!(
+            (t.nanos() as f64 - expected_true).abs() < 1_000.0,
+            "{t:?} vs {expected_true}"
+        );
+    }
+}
+
+/// Clients that each ask process 0 for its count, forever, one second apart.
+struct Ask;
+
+impl Workload<Flood> for Ask {
+    fn next(
+        &mut self,
+        _: ClientId,
+        _: &mut rand::rngs::Xoshiro256PlusPlus,
+    ) -> Option<Submit<Flood>> {
+        Some(Submit {
+            process: 0,
+            request: (),
+            after: Duration::from_secs(1),
+        })
+    }
+}
+
+#[test]
+fn clients_record_a_history_and_a_timed_out_operation_stays_open() {
+    let mut config = Config::default();
+    config.administrator = vec![(Time(2_500 * MS), Action::Crash(0))];
+    let processes = vec![
+        Flood {
+            n: 2,
+            count: 1,
+            received: vec![],
+            tick: None
+        };
+        2
+    ];
+    let mut sim = Simulation::new(processes, config, 13);
+    sim.add_clients(1, Duration::from_millis(300), Box::new(Ask));
+    sim.run_until(Time(4_000 * MS));
+    let ops = &sim.history().operations;
+    // Asked at 1 s and 2 s (answered at once), at 3 s (p0 is down: times out at 3.3 s); the
+    // replacement client asks at 4.3 s, after the run ends.
+    assert_eq!(ops.len(), 3);
+    assert_eq!(ops[0].returned, Some((1, Time(1_000 * MS))));
+    assert_eq!(ops[1].client, 0);
+    assert!(ops[2].is_open());
+    let timeouts = sim
+        .trace()
+        .events
+        .iter()
+        .filter(|(_, e)| matches!(e, Event::Timeout { client: 0 }))
+        .count();
+    assert_eq!(timeouts, 1);
+}
