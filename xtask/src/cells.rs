@@ -35,11 +35,70 @@ macro_rules! cell {
 
 /// Every cell of the book, in reading order.
 pub fn all() -> Vec<Cell> {
-    vec![cell!(
-        "cargo run --release -p quorum --example intersection -- --n 100 --trials 100000 --seed 1 --svg src/figures/quorum-intersection.svg",
-        Some("src/outputs/quorum-intersection.txt"),
-        quorum::intersection::run
-    )]
+    vec![
+        // Introduction
+        cell!(
+            "cargo run --release -p quorum --example intersection -- --n 100 --trials 100000 --seed 1 --svg src/figures/quorum-intersection.svg",
+            Some("src/outputs/quorum-intersection.txt"),
+            quorum::intersection::run
+        ),
+        // The network is not reliable
+        cell!(
+            "cargo run --release -p sim --example fallacies -- --seed 1 --diagrams none",
+            Some("src/outputs/fallacies.txt"),
+            replication::fallacies::run
+        ),
+        cell!(
+            "cargo run --release -p sim --example fallacies -- --seed 1 --fallacy loss --writes 3 --out src/figures --diagrams both",
+            Some("src/outputs/fallacy-loss.txt"),
+            replication::fallacies::run
+        ),
+        cell!(
+            "cargo run --release -p sim --example fallacies -- --seed 1 --fallacy latency --writes 3 --out src/figures --diagrams naive",
+            Some("src/outputs/fallacy-latency.txt"),
+            replication::fallacies::run
+        ),
+        cell!(
+            "cargo run --release -p sim --example fallacies -- --seed 1 --fallacy bandwidth --writes 3 --out src/figures --diagrams naive",
+            Some("src/outputs/fallacy-bandwidth.txt"),
+            replication::fallacies::run
+        ),
+        cell!(
+            "cargo run --release -p sim --example fallacies -- --seed 1 --fallacy tampering --writes 3 --out src/figures --diagrams naive",
+            Some("src/outputs/fallacy-tampering.txt"),
+            replication::fallacies::run
+        ),
+        cell!(
+            "cargo run --release -p sim --example fallacies -- --seed 1 --fallacy partition --writes 3 --out src/figures --diagrams naive",
+            Some("src/outputs/fallacy-partition.txt"),
+            replication::fallacies::run
+        ),
+        cell!(
+            "cargo run --release -p sim --example fallacies -- --seed 1 --fallacy crash --writes 3 --out src/figures --diagrams naive",
+            Some("src/outputs/fallacy-crash.txt"),
+            replication::fallacies::run
+        ),
+        cell!(
+            "cargo run --release -p sim --example fallacies -- --seed 1 --fallacy cost --writes 3 --diagrams none",
+            Some("src/outputs/fallacy-cost.txt"),
+            replication::fallacies::run
+        ),
+        cell!(
+            "cargo run --release -p sim --example fallacies -- --seed 1 --fallacy heterogeneity --writes 3 --out src/figures --diagrams naive",
+            Some("src/outputs/fallacy-heterogeneity.txt"),
+            replication::fallacies::run
+        ),
+        cell!(
+            "cargo run --release -p sim --example fallacies -- --seed 1 --fallacy duplication --writes 3 --out src/figures --diagrams naive",
+            Some("src/outputs/fallacy-duplication.txt"),
+            replication::fallacies::run
+        ),
+        cell!(
+            "cargo run --release -p sim --example fallacies -- --seed 1 --fallacy reordering --writes 3 --out src/figures --diagrams naive",
+            Some("src/outputs/fallacy-reordering.txt"),
+            replication::fallacies::run
+        ),
+    ]
 }
 
 /// The directories that hold only generated files: each file in them comes from a cell.

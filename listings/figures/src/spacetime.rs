@@ -235,8 +235,13 @@ impl Diagram {
 
         // The time of every few rows, in the left margin.
         let every = (rows.len() / 12).max(1);
+        let mut last = String::new();
         for (i, t) in rows.iter().enumerate().filter(|(i, _)| i % every == 0) {
             let label = format!("{} {}", trim(*t), self.unit);
+            if label == last {
+                continue; // rows a hair apart (a response drawn below its request)
+            }
+            last = label.clone();
             area.draw(&Text::new(
                 label,
                 (LEFT - 8, TOP + ROW * (i as i32 + 1)),
@@ -245,7 +250,7 @@ impl Diagram {
         }
 
         // Messages.
-        for arrow in &self.arrows {
+        for (i, arrow) in self.arrows.iter().enumerate() {
             let (x0, y0) = (x(arrow.from.0), y(arrow.from.1));
             let (mut x1, y1) = (x(arrow.to.0), y(arrow.to.1));
             let colour: &'static RGBColor = match arrow.fate {
@@ -276,7 +281,18 @@ impl Diagram {
             if !arrow.label.is_empty() {
                 // The label sits above the arrow, past its middle (at the middle of a horizontal
                 // arrow): arrows leaving one point for different lanes then have labels apart.
-                let f = if y0 == y1 { 0.5 } else { 0.6 };
+                // Labels of arrows leaving the same point are staggered along them.
+                let sibling = self.arrows[..i]
+                    .iter()
+                    .filter(|a| {
+                        a.from.0 == arrow.from.0 && y(a.from.1) == y0 && y(a.to.1) != y0
+                    })
+                    .count();
+                let f = if y0 == y1 {
+                    0.5
+                } else {
+                    [0.55, 0.85, 0.35, 0.7][sibling % 4]
+                };
                 let lx = x0 + ((x1 - x0) as f64 * f) as i32;
                 let ly = y0 + ((y1 - y0) as f64 * f) as i32 - 3;
                 area.draw(&Text::new(

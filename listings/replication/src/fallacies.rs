@@ -38,7 +38,7 @@ pub enum Fallacy {
     Tampering,
     /// Topology doesn't change. Knob: partition {p0,p1} | {p2} from 5 to 40 ms.
     Partition,
-    /// There is one administrator. Knob: crash p2 at 8 ms, restart it at 30 ms.
+    /// There is one administrator. Knob: crash p2 at 9.5 ms, restart it at 30 ms.
     Crash,
     /// Transport cost is zero. Knob: count every message and byte.
     Cost,
@@ -98,7 +98,7 @@ impl Fallacy {
             }
             Fallacy::Crash => {
                 config.administrator = vec![
-                    (Time(8_000_000), Action::Crash(2)),
+                    (Time(9_500_000), Action::Crash(2)),
                     (Time(30_000_000), Action::Restart(2)),
                 ];
             }
@@ -159,10 +159,14 @@ pub struct Run {
     pub stats: Stats,
     /// The run's space-time diagram.
     pub diagram: figures::Diagram,
+    /// The run's trace as a ShiViz log.
+    pub shiviz: String,
 }
 
-/// Runs `processes` in the world of `fallacy` with `seed`; `log` reads a replica's log.
-fn run_one<P>(
+/// Runs `processes` in the world of `fallacy` with `seed`: one client makes `writes` writes,
+/// each followed by a read. `log` reads a replica's log and `label` names a message in the
+/// diagram. Any primary-backup protocol with this crate's requests and responses can be run.
+pub fn run_protocol<P>(
     processes: Vec<P>,
     fallacy: Fallacy,
     seed: u64,
@@ -197,10 +201,12 @@ where
     let diagram = sim
         .trace()
         .to_diagram(&format!("{title}: {verdict}"), REPLICAS, label);
+    let shiviz = sim.trace().to_shiviz(REPLICAS);
     Run {
         problems,
         stats: sim.stats().clone(),
         diagram,
+        shiviz,
     }
 }
 
@@ -208,7 +214,7 @@ where
 pub fn run_naive(fallacy: Fallacy, seed: u64, writes: u32) -> Run {
     let replicas = (0..REPLICAS).map(|p| Naive::new(p, REPLICAS)).collect();
     let title = format!("naive, {} (seed {seed})", fallacy.name());
-    run_one(
+    run_protocol(
         replicas,
         fallacy,
         seed,
@@ -231,7 +237,7 @@ pub fn run_repaired(fallacy: Fallacy, seed: u64, writes: u32) -> Run {
         }
         repaired::Message::Ack { upto, .. } => format!("ack {upto}"),
     };
-    run_one(
+    run_protocol(
         replicas,
         fallacy,
         seed,
@@ -262,7 +268,7 @@ enum Diagrams {
         bandwidth      bandwidth is infinite         400 bytes/s per link\n  \
         tampering      the network is secure         tampering = 0.3\n  \
         partition      topology doesn't change       {p0,p1} | {p2} from 5 to 40 ms\n  \
-        crash          there is one administrator    crash p2 at 8 ms, restart at 30 ms\n  \
+        crash          there is one administrator    crash p2 at 9.5 ms, restart at 30 ms\n  \
         cost           transport cost is zero        count messages and bytes\n  \
         heterogeneity  the network is homogeneous    p2 takes 6 ms per event\n  \
         duplication    (messages arrive once)        duplication = 0.3\n  \
@@ -284,6 +290,9 @@ struct Args {
     /// Which runs to draw.
     #[arg(long, value_enum, default_value = "both")]
     diagrams: Diagrams,
+    /// Also write each drawn run's trace as a ShiViz log (.log beside the .svg).
+    #[arg(long)]
+    shiviz: bool,
 }
 
 /// Runs the program on its command-line arguments (without the program name).
@@ -303,12 +312,8 @@ pub fn run(args: &[String]) -> Result<Output, Error> {
         );
         let _ = writeln!(
             out,
-            "{:<14} {:<28} {:<8} {:<8} {}",
-            "fallacy",
-            "the false belief",
-            "naive",
-            "repaired",
-            "messages (naive/repaired)"
+            "{:<14} {:<28} {:<8} {:<8} messages (naive/repaired)",
+            "fallacy", "the false belief", "naive", "repaired",
         );
     }
     for fallacy in fallacies {
@@ -381,6 +386,13 @@ pub fn run(args: &[String]) -> Result<Output, Error> {
                 ));
                 if args.fallacy.is_some() {
                     let _ = writeln!(out, "  diagram: {}", path.display());
+                }
+                if args.shiviz {
+                    let log = path.with_extension("log");
+                    if args.fallacy.is_some() {
+                        let _ = writeln!(out, "  ShiViz log: {}", log.display());
+                    }
+                    output.files.push((log, run.shiviz.clone().into_bytes()));
                 }
                 output.files.push((path, run.diagram.to_svg().into_bytes()));
             }

@@ -8,6 +8,7 @@
 //! under each fault knob of the simulator, and [`check`] says what went wrong.
 
 pub mod check;
+pub mod exercises;
 pub mod fallacies;
 pub mod naive;
 pub mod repaired;

@@ -65,8 +65,9 @@ pub struct Repaired {
     pub log: Vec<u32>,
     /// At the primary: how many entries each backup holds, as far as the primary knows.
     pub acked: BTreeMap<ProcessId, u32>,
-    /// At the primary: what each backup held at the last retransmission timeout.
-    pub at_last_timeout: BTreeMap<ProcessId, u32>,
+    /// At the primary: at the last retransmission timeout, what each backup held and how long
+    /// the log was.
+    pub at_last_timeout: BTreeMap<ProcessId, (u32, u32)>,
     /// At the primary: clients waiting for entry `index` to reach every backup.
     pub waiting: Vec<(u32, ClientId)>,
     /// At a backup: entries that arrived before the ones preceding them.
@@ -87,7 +88,7 @@ impl Repaired {
         };
         Repaired {
             acked: backups.iter().map(|&b| (b, 0)).collect(),
-            at_last_timeout: backups.iter().map(|&b| (b, 0)).collect(),
+            at_last_timeout: backups.iter().map(|&b| (b, (0, 0))).collect(),
             backups,
             log: Vec::new(),
             waiting: Vec::new(),
@@ -213,21 +214,23 @@ impl Process for Repaired {
         }
     }
 
-    /// The network is not reliable: a backup that acknowledged nothing new for a whole timeout
-    /// is sent again what it lacks.
+    /// The network is not reliable: a backup that was missing entries at the last timeout and
+    /// has acknowledged nothing since is sent again what it lacks.
     fn on_timer(&mut self, _: Retransmit, ctx: &mut Context<'_, Self>) {
         self.timer_set = false;
-        let mut behind = false;
+        let len = self.log.len() as u32;
         for (&backup, &held) in &self.acked {
-            let stuck = self.at_last_timeout.insert(backup, held) == Some(held);
-            for index in held..self.log.len() as u32 {
-                behind = true;
-                if stuck {
+            let (held_then, len_then) = self
+                .at_last_timeout
+                .insert(backup, (held, len))
+                .unwrap_or_default();
+            if held == held_then && held < len_then {
+                for index in held..len {
                     ctx.send(backup, Self::append(index, self.log[index as usize]));
                 }
             }
         }
-        if behind {
+        if self.acked.values().any(|&held| held < len) {
             self.arm(ctx);
         }
     }

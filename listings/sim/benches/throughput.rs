@@ -39,9 +39,11 @@ impl Process for Relay {
 
 /// Runs `n` relays to the end and returns the number of delivered messages.
 fn relay(n: usize, hops: u32, seed: u64) -> u64 {
-    let mut config = Config::default();
-    config.trace = false;
-    config.count_bytes = false;
+    let mut config = Config {
+        trace: false,
+        count_bytes: false,
+        ..Config::default()
+    };
     config.network.latency = Latency::Uniform {
         min: Duration::from_millis(1),
         max: Duration::from_millis(3),

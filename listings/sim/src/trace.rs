@@ -255,7 +255,7 @@ impl<P: Process> Trace<P> {
                     if let Some((from, at, text)) = sends.get(id) {
                         let tampered = text.ends_with("(tampered)");
                         let label = if tampered {
-                            format!("{text} → {}", label(message))
+                            format!("{} (tampered)", label(message))
                         } else {
                             text.clone()
                         };

@@ -315,11 +315,13 @@ fn tampering_alters_or_garbles_every_message() {
 
 #[test]
 fn a_crash_loses_volatile_state_and_a_restart_recovers_what_was_persisted() {
-    let mut config = Config::default();
-    config.administrator = vec![
-        (Time(5 * MS), Action::Crash(1)),
-        (Time(9 * MS), Action::Restart(1)),
-    ];
+    let config = Config {
+        administrator: vec![
+            (Time(5 * MS), Action::Crash(1)),
+            (Time(9 * MS), Action::Restart(1)),
+        ],
+        ..Config::default()
+    };
     let sim = flood(2, 4, config, 9);
     // p1 received p0's four notes at 1 ms and persisted the count; the restart hands it back.
     assert_eq!(sim.process(1).received, vec![]);
@@ -327,8 +329,10 @@ fn a_crash_loses_volatile_state_and_a_restart_recovers_what_was_persisted() {
     assert_eq!(sim.outputs(), &[(Time(9 * MS), 1, Time(4))]);
 
     // Messages that arrive while the receiver is down are lost.
-    let mut config = Config::default();
-    config.administrator = vec![(Time::ZERO, Action::Crash(1))];
+    let config = Config {
+        administrator: vec![(Time::ZERO, Action::Crash(1))],
+        ..Config::default()
+    };
     let sim = flood(2, 4, config, 9);
     assert_eq!(sim.stats().lost, 4);
     assert!(!sim.is_up(1));
@@ -336,9 +340,10 @@ fn a_crash_loses_volatile_state_and_a_restart_recovers_what_was_persisted() {
 
 #[test]
 fn a_pause_delays_handling_until_it_ends() {
-    let mut config = Config::default();
-    config.administrator =
-        vec![(Time::ZERO, Action::Pause(1, Duration::from_millis(30)))];
+    let config = Config {
+        administrator: vec![(Time::ZERO, Action::Pause(1, Duration::from_millis(30)))],
+        ..Config::default()
+    };
     let sim = flood(2, 3, config, 10);
     let handled: Vec<Time> = sim
         .trace()
@@ -436,8 +441,10 @@ impl Workload<Flood> for Ask {
 
 #[test]
 fn clients_record_a_history_and_a_timed_out_operation_stays_open() {
-    let mut config = Config::default();
-    config.administrator = vec![(Time(2_500 * MS), Action::Crash(0))];
+    let config = Config {
+        administrator: vec![(Time(2_500 * MS), Action::Crash(0))],
+        ..Config::default()
+    };
     let processes = vec![
         Flood {
             n: 2,
@@ -464,4 +471,57 @@ fn clients_record_a_history_and_a_timed_out_operation_stays_open() {
         .filter(|(_, e)| matches!(e, Event::Timeout { client: 0 }))
         .count();
     assert_eq!(timeouts, 1);
+}
+
+#[test]
+fn the_shiviz_log_pairs_each_event_with_a_vector_timestamp_that_respects_causality() {
+    let mut config = Config::default();
+    config.network.latency = Latency::Uniform {
+        min: Duration::from_millis(1),
+        max: Duration::from_millis(9),
+    };
+    let sim = flood(3, 4, config, 14);
+    let log = sim.trace().to_shiviz(3);
+    let mut lines = log.lines();
+    assert_eq!(
+        lines.next(),
+        Some("(?<event>.*)\\n(?<host>\\S*) (?<clock>{.*})")
+    );
+    assert_eq!(lines.next(), Some(""));
+    let rest: Vec<&str> = lines.collect();
+    assert_eq!(rest.len() % 2, 0);
+    // Parse `pK {"p0":a, "p1":b}` lines; each process's own entry counts its events.
+    let mut own = [0u64; 3];
+    let mut stamps = Vec::new();
+    for pair in rest.chunks(2) {
+        let (host, clock) = pair[1].split_once(' ').expect("host and clock");
+        let p: usize = host
+            .trim_start_matches('p')
+            .parse()
+            .expect("a process name");
+        let mut stamp = [0u64; 3];
+        for entry in clock.trim_matches(|c| c == '{' || c == '}').split(", ") {
+            let (name, count) = entry.split_once(':').expect("name:count");
+            let q: usize = name
+                .trim_matches('"')
+                .trim_start_matches('p')
+                .parse()
+                .unwrap();
+            stamp[q] = count.parse().unwrap();
+        }
+        own[p] += 1;
+        assert_eq!(stamp[p], own[p], "{}", pair[0]);
+        stamps.push((pair[0].to_owned(), stamp));
+    }
+    // Each delivery's timestamp dominates its send's.
+    for (event, stamp) in &stamps {
+        if let Some(rest) = event.split(" deliver #").nth(1) {
+            let id = rest.split(' ').next().unwrap();
+            let (_, sent) = stamps
+                .iter()
+                .find(|(e, _)| e.contains(&format!(" send #{id} ")))
+                .expect("its send");
+            assert!((0..3).all(|q| stamp[q] >= sent[q]), "{event}");
+        }
+    }
 }
