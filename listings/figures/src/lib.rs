@@ -7,6 +7,7 @@
 
 pub mod chart;
 pub mod spacetime;
+pub mod timeline;
 
 pub use chart::{Axis, Chart, Mark, Scale, Series};
 pub use spacetime::Diagram;
