@@ -11,7 +11,7 @@
 use crate::model::Model;
 use process::History;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -132,7 +132,13 @@ pub fn check_with<M: Model>(
             }
         }
     };
-    let threads = options.threads.clamp(1, partitions.len().max(1));
+    // Threads pay for themselves only on larger histories.
+    let size: usize = partitions.iter().map(|(_, ops)| ops.len()).sum();
+    let threads = if size < 1_000 {
+        1
+    } else {
+        options.threads.clamp(1, partitions.len().max(1))
+    };
     if threads == 1 {
         work();
     } else {
@@ -205,6 +211,13 @@ impl Fx {
     }
 }
 
+/// A state's hash, for interning.
+fn state_hash<S: Hash>(state: &S) -> u64 {
+    let mut hasher = Fx::default();
+    state.hash(&mut hasher);
+    mix(hasher.finish())
+}
+
 /// SplitMix64: a bijective mixer, for Zobrist keys and state hashes.
 fn mix(mut x: u64) -> u64 {
     x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
@@ -226,7 +239,9 @@ struct Search<'a, M: Model> {
     prev: Vec<u32>,
     /// Interned states, and the memoized transitions `(state, op) -> state`.
     states: Vec<M::State>,
-    interned: HashMap<M::State, u32, BuildHasherDefault<Fx>>,
+    /// State hash -> the first state with it; `collisions` chains states with equal hashes.
+    interned: Fast<u64, u32>,
+    collisions: Vec<u32>,
     transitions: Transitions,
     /// Whether each operation returned (the search succeeds once all of those are placed).
     completed: Vec<bool>,
@@ -285,8 +300,8 @@ impl<'a, M: Model> Search<'a, M> {
             last = entry;
         }
         let init = model.init();
-        let mut interned = HashMap::default();
-        interned.insert(init.clone(), 0);
+        let mut interned = Fast::default();
+        interned.insert(state_hash(&init), 0);
         let completed = ops
             .iter()
             .map(|&i| history.operations[i].returned.is_some())
@@ -309,6 +324,7 @@ impl<'a, M: Model> Search<'a, M> {
             prev,
             states: vec![init],
             interned,
+            collisions: vec![NONE],
             transitions,
             completed,
             read_only,
@@ -360,25 +376,33 @@ impl<'a, M: Model> Search<'a, M> {
             }
         } else {
             match self.model.step(current, &op.request, output) {
-                Some(state) => {
-                    let fresh = self.states.len() as u32;
-                    let id = *self.interned.entry(state.clone()).or_insert(fresh);
-                    if id == fresh {
-                        self.states.push(state);
-                        self.grow();
-                    }
-                    id
-                }
+                Some(state) => self.intern(state),
                 None => NONE,
             }
         };
         match &mut self.transitions {
             Transitions::Dense(table) => table[s as usize * n + k] = result,
-            Transitions::Sparse(map) => {
-                map.insert(mix(((s as u64) << 32) | k as u64), result);
-            }
+            Transitions::Sparse(_) => {}
         }
         (result != NONE).then_some(result)
+    }
+
+    /// The number of `state`, adding it if it is new.
+    fn intern(&mut self, state: M::State) -> u32 {
+        let hash = state_hash(&state);
+        let mut at = self.interned.get(&hash).copied().unwrap_or(NONE);
+        while at != NONE {
+            if self.states[at as usize] == state {
+                return at;
+            }
+            at = self.collisions[at as usize];
+        }
+        let id = self.states.len() as u32;
+        self.collisions
+            .push(self.interned.insert(hash, id).unwrap_or(NONE));
+        self.states.push(state);
+        self.grow();
+        id
     }
 
     /// Makes room in the transition table for a new state.

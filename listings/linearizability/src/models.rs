@@ -203,10 +203,10 @@ impl KvState {
         let hash = suffix.bytes().fold(self.hash, |h, b| {
             h.wrapping_mul(0x0100_0000_01b3).wrapping_add(b as u64 + 1)
         });
-        KvState {
-            text: format!("{}{suffix}", self.text),
-            hash,
-        }
+        let mut text = String::with_capacity(self.text.len() + suffix.len());
+        text.push_str(&self.text);
+        text.push_str(suffix);
+        KvState { text, hash }
     }
 }
 
