@@ -1,9 +1,10 @@
 //! The cells of the book: every command whose output or figure the book includes.
 //!
-//! A cell is a command exactly as a reader types it from the repository root, the file where
-//! its printed output is kept (the command, then the output), and the program the example's
-//! `main` runs. `cargo xtask bless` runs every program in-process and writes its files; the
-//! book-level tests run them again and fail on any difference.
+//! A cell is a command exactly as a reader types it from the repository root, the file
+//! where its printed output is kept (the command, then the output), and the program the
+//! example's
+//! `main` runs. `cargo xtask bless` runs every program in-process and writes its files;
+//! the book-level tests run them again and fail on any difference.
 
 use anyhow::{Context, Result, bail};
 use notebook::Program;
@@ -11,10 +12,11 @@ use std::path::{Path, PathBuf};
 
 /// A command whose output or files the book includes.
 pub struct Cell {
-    /// The command as a reader types it: `cargo run --release -p CRATE --example NAME -- ARGS`.
+    /// The command as a reader types it: `cargo run --release -p CRATE --example NAME --
+    /// ARGS`.
     pub command: &'static str,
-    /// The file (relative to the repository root) keeping the command and its output, if the
-    /// book shows the output.
+    /// The file (relative to the repository root) keeping the command and its output, if
+    /// the book shows the output.
     pub output: Option<&'static str>,
     /// The program the example runs.
     pub program: Program,
@@ -98,6 +100,32 @@ pub fn all() -> Vec<Cell> {
             Some("src/outputs/fallacy-reordering.txt"),
             replication::fallacies::run
         ),
+        // What "correct" means: linearizability
+        cell!(
+            "cargo run --release -p linearizability -- check --format porcupine-kv --model kv ../shared/data/porcupine/kv/*.txt",
+            Some("src/outputs/linearizability-kv.txt"),
+            linearizability::cli::run
+        ),
+        cell!(
+            "cargo run --release -p linearizability -- check --format porcupine-etcd --model cas-register ../shared/data/porcupine/jepsen/etcd_00*.log",
+            Some("src/outputs/linearizability-etcd.txt"),
+            linearizability::cli::run
+        ),
+        cell!(
+            "cargo run --release -p linearizability -- check --format porcupine-kv --model kv --explain ../shared/data/porcupine/kv/c10-bad.txt",
+            Some("src/outputs/linearizability-explain-kv.txt"),
+            linearizability::cli::run
+        ),
+        cell!(
+            "cargo run --release -p linearizability -- check --format porcupine-etcd --model cas-register --explain --svg src/figures/linearizability-etcd-000.svg ../shared/data/porcupine/jepsen/etcd_000.log",
+            Some("src/outputs/linearizability-explain-etcd.txt"),
+            linearizability::cli::run
+        ),
+        cell!(
+            "cargo run --release -p linearizability --example speed -- --svg src/figures/linearizability-speed.svg",
+            Some("src/outputs/linearizability-speed.txt"),
+            linearizability::speed::report
+        ),
     ]
 }
 
@@ -105,14 +133,16 @@ pub fn all() -> Vec<Cell> {
 pub const GENERATED_DIRS: [&str; 2] = ["src/outputs", "src/figures"];
 
 impl Cell {
-    /// The crate and example the command runs, and the arguments after `--`.
-    pub fn parse(&self) -> Result<(&str, &str, Vec<String>)> {
+    /// The crate and example the command runs (`None`: the crate's binary), and the
+    /// arguments after `--`, with wildcards expanded as a shell would, from the current
+    /// directory.
+    pub fn parse(&self) -> Result<(&str, Option<&str>, Vec<String>)> {
         let words: Vec<&str> = self.command.split_whitespace().collect();
         let (head, args) = match words.iter().position(|&w| w == "--") {
             Some(at) => (&words[..at], &words[at + 1..]),
             None => (&words[..], &[][..]),
         };
-        match head {
+        let (package, example) = match head {
             [
                 "cargo",
                 "run",
@@ -121,20 +151,41 @@ impl Cell {
                 package,
                 "--example",
                 example,
-            ] => Ok((
-                package,
-                example,
-                args.iter().map(|a| a.to_string()).collect(),
-            )),
+            ] => (*package, Some(*example)),
+            ["cargo", "run", "--release", "-p", package] => (*package, None),
             _ => bail!(
-                "`{}` is not of the form `cargo run --release -p CRATE --example NAME -- ARGS`",
+                "`{}` is not of the form `cargo run --release -p CRATE [--example NAME] -- ARGS`",
                 self.command
             ),
+        };
+        let mut expanded = Vec::new();
+        for arg in args {
+            if arg.contains('*') {
+                let matches = glob(arg);
+                if matches.is_empty() {
+                    bail!("`{arg}` in `{}` matches no file", self.command);
+                }
+                expanded.extend(matches);
+            } else {
+                expanded.push(arg.to_string());
+            }
         }
+        Ok((package, example, expanded))
     }
 
-    /// Runs the program and returns every file the cell keeps, relative to the repository root:
-    /// its output file (the command, then what it printed) and the files it wrote.
+    /// The source file of the program's `main`.
+    pub fn main_file(&self) -> Result<PathBuf> {
+        let (package, example, _) = self.parse()?;
+        Ok(match example {
+            Some(example) => {
+                PathBuf::from(format!("listings/{package}/examples/{example}.rs"))
+            }
+            None => PathBuf::from(format!("listings/{package}/src/main.rs")),
+        })
+    }
+
+    /// Runs the program and returns every file the cell keeps, relative to the repository
+    /// root: its output file (the command, then what it printed) and the files it wrote.
     pub fn generate(&self) -> Result<Vec<(PathBuf, Vec<u8>)>> {
         let (_, _, args) = self.parse()?;
         let output = (self.program)(&args)
@@ -146,6 +197,35 @@ impl Cell {
         }
         Ok(files)
     }
+}
+
+/// The files a shell would give for `pattern`, a path whose last component may hold `*`,
+/// sorted.
+fn glob(pattern: &str) -> Vec<String> {
+    let (dir, name) = pattern.rsplit_once('/').unwrap_or((".", pattern));
+    let Some((prefix, suffix)) = name.split_once('*') else {
+        return vec![pattern.to_owned()];
+    };
+    let mut found: Vec<String> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|f| {
+            f.len() >= prefix.len() + suffix.len()
+                && f.starts_with(prefix)
+                && f.ends_with(suffix)
+        })
+        .map(|f| {
+            if pattern.contains('/') {
+                format!("{dir}/{f}")
+            } else {
+                f
+            }
+        })
+        .collect();
+    found.sort();
+    found
 }
 
 /// Runs every cell and writes its files under `root`; returns the paths written.

@@ -1,9 +1,11 @@
-//! The no-drift checks. Each returns what it found wrong; the book passes when all are empty.
+//! The no-drift checks. Each returns what it found wrong; the book passes when all are
+//! empty.
 //!
-//! mdBook itself is lenient: a missing include is only logged, a missing anchor gives an empty
-//! block, a formula KaTeX cannot render stays in the page as raw LaTeX, and the build still
-//! succeeds. These checks make each of those a failure, and add the book's own rules: no Rust
-//! typed into Markdown, every listing crate shown, every output and figure regenerated.
+//! mdBook itself is lenient: a missing include is only logged, a missing anchor gives an
+//! empty block, a formula KaTeX cannot render stays in the page as raw LaTeX, and the
+//! build still succeeds. These checks make each of those a failure, and add the book's
+//! own rules: no Rust typed into Markdown, every listing crate shown, every output and
+//! figure regenerated.
 
 use crate::book::Build;
 use crate::cells::{Cell, GENERATED_DIRS};
@@ -81,7 +83,11 @@ pub fn code_blocks(root: &Path) -> Vec<Finding> {
     found
 }
 
-/// Every include names an existing file under `listings/` or `src/`, and its anchor or lines.
+/// The widest line of code the book's page shows without scrolling, in characters.
+pub const CODE_WIDTH: usize = 92;
+
+/// Every include names an existing file under `listings/` or `src/`, and its anchor or
+/// lines, and every line of Rust it shows fits the page.
 pub fn includes(root: &Path) -> Vec<Finding> {
     let root = &normalize(root);
     let mut found = Vec::new();
@@ -103,10 +109,12 @@ pub fn includes(root: &Path) -> Vec<Finding> {
             report(format!("{directive} names a missing file"));
             continue;
         };
+        let lines: Vec<&str> = source.lines().collect();
+        let mut shown = 0..0;
         match &include.selection {
-            Selection::Whole => {}
+            Selection::Whole => shown = 0..lines.len(),
             Selection::Anchor(name) => match markdown::anchor_lines(&source, name) {
-                (Some(_), Some(_)) => {}
+                (Some(start), Some(end)) => shown = start..end - 1,
                 (None, _) => {
                     report(format!("{directive}: no `ANCHOR: {name}` in the file"))
                 }
@@ -115,15 +123,31 @@ pub fn includes(root: &Path) -> Vec<Finding> {
                 )),
             },
             Selection::Lines(start, end) => {
-                let lines = source.lines().count();
+                let count = lines.len();
                 let start = start.unwrap_or(1);
-                let end = end.unwrap_or(lines);
-                if start == 0 || start > end || end > lines {
+                let end = end.unwrap_or(count);
+                if start == 0 || start > end || end > count {
                     report(format!(
-                        "{directive}: lines {start} to {end} are not within the file's {lines} lines"
+                        "{directive}: lines {start} to {end} are not within the file's {count} lines"
                     ));
+                } else {
+                    shown = start - 1..end;
                 }
             }
+        }
+        // Code wider than the book's column is cut off on the page.
+        let wide = lines[shown.clone()]
+            .iter()
+            .enumerate()
+            .find(|(_, l)| l.chars().count() > CODE_WIDTH);
+        if target.extension().is_some_and(|e| e == "rs")
+            && let Some((n, line)) = wide
+        {
+            report(format!(
+                "{directive}: line {} of the file is {} characters wide; the book shows {CODE_WIDTH}",
+                shown.start + n + 1,
+                line.chars().count()
+            ));
         }
     }
     found
@@ -181,8 +205,8 @@ pub fn listing_crates(root: &Path) -> Vec<Finding> {
     found
 }
 
-/// The directories of the workspace's members, from `[workspace] members` (exact paths, or a
-/// directory followed by `/*`) less `exclude`.
+/// The directories of the workspace's members, from `[workspace] members` (exact paths,
+/// or a directory followed by `/*`) less `exclude`.
 fn workspace_members(root: &Path) -> Result<BTreeSet<PathBuf>, String> {
     let text = std::fs::read_to_string(root.join("Cargo.toml"))
         .map_err(|e| format!("cannot read: {e}"))?;
@@ -284,7 +308,8 @@ pub fn summary(root: &Path) -> Vec<Finding> {
 }
 
 /// Every generated file equals what its cell generates now; every file in the generated
-/// directories comes from a cell; each cell's example runs its program and the book shows it.
+/// directories comes from a cell; each cell's example runs its program and the book shows
+/// it.
 pub fn cells(root: &Path, cells: &[Cell]) -> Vec<Finding> {
     let root = &normalize(root);
     let mut found = Vec::new();
@@ -294,8 +319,8 @@ pub fn cells(root: &Path, cells: &[Cell]) -> Vec<Finding> {
         .map(|f| read(f))
         .collect();
     for cell in cells {
-        let (package, example) = match cell.parse() {
-            Ok((package, example, _)) => (package, example),
+        let main = match cell.main_file() {
+            Ok(main) => root.join(main),
             Err(e) => {
                 found.push(finding(
                     root,
@@ -306,14 +331,13 @@ pub fn cells(root: &Path, cells: &[Cell]) -> Vec<Finding> {
                 continue;
             }
         };
-        let main = root.join(format!("listings/{package}/examples/{example}.rs"));
         if !read(&main).contains(&format!("notebook::main({})", cell.program_path)) {
             found.push(finding(
                 root,
                 &main,
                 None,
                 format!(
-                    "`{}` runs this example, whose main must be `notebook::main({})`",
+                    "`{}` runs this program, whose main must be `notebook::main({})`",
                     cell.command, cell.program_path
                 ),
             ));
@@ -400,8 +424,8 @@ fn first_difference(a: &[u8], b: &[u8]) -> Option<usize> {
     Some(a[..at].iter().filter(|&&c| c == b'\n').count() + 1)
 }
 
-/// The rendered book: nothing logged, no raw directive or formula left, every internal link and
-/// image resolves, and no page or stylesheet requests anything off the machine.
+/// The rendered book: nothing logged, no raw directive or formula left, every internal
+/// link and image resolves, and no page or stylesheet requests anything off the machine.
 pub fn rendered(build: &Build) -> Vec<Finding> {
     let root = &normalize(&build.dir);
     let mut found: Vec<Finding> = build
@@ -450,8 +474,8 @@ pub fn rendered(build: &Build) -> Vec<Finding> {
                 );
             }
         }
-        // mdBook's 404 page sets `<base href="/">` (the `site-url`) so that it works at any
-        // path: its links resolve from the book's root.
+        // mdBook's 404 page sets `<base href="/">` (the `site-url`) so that it works at
+        // any path: its links resolve from the book's root.
         let base = page.references.iter().find(|r| r.element == "base");
         let from = match base {
             Some(base) if base.target == "/" => root.join("index.html"),

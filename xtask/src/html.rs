@@ -1,5 +1,6 @@
-//! A small reader of the HTML that mdBook writes: enough to find references, ids, and text that
-//! should have been rendered. mdBook's output is well-formed, so no full HTML parser is needed.
+//! A small reader of the HTML that mdBook writes: enough to find references, ids, and
+//! text that should have been rendered. mdBook's output is well-formed, so no full HTML
+//! parser is needed.
 
 use std::collections::HashSet;
 
@@ -82,7 +83,8 @@ pub fn read(html: &str) -> Page {
         }
         match name.as_str() {
             "pre" | "code" if !tag.ends_with('/') => code_depth += 1,
-            // Raw text: skip to the closing tag, so scripts and styles are never read as prose.
+            // Raw text: skip to the closing tag, so scripts and styles are never read as
+            // prose.
             "script" | "style" => {
                 let close = format!("</{name}");
                 i = html[i..]
@@ -96,7 +98,8 @@ pub fn read(html: &str) -> Page {
     page
 }
 
-/// The offset just past the `>` that closes the tag opened at `start`, skipping quoted values.
+/// The offset just past the `>` that closes the tag opened at `start`, skipping quoted
+/// values.
 fn tag_end(bytes: &[u8], start: usize) -> usize {
     let mut quote = None;
     for (j, &b) in bytes.iter().enumerate().skip(start + 1) {

@@ -1,18 +1,21 @@
-//! KaTeX's stylesheet and fonts, shipped with the book so that it makes no request off the machine.
+//! KaTeX's stylesheet and fonts, shipped with the book so that it makes no request off
+//! the machine.
 //!
-//! mdbook-katex renders every formula to HTML at build time with the KaTeX it bundles (0.16.4 for
-//! mdbook-katex 0.10.0), and by default links that version's stylesheet from a CDN. The book sets
-//! `no-css = true` instead and links `katex/katex.min.css` from `theme/head.hbs`; this module puts
-//! the stylesheet and its fonts there. They come from the `katex` package of the npm registry,
-//! pinned with its integrity hash in `xtask/katex/package-lock.json` and installed by `npm ci`
-//! into the target directory the first time the book is built.
+//! mdbook-katex renders every formula to HTML at build time with the KaTeX it bundles
+//! (0.16.4 for mdbook-katex 0.10.0), and by default links that version's stylesheet from
+//! a CDN. The book sets
+//! `no-css = true` instead and links `katex/katex.min.css` from `theme/head.hbs`; this
+//! module puts the stylesheet and its fonts there. They come from the `katex` package of
+//! the npm registry, pinned with its integrity hash in `xtask/katex/package-lock.json`
+//! and installed by `npm ci` into the target directory the first time the book is built.
 
 use anyhow::{Context, Result, bail, ensure};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Mutex;
 
-/// The KaTeX version whose HTML mdbook-katex writes: the stylesheet must be the same version.
+/// The KaTeX version whose HTML mdbook-katex writes: the stylesheet must be the same
+/// version.
 pub const VERSION: &str = "0.16.4";
 
 /// Where the pinned package is installed.

@@ -1,5 +1,5 @@
-//! The book machine: builds, serves and checks *The Space Between*, and regenerates the outputs
-//! and figures the book includes.
+//! The book machine: builds, serves and checks *The Space Between*, and regenerates the
+//! outputs and figures the book includes.
 //!
 //! The book-level tests (`tests/` at the repository root) call [`checks`]; `cargo xtask`
 //! (`main.rs`) calls the same functions for readers and authors. See ARCHITECTURE.md.

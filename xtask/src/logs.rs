@@ -1,8 +1,9 @@
 //! Logging: what mdBook and mdbook-katex report, printed and also kept.
 //!
-//! mdBook only *logs* a missing include, and mdbook-katex only *warns* when KaTeX cannot render
-//! an expression, leaving the raw LaTeX in the page; both builds still succeed. So every warning
-//! and error logged during a build is kept, and the checks treat each one as a failure.
+//! mdBook only *logs* a missing include, and mdbook-katex only *warns* when KaTeX cannot
+//! render an expression, leaving the raw LaTeX in the page; both builds still succeed. So
+//! every warning and error logged during a build is kept, and the checks treat each one
+//! as a failure.
 
 use std::fmt::Write;
 use std::sync::{Mutex, OnceLock};
@@ -14,8 +15,8 @@ use tracing_subscriber::layer::{Context, SubscriberExt};
 
 static KEPT: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
-/// Installs the process-wide logger once: events at `print_level` and above go to standard error,
-/// and every warning and error is also kept for [`take_warnings`].
+/// Installs the process-wide logger once: events at `print_level` and above go to
+/// standard error, and every warning and error is also kept for [`take_warnings`].
 pub fn init(print_level: Level) {
     static ONCE: OnceLock<()> = OnceLock::new();
     ONCE.get_or_init(|| {
@@ -25,8 +26,9 @@ pub fn init(print_level: Level) {
             .without_time()
             .with_filter(LevelFilter::from_level(print_level));
         let subscriber = tracing_subscriber::registry().with(print).with(Keep);
-        // Another logger may already be installed (by a test harness): then nothing is kept,
-        // and the HTML checks still see what a failed include or formula left in the page.
+        // Another logger may already be installed (by a test harness): then nothing is
+        // kept, and the HTML checks still see what a failed include or formula left in
+        // the page.
         let _ = tracing::subscriber::set_global_default(subscriber);
     });
 }

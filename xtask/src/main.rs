@@ -41,6 +41,9 @@ fn main() -> ExitCode {
 
 fn run(command: Command) -> Result<()> {
     let root = repository_root();
+    // Cells name files relative to the repository root, as a reader running them there
+    // does.
+    std::env::set_current_dir(&root)?;
     let dir = root.join("book");
     match command {
         Command::Book => {

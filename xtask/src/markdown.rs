@@ -1,4 +1,5 @@
-//! What the checks need to read in the book's Markdown: fenced code blocks and include directives.
+//! What the checks need to read in the book's Markdown: fenced code blocks and include
+//! directives.
 
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 use std::path::{Path, PathBuf};
@@ -75,7 +76,8 @@ pub struct Include {
 /// The directives the checks understand: mdBook's two ways to include a file's text.
 pub const INCLUDE_KINDS: [&str; 2] = ["include", "rustdoc_include"];
 
-/// Every include directive in a Markdown text (escaped ones, `\{{#...}}`, are not directives).
+/// Every include directive in a Markdown text (escaped ones, `\{{#...}}`, are not
+/// directives).
 pub fn includes(markdown: &str) -> Vec<Include> {
     let mut found = Vec::new();
     let mut from = 0;
@@ -115,8 +117,9 @@ pub fn includes(markdown: &str) -> Vec<Include> {
     found
 }
 
-/// Whether a line of a source file opens or closes the anchor `name`, as mdBook recognises them
-/// (`ANCHOR: name` and `ANCHOR_END: name`, anywhere on the line, usually in a comment).
+/// Whether a line of a source file opens or closes the anchor `name`, as mdBook
+/// recognises them (`ANCHOR: name` and `ANCHOR_END: name`, anywhere on the line, usually
+/// in a comment).
 pub fn anchor_lines(source: &str, name: &str) -> (Option<usize>, Option<usize>) {
     let mut start = None;
     let mut end = None;

@@ -1,7 +1,8 @@
-//! `cargo xtask serve`: the book at http://localhost:3000, rebuilt when its sources change.
+//! `cargo xtask serve`: the book at http://localhost:3000, rebuilt when its sources
+//! change.
 //!
-//! A deliberately small static file server (GET and HEAD on loopback only) so that reading the
-//! book needs nothing beyond the workspace's own dependencies.
+//! A deliberately small static file server (GET and HEAD on loopback only) so that
+//! reading the book needs nothing beyond the workspace's own dependencies.
 
 use anyhow::{Context, Result};
 use std::io::{BufRead, BufReader, Write};
@@ -9,8 +10,8 @@ use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-/// Serves `dir` on `127.0.0.1:port` until the process is stopped, calling `rebuild` whenever a
-/// file under one of `watched` changes.
+/// Serves `dir` on `127.0.0.1:port` until the process is stopped, calling `rebuild`
+/// whenever a file under one of `watched` changes.
 pub fn serve(
     dir: &Path,
     port: u16,

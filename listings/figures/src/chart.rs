@@ -7,8 +7,8 @@ use std::ops::Range;
 /// Width and height of every chart, in pixels: readable at the book's text width.
 pub const SIZE: (u32, u32) = (720, 420);
 
-/// Colours of the series, in order: distinct in print and for the common colour-vision deficiencies
-/// (Okabe & Ito's palette).
+/// Colours of the series, in order: distinct in print and for the common colour-vision
+/// deficiencies (Okabe & Ito's palette).
 const PALETTE: [RGBColor; 6] = [
     RGBColor(0, 114, 178),
     RGBColor(213, 94, 0),
@@ -103,6 +103,22 @@ pub struct Chart {
     pub y: Axis,
     /// The series, drawn in order; the legend lists them in the same order.
     pub series: Vec<Series>,
+    /// The corner the legend sits in.
+    pub legend: Corner,
+}
+
+/// A corner of the plotting area.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Corner {
+    /// Top right (the default).
+    #[default]
+    UpperRight,
+    /// Top left.
+    UpperLeft,
+    /// Bottom right.
+    LowerRight,
+    /// Bottom left.
+    LowerLeft,
 }
 // ANCHOR_END: chart
 
@@ -110,7 +126,8 @@ impl Chart {
     /// Renders the chart as an SVG document.
     ///
     /// # Panics
-    /// If a logarithmic axis has a non-positive bound; that is a bug in the program drawing it.
+    /// If a logarithmic axis has a non-positive bound; that is a bug in the program
+    /// drawing it.
     pub fn to_svg(&self) -> String {
         let mut svg = String::new();
         let result = match (self.x.scale, self.y.scale) {
@@ -189,14 +206,27 @@ impl Chart {
             match series.mark {
                 Mark::Dots => legend
                     .legend(move |(x, y)| Circle::new((x + 10, y), 3, colour.filled())),
-                Mark::Line | Mark::Dashed => legend.legend(move |(x, y)| {
+                Mark::Line => legend.legend(move |(x, y)| {
                     PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(2))
+                }),
+                Mark::Dashed => legend.legend(move |(x, y)| {
+                    plotters::element::DashedPathElement::new(
+                        vec![(x, y), (x + 20, y)],
+                        6,
+                        4,
+                        colour.stroke_width(2),
+                    )
                 }),
             };
         }
         chart
             .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
+            .position(match self.legend {
+                Corner::UpperRight => SeriesLabelPosition::UpperRight,
+                Corner::UpperLeft => SeriesLabelPosition::UpperLeft,
+                Corner::LowerRight => SeriesLabelPosition::LowerRight,
+                Corner::LowerLeft => SeriesLabelPosition::LowerLeft,
+            })
             .label_font(("sans-serif", 14))
             .background_style(WHITE.mix(0.9))
             .border_style(BLACK.mix(0.3))
@@ -206,8 +236,8 @@ impl Chart {
     }
 }
 
-/// A tick label: as few digits as the value needs (`5`, `0.25`), powers of ten below 0.001 in
-/// scientific notation (`1e-5`).
+/// A tick label: as few digits as the value needs (`5`, `0.25`), powers of ten below
+/// 0.001 in scientific notation (`1e-5`).
 fn number(v: f64) -> String {
     if v != 0.0 && v.abs() < 1e-3 {
         format!("{v:e}")
@@ -230,6 +260,7 @@ mod tests {
                 Series::new("a", vec![(1.0, 0.5), (9.0, 0.01)], Mark::Line),
                 Series::new("b", vec![(2.0, 0.1)], Mark::Dots),
             ],
+            legend: Corner::UpperRight,
         }
     }
 

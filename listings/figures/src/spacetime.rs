@@ -1,11 +1,11 @@
-//! Space-time diagrams (Lamport, "Time, clocks, and the ordering of events in a distributed
-//! system", CACM 21(7), 1978): one vertical line per process, time flowing down, one arrow per
-//! message.
+//! Space-time diagrams (Lamport, "Time, clocks, and the ordering of events in a
+//! distributed system", CACM 21(7), 1978): one vertical line per process, time flowing
+//! down, one arrow per message.
 //!
-//! The diagram knows nothing of the world that produced it: the simulator turns its trace into a
-//! [`Diagram`], and the model checker its counterexamples. Rows are the distinct event times in
-//! order, evenly spaced, so that bursts stay readable; the left margin gives the time of every
-//! few rows.
+//! The diagram knows nothing of the world that produced it: the simulator turns its trace
+//! into a [`Diagram`], and the model checker its counterexamples. Rows are the distinct
+//! event times in order, evenly spaced, so that bursts stay readable; the left margin
+//! gives the time of every few rows.
 
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
@@ -25,7 +25,8 @@ pub struct Diagram {
     pub arrows: Vec<Arrow>,
     /// Intervals shaded behind the lines: crashes, pauses, partitions.
     pub bands: Vec<Band>,
-    /// The unit of the times, for the left margin (`"ms"`, or `"step"` for a checker's trace).
+    /// The unit of the times, for the left margin (`"ms"`, or `"step"` for a checker's
+    /// trace).
     pub unit: String,
 }
 
@@ -136,7 +137,7 @@ impl Diagram {
     /// Renders the diagram as an SVG document.
     pub fn to_svg(&self) -> String {
         let rows = self.rows();
-        let height = (TOP + ROW * (rows.len() as i32 + 2) + 20) as u32;
+        let height = (TOP + ROW * (rows.len() as i32 + 2) + 44) as u32;
         let mut svg = String::new();
         {
             let area =
@@ -149,7 +150,8 @@ impl Diagram {
         svg
     }
 
-    /// The distinct times of all events, in order: row `i` is drawn at `TOP + ROW * (i + 1)`.
+    /// The distinct times of all events, in order: row `i` is drawn at `TOP + ROW * (i +
+    /// 1)`.
     fn rows(&self) -> Vec<f64> {
         let mut times: Vec<f64> = self
             .points
@@ -177,7 +179,7 @@ impl Diagram {
             let row = rows.partition_point(|r| *r < t) as i32;
             TOP + ROW * (row + 1)
         };
-        let bottom = height as i32 - 24;
+        let bottom = height as i32 - 48;
 
         area.fill(&WHITE)?;
         area.draw(&Text::new(
@@ -245,7 +247,7 @@ impl Diagram {
             area.draw(&Text::new(
                 label,
                 (LEFT - 8, TOP + ROW * (i as i32 + 1)),
-                text(11.0, &GREY).pos(Pos::new(HPos::Right, VPos::Center)),
+                text(12.0, &GREY).pos(Pos::new(HPos::Right, VPos::Center)),
             ))?;
         }
 
@@ -279,9 +281,10 @@ impl Diagram {
                 ))?;
             }
             if !arrow.label.is_empty() {
-                // The label sits above the arrow, past its middle (at the middle of a horizontal
-                // arrow): arrows leaving one point for different lanes then have labels apart.
-                // Labels of arrows leaving the same point are staggered along them.
+                // The label sits above the arrow, past its middle (at the middle of a
+                // horizontal arrow): arrows leaving one point for different lanes then
+                // have labels apart. Labels of arrows leaving the same point are
+                // staggered along them.
                 let sibling = self.arrows[..i]
                     .iter()
                     .filter(|a| {
@@ -298,9 +301,44 @@ impl Diagram {
                 area.draw(&Text::new(
                     arrow.label.clone(),
                     (lx, ly),
-                    text(10.0, colour).pos(Pos::new(HPos::Center, VPos::Bottom)),
+                    text(11.0, colour).pos(Pos::new(HPos::Center, VPos::Bottom)),
                 ))?;
             }
+        }
+
+        // The key, along the bottom.
+        let key_y = height as i32 - 16;
+        let mut kx = LEFT;
+        for (sample, label) in [
+            (Key::Line(&INK), "delivered"),
+            (Key::Lost, "lost"),
+            (Key::Line(&TAMPERED), "tampered"),
+            (Key::Band(&DOWN), "crashed"),
+            (Key::Band(&PARTITION), "partitioned"),
+            (Key::Square(&OUTPUT), "output"),
+        ] {
+            match sample {
+                Key::Line(colour) => area.draw(&PathElement::new(
+                    vec![(kx, key_y), (kx + 20, key_y)],
+                    colour.stroke_width(2),
+                ))?,
+                Key::Lost => {
+                    let dash = vec![(kx, key_y), (kx + 16, key_y)];
+                    area.draw(&DashedPathElement::new(dash, 5, 3, LOST.stroke_width(1)))?;
+                    area.draw(&Cross::new((kx + 18, key_y), 4, LOST.stroke_width(2)))?;
+                }
+                Key::Band(colour) => area.draw(&Rectangle::new(
+                    [(kx, key_y - 6), (kx + 20, key_y + 6)],
+                    colour.filled(),
+                ))?,
+                Key::Square(colour) => area.draw(&Rectangle::new(
+                    [(kx + 5, key_y - 5), (kx + 15, key_y + 5)],
+                    colour.filled(),
+                ))?,
+            }
+            let style = text(11.0, &INK).pos(Pos::new(HPos::Left, VPos::Center));
+            area.draw(&Text::new(label, (kx + 26, key_y), style))?;
+            kx += 26 + 7 * label.len() as i32 + 18;
         }
 
         // Events on the lines, on top; labels of events at the same place are joined.
@@ -359,6 +397,14 @@ impl Diagram {
         }
         Ok(())
     }
+}
+
+/// A sample in the key.
+enum Key {
+    Line(&'static RGBColor),
+    Lost,
+    Band(&'static RGBColor),
+    Square(&'static RGBColor),
 }
 
 /// The triangle of an arrowhead at `to`, pointing away from `from`.

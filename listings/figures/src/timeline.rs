@@ -1,5 +1,6 @@
-//! History timelines: one row per client, one bar per operation from its invocation to its
-//! response, as in Herlihy & Wing's figures. Used to show why a history is not linearizable.
+//! History timelines: one row per client, one bar per operation from its invocation to
+//! its response, as in Herlihy & Wing's figures. Used to show why a history is not
+//! linearizable.
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};

@@ -1,7 +1,7 @@
-//! The checker on Porcupine's test histories, for a side-by-side comparison with Porcupine's own
-//! benchmarks (`go test -bench .` in its repository): `cargo bench -p linearizability`.
-//! Parsing is excluded, as in Porcupine's benchmarks. Set `ETCD_EACH=1` to also time each etcd
-//! file on its own.
+//! The checker on Porcupine's test histories, for a side-by-side comparison with
+//! Porcupine's own benchmarks (`go test -bench .` in its repository): `cargo bench -p
+//! linearizability`. Parsing is excluded, as in Porcupine's benchmarks. Set `ETCD_EACH=1`
+//! to also time each etcd file on its own.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use linearizability::models::{CasRegister, Kv};

@@ -1,12 +1,13 @@
 //! The search: is there an order of the operations that respects real time and the model?
 //!
-//! Wing & Gong ("Testing and verifying concurrent objects", JPDC 17(1), 1993) search for a
-//! linearization by trying, at each step, every operation that could come next: one whose
-//! invocation precedes every response still pending. Lowe ("Testing for linearizability",
-//! Concurrency and Computation 29(4), 2017) adds a cache of the configurations already explored —
-//! the set of operations linearized so far and the state they led to — so that a configuration
-//! reached by two orders is explored once. The history is first split by object, which Herlihy &
-//! Wing's locality theorem allows, and the objects are checked in parallel.
+//! Wing & Gong ("Testing and verifying concurrent objects", JPDC 17(1), 1993) search for
+//! a linearization by trying, at each step, every operation that could come next: one
+//! whose invocation precedes every response still pending. Lowe ("Testing for
+//! linearizability", Concurrency and Computation 29(4), 2017) adds a cache of the
+//! configurations already explored — the set of operations linearized so far and the
+//! state they led to — so that a configuration reached by two orders is explored once.
+//! The history is first split by object, which Herlihy & Wing's locality theorem allows,
+//! and the objects are checked in parallel.
 
 use crate::model::Model;
 use process::History;
@@ -22,11 +23,11 @@ const NONE: u32 = u32::MAX;
 pub struct Evidence {
     /// The object (key) whose sub-history is not linearizable, for a partitioned model.
     pub partition: Option<String>,
-    /// The longest sequence of operations (indices into the history) found that respects real
-    /// time and the model.
+    /// The longest sequence of operations (indices into the history) found that respects
+    /// real time and the model.
     pub linearized: Vec<usize>,
-    /// The operation that cannot be placed after it: it returned before any of the remaining
-    /// operations could be linearized.
+    /// The operation that cannot be placed after it: it returned before any of the
+    /// remaining operations could be linearized.
     pub stuck: usize,
 }
 
@@ -53,13 +54,14 @@ pub struct Options {
     pub memoize: bool,
     /// Threads to check partitions on (1: sequentially).
     pub threads: usize,
-    /// Place a read-only operation as soon as it can go next (sound: see [`Model::read_only`]).
+    /// Place a read-only operation as soon as it can go next (sound: see
+    /// [`Model::read_only`]).
     pub eager_reads: bool,
     /// Ignore real-time order: accept any order of the operations. A deliberately wrong
     /// checker, kept to show that the verdict tests can fail.
     pub ignore_real_time: bool,
-    /// Memoize configurations by the set of operations placed only, forgetting the state they
-    /// led to. Another deliberately wrong checker.
+    /// Memoize configurations by the set of operations placed only, forgetting the state
+    /// they led to. Another deliberately wrong checker.
     pub forget_states: bool,
 }
 
@@ -102,8 +104,9 @@ pub fn check_with<M: Model>(
         });
         partitions[slot].1.push(i);
     }
-    // Smallest first: a small partition that fails stops the search of every later one. The
-    // partition reported is the first failing one in this order, whatever the threads do.
+    // Smallest first: a small partition that fails stops the search of every later one.
+    // The partition reported is the first failing one in this order, whatever the threads
+    // do.
     partitions.sort_by_key(|(key, ops)| (ops.len(), key.clone()));
     let first_failure = AtomicUsize::new(usize::MAX);
     let next = AtomicUsize::new(0);
@@ -176,8 +179,8 @@ impl Hasher for Identity {
 type Fast<K, V> = HashMap<K, V, BuildHasherDefault<Identity>>;
 
 /// A fast hasher for interning states (which may be long strings): eight bytes at a time,
-/// multiply and rotate, as rustc's FxHasher. Not resistant to adversarial keys, which a history
-/// being checked is not.
+/// multiply and rotate, as rustc's FxHasher. Not resistant to adversarial keys, which a
+/// history being checked is not.
 #[derive(Default)]
 struct Fx(u64);
 
@@ -233,23 +236,27 @@ struct Search<'a, M: Model> {
     /// The partition's operations, as indices into the history.
     ops: &'a [usize],
     options: Options,
-    /// Entries (calls and returns) in real-time order, as a doubly linked list with a head
-    /// sentinel at index `2 * ops.len()`. Entry `2k` is operation `k`'s call, `2k + 1` its return.
+    /// Entries (calls and returns) in real-time order, as a doubly linked list with a
+    /// head sentinel at index `2 * ops.len()`. Entry `2k` is operation `k`'s call, `2k +
+    /// 1` its return.
     next: Vec<u32>,
     prev: Vec<u32>,
     /// Interned states, and the memoized transitions `(state, op) -> state`.
     states: Vec<M::State>,
-    /// State hash -> the first state with it; `collisions` chains states with equal hashes.
+    /// State hash -> the first state with it; `collisions` chains states with equal
+    /// hashes.
     interned: Fast<u64, u32>,
     collisions: Vec<u32>,
     transitions: Transitions,
-    /// Whether each operation returned (the search succeeds once all of those are placed).
+    /// Whether each operation returned (the search succeeds once all of those are
+    /// placed).
     completed: Vec<bool>,
     /// Whether each operation is read-only (see [`Model::read_only`]).
     read_only: Vec<bool>,
 }
 
-/// Memoized transitions: a dense table `state * n + op` while it is small, else a hash map.
+/// Memoized transitions: a dense table `state * n + op` while it is small, else a hash
+/// map.
 enum Transitions {
     Dense(Vec<u32>),
     Sparse(Fast<u64, u32>),
@@ -258,11 +265,10 @@ enum Transitions {
 /// A transition not computed yet (`NONE` is a transition the model forbids).
 const UNKNOWN: u32 = u32::MAX - 1;
 
-/// The largest dense table, in entries (256 KiB): beyond it, states are many and each is reached
-/// by few operations, and a map is smaller and faster.
+/// The largest dense table, in entries (256 KiB): beyond it, states are many and each is
+/// reached by few operations, and a map is smaller and faster.
 const DENSE_LIMIT: usize = 1 << 16;
 
-// ANCHOR: search
 impl<'a, M: Model> Search<'a, M> {
     fn new(
         model: &'a M,
@@ -271,8 +277,8 @@ impl<'a, M: Model> Search<'a, M> {
         options: Options,
     ) -> Self {
         let n = ops.len();
-        // Sort calls and returns by time, calls first at equal times; an operation that never
-        // returned has its return after everything.
+        // Sort calls and returns by time, calls first at equal times; an operation that
+        // never returned has its return after everything.
         let mut order: Vec<(u64, bool, u32)> = Vec::with_capacity(2 * n);
         for (k, &i) in ops.iter().enumerate() {
             let op = &history.operations[i];
@@ -422,6 +428,7 @@ impl<'a, M: Model> Search<'a, M> {
         }
     }
 
+    // ANCHOR: search
     /// Searches for a linearization; on failure returns the longest one found (as history
     /// indices) and the operation that blocked it.
     fn run(
@@ -432,8 +439,8 @@ impl<'a, M: Model> Search<'a, M> {
         let n = self.ops.len();
         let head = 2 * n;
         let mut seen = Seen::new(n);
-        // The search stack: each level is a configuration, with the operations that may go next
-        // there and how many of them have been tried.
+        // The search stack: each level is a configuration, with the operations that may
+        // go next there and how many of them have been tried.
         let mut levels: Vec<Level> = Vec::new();
         let mut spare: Vec<Vec<u32>> = Vec::new();
         let mut state = 0u32;
@@ -454,10 +461,11 @@ impl<'a, M: Model> Search<'a, M> {
                 return Ok(());
             }
             if let Some((op, before)) = placed.take() {
-                // A new configuration: the operations that may go next are those invoked before
-                // the first pending response. A read-only one that can go now is placed at once:
-                // if a linearization exists, one exists that places it now (it changes nothing,
-                // and nothing pending returned before it was invoked); if that fails, all do.
+                // A new configuration: the operations that may go next are those invoked
+                // before the first pending response. A read-only one that can go now is
+                // placed at once: if a linearization exists, one exists that places it
+                // now (it changes nothing, and nothing pending returned before it was
+                // invoked); if that fails, all do.
                 let mut candidates = spare.pop().unwrap_or_default();
                 candidates.clear();
                 let mut e = self.next[head];
@@ -474,8 +482,9 @@ impl<'a, M: Model> Search<'a, M> {
                     e = self.next[e as usize];
                 }
                 let deadline = if e == NONE { NONE } else { e / 2 };
-                // The forced operation is the only one worth trying: if it fails, so does this
-                // configuration. Otherwise the candidates are tried in the order of invocation.
+                // The forced operation is the only one worth trying: if it fails, so does
+                // this configuration. Otherwise the candidates are tried in the order of
+                // invocation.
                 if let Some(k) = forced {
                     candidates.clear();
                     candidates.push(k);
@@ -527,6 +536,7 @@ impl<'a, M: Model> Search<'a, M> {
             self.unlift(k);
         }
     }
+    // ANCHOR_END: search
 }
 
 /// A configuration on the search stack.
@@ -534,16 +544,18 @@ struct Level {
     /// The operation placed to reach it (`NONE` at the root), and the state before it.
     op: u32,
     before: u32,
-    /// The operations that may go next, in the order they are tried, and how many have been.
+    /// The operations that may go next, in the order they are tried, and how many have
+    /// been.
     candidates: Vec<u32>,
     tried: usize,
-    /// The operation of the first pending response: the one that cannot be placed if all fail.
+    /// The operation of the first pending response: the one that cannot be placed if all
+    /// fail.
     deadline: u32,
 }
 
-/// The configurations explored (Lowe's memoization): the set of linearized operations, as a
-/// bitset with an incrementally maintained Zobrist hash, and the state. Exact: a hit compares the
-/// whole bitset.
+/// The configurations explored (Lowe's memoization): the set of linearized operations, as
+/// a bitset with an incrementally maintained Zobrist hash, and the state. Exact: a hit
+/// compares the whole bitset.
 struct Seen {
     words: usize,
     zobrist: Vec<u64>,
@@ -570,8 +582,10 @@ impl Seen {
         }
     }
 
-    /// Adds operation `k` to the linearized set and records the configuration with `state`;
-    /// returns whether it is new. Either way `k` stays in the set until [`Seen::undo`].
+    // ANCHOR: memo
+    /// Adds operation `k` to the linearized set and records the configuration with
+    /// `state`; returns whether it is new. Either way `k` stays in the set until
+    /// [`Seen::undo`].
     fn insert(&mut self, k: usize, state: u32, memoize: bool) -> bool {
         self.linearized[k / 64] |= 1 << (k % 64);
         self.hash ^= self.zobrist[k];
@@ -600,13 +614,14 @@ impl Seen {
         true
     }
 
+    // ANCHOR_END: memo
+
     /// Removes operation `k` from the linearized set.
     fn undo(&mut self, k: usize) {
         self.linearized[k / 64] &= !(1 << (k % 64));
         self.hash ^= self.zobrist[k];
     }
 }
-// ANCHOR_END: search
 
 #[cfg(test)]
 mod tests {

@@ -49,7 +49,8 @@ enum Command {
 /// History formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum Format {
-    /// Jepsen's etcd logs as in Porcupine's test data (`INFO jepsen.util - 2 :invoke :write 4`).
+    /// Jepsen's etcd logs as in Porcupine's test data (`INFO jepsen.util - 2 :invoke
+    /// :write 4`).
     PorcupineEtcd,
     /// Porcupine's key-value histories: one EDN map per line, with `:key`.
     PorcupineKv,

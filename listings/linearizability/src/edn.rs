@@ -1,11 +1,13 @@
-//! A reader for the subset of EDN (extensible data notation) that Jepsen writes histories in.
+//! A reader for the subset of EDN (extensible data notation) that Jepsen writes histories
+//! in.
 //!
-//! The book first used the `edn-format` crate; its property test found inputs with multi-byte
-//! characters that make that crate panic, and a checker must not crash on a damaged history.
-//! This reader works on characters, never slices inside one, and reports the line of any error.
-//! It reads nil, booleans, integers, floats, strings, characters, keywords, symbols, lists,
-//! vectors, maps, sets, comments, discards (`#_`) and tagged values (`#tag value`, keeping the
-//! value: Jepsen writes operations as `#jepsen.history.Op{...}` records).
+//! The book first used the `edn-format` crate; its property test found inputs with
+//! multi-byte characters that make that crate panic, and a checker must not crash on a
+//! damaged history. This reader works on characters, never slices inside one, and reports
+//! the line of any error. It reads nil, booleans, integers, floats, strings, characters,
+//! keywords, symbols, lists, vectors, maps, sets, comments, discards (`#_`) and tagged
+//! values (`#tag value`, keeping the value: Jepsen writes operations as
+//! `#jepsen.history.Op{...}` records).
 
 use std::iter::Peekable;
 use std::str::CharIndices;

@@ -1,5 +1,5 @@
-//! Evidence a person can read: the longest linearization the search found, the operation that
-//! could not be placed after it, as text and as a timeline.
+//! Evidence a person can read: the longest linearization the search found, the operation
+//! that could not be placed after it, as text and as a timeline.
 
 use crate::check::Evidence;
 use crate::model::Model;
@@ -80,8 +80,8 @@ fn span<I, O>(history: &History<I, O>, i: usize) -> String {
 }
 
 // ANCHOR: explain
-/// The evidence as text: the end of the longest linearization, the state it leaves the object
-/// in, and the operation that cannot follow.
+/// The evidence as text: the end of the longest linearization, the state it leaves the
+/// object in, and the operation that cannot follow.
 pub fn text<M>(
     model: &M,
     history: &History<M::Input, M::Output>,
@@ -141,8 +141,8 @@ where
 }
 // ANCHOR_END: explain
 
-/// The evidence as a timeline: the last `last` operations of the longest linearization, the
-/// operation that cannot be placed, and every operation that overlaps them.
+/// The evidence as a timeline: the last `last` operations of the longest linearization,
+/// the operation that cannot be placed, and every operation that overlaps them.
 pub fn timeline<I, O>(
     history: &History<I, O>,
     evidence: &Evidence,
@@ -161,8 +161,11 @@ where
     let tail = &evidence.linearized[evidence.linearized.len().saturating_sub(last)..];
     let mut chosen: Vec<usize> = tail.to_vec();
     chosen.push(evidence.stuck);
+    // The window opens at the earliest invocation among the chosen operations that
+    // returned; operations pending since earlier are drawn from its left edge.
     let start = chosen
         .iter()
+        .filter(|&&i| history.operations[i].returned.is_some())
         .map(|&i| history.operations[i].invoked)
         .min()
         .unwrap_or_default();
@@ -205,7 +208,7 @@ where
             let op = &history.operations[i];
             Bar {
                 row: rows.binary_search(&op.client).unwrap_or(0),
-                start: op.invoked.nanos() as f64,
+                start: op.invoked.max(start).nanos() as f64,
                 end: op.returned.as_ref().map(|(_, t)| t.nanos() as f64),
                 label: describe(history, i),
                 role: if i == evidence.stuck {

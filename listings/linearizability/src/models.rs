@@ -1,5 +1,5 @@
-//! The models the checker ships: registers with the semantics of the histories in the book's test
-//! data, and a key-value store checked key by key.
+//! The models the checker ships: registers with the semantics of the histories in the
+//! book's test data, and a key-value store checked key by key.
 
 use crate::model::Model;
 
@@ -21,15 +21,17 @@ pub enum RegisterRet {
     Value(Option<i64>),
     /// A write or a successful compare-and-set.
     Ok,
-    /// A compare-and-set whose comparison failed, or any operation that definitely failed.
+    /// A compare-and-set whose comparison failed, or any operation that definitely
+    /// failed.
     Fail,
 }
 
 // ANCHOR: cas
-/// A compare-and-set register as Porcupine's etcd model has it: it starts absent; a write always
-/// succeeds; `Ok` for `Cas(a, b)` asserts the value was `a` and sets `b`; `Fail` asserts it was
-/// not `a`. An operation that never returned may have taken effect: a write sets its value, a
-/// compare-and-set acts on whatever the value is. A read that never returned constrains nothing.
+/// A compare-and-set register as Porcupine's etcd model has it: it starts absent; a write
+/// always succeeds; `Ok` for `Cas(a, b)` asserts the value was `a` and sets `b`; `Fail`
+/// asserts it was not `a`. An operation that never returned may have taken effect: a
+/// write sets its value, a compare-and-set acts on whatever the value is. A read that
+/// never returned constrains nothing.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct CasRegister;
 
@@ -86,8 +88,8 @@ impl Model for CasRegister {
 }
 // ANCHOR_END: cas
 
-/// A compare-and-set register with Knossos' semantics: an operation that returned `Fail` did not
-/// happen at all, and a read of `nil` tells nothing (any value is allowed).
+/// A compare-and-set register with Knossos' semantics: an operation that returned `Fail`
+/// did not happen at all, and a read of `nil` tells nothing (any value is allowed).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct KnossosCasRegister;
 
@@ -178,10 +180,10 @@ pub enum KvRet {
     Ok,
 }
 
-/// The value of one key, with a hash of it maintained as it grows: appending to a long value
-/// costs a copy but no rehash, and two values are compared in full only when their lengths and
-/// hashes agree.
-#[derive(Clone, Debug, Default)]
+/// The value of one key, with a hash of it maintained as it grows: appending to a long
+/// value costs a copy but no rehash, and two values are compared in full only when their
+/// lengths and hashes agree.
+#[derive(Clone, Default)]
 pub struct KvState {
     text: String,
     hash: u64,
@@ -197,8 +199,8 @@ impl KvState {
         KvState::default().appended(text)
     }
 
-    /// `self` with `suffix` appended. The hash is polynomial in the bytes (base 1099511628211,
-    /// modulo 2^64), so it extends without rereading the prefix.
+    /// `self` with `suffix` appended. The hash is polynomial in the bytes (base
+    /// 1099511628211, modulo 2^64), so it extends without rereading the prefix.
     fn appended(&self, suffix: &str) -> Self {
         let hash = suffix.bytes().fold(self.hash, |h, b| {
             h.wrapping_mul(0x0100_0000_01b3).wrapping_add(b as u64 + 1)
@@ -207,6 +209,13 @@ impl KvState {
         text.push_str(&self.text);
         text.push_str(suffix);
         KvState { text, hash }
+    }
+}
+
+impl std::fmt::Debug for KvState {
+    /// The value, as a string literal.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.text)
     }
 }
 

@@ -1,8 +1,8 @@
 //! Reading histories: the two formats of Porcupine's test data and Jepsen's EDN.
 //!
-//! Every parser reports a malformed line with its number and what was expected; none panics on
-//! any input (a property test feeds them arbitrary text). Time is the position of the event in
-//! the file, which is the real-time order Jepsen recorded.
+//! Every parser reports a malformed line with its number and what was expected; none
+//! panics on any input (a property test feeds them arbitrary text). Time is the position
+//! of the event in the file, which is the real-time order Jepsen recorded.
 
 use crate::edn::{self, Edn};
 use crate::models::{KvOp, KvRet, RegisterOp, RegisterRet};
@@ -295,8 +295,8 @@ fn describe(value: Option<&Edn>) -> String {
     value.map_or("nothing".into(), |v| format!("`{}`", v.brief()))
 }
 
-/// Every operation map of an EDN text with its line: maps at the top level (one per line, as
-/// Jepsen writes them), or the maps of one top-level vector.
+/// Every operation map of an EDN text with its line: maps at the top level (one per line,
+/// as Jepsen writes them), or the maps of one top-level vector.
 fn edn_values(text: &str) -> Result<Vec<(usize, Edn)>, ParseError> {
     let values = edn::read_all(text)
         .map_err(|e| error(e.line, format!("expected EDN: {}", e.message)))?;
@@ -308,8 +308,8 @@ fn edn_values(text: &str) -> Result<Vec<(usize, Edn)>, ParseError> {
     }
 }
 
-/// Reads Jepsen EDN operations on a register (`:read`, `:write`, `:cas`): one map per line, or a
-/// vector of maps.
+/// Reads Jepsen EDN operations on a register (`:read`, `:write`, `:cas`): one map per
+/// line, or a vector of maps.
 pub fn jepsen_edn_register(
     text: &str,
 ) -> Result<History<RegisterOp, RegisterRet>, ParseError> {
@@ -373,8 +373,8 @@ pub fn jepsen_edn_register(
     Ok(builder.history)
 }
 
-/// Reads key-value operations (`:get`, `:put`, `:append`, each with a string `:key`), in the EDN
-/// format of Porcupine's kv test data: one map per line.
+/// Reads key-value operations (`:get`, `:put`, `:append`, each with a string `:key`), in
+/// the EDN format of Porcupine's kv test data: one map per line.
 pub fn kv_edn(text: &str) -> Result<History<KvOp, KvRet>, ParseError> {
     let mut builder = Builder::new();
     for (line, value) in edn_values(text)? {
@@ -433,7 +433,8 @@ pub fn kv_edn(text: &str) -> Result<History<KvOp, KvRet>, ParseError> {
                 builder.complete(line, event.process, Some(output))?;
             }
             Kind::Fail | Kind::Info => {
-                // A key-value operation that failed or timed out may or may not have happened.
+                // A key-value operation that failed or timed out may or may not have
+                // happened.
                 builder.complete(line, event.process, None)?;
             }
         }

@@ -1,5 +1,5 @@
-//! The parsers never panic, whatever they are given: they return a history or an error with a
-//! line number.
+//! The parsers never panic, whatever they are given: they return a history or an error
+//! with a line number.
 
 use linearizability::parse;
 use proptest::prelude::*;

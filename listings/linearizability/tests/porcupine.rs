@@ -91,10 +91,10 @@ fn verdicts_do_not_depend_on_threads_or_on_placing_reads_early() {
 
 #[test]
 fn a_checker_that_ignores_real_time_is_caught_by_these_verdicts() {
-    // Ignoring real time lets stale reads through: the wrong checker calls non-linearizable
-    // histories linearizable, so the verdict test would fail on it. (Without real-time order
-    // every operation is concurrent with every other and the search space is factorial, so this
-    // runs on a small history only.)
+    // Ignoring real time lets stale reads through: the wrong checker calls
+    // non-linearizable histories linearizable, so the verdict test would fail on it.
+    // (Without real-time order every operation is concurrent with every other and the
+    // search space is factorial, so this runs on a small history only.)
     let wrong = Options {
         ignore_real_time: true,
         ..Options::default()
@@ -108,9 +108,9 @@ fn a_checker_that_ignores_real_time_is_caught_by_these_verdicts() {
 
 #[test]
 fn a_checker_that_forgets_states_when_memoizing_is_caught_by_these_verdicts() {
-    // Remembering only which operations were placed, and not the state they led to, prunes
-    // orders that end in other states: the wrong checker calls linearizable histories not
-    // linearizable.
+    // Remembering only which operations were placed, and not the state they led to,
+    // prunes orders that end in other states: the wrong checker calls linearizable
+    // histories not linearizable.
     let wrong = Options {
         forget_states: true,
         ..Options::default()

@@ -1,11 +1,12 @@
-//! A cell of the book: a command a reader runs, the text it prints and the files it writes.
+//! A cell of the book: a command a reader runs, the text it prints and the files it
+//! writes.
 //!
-//! Every example the book runs is a *program*: a pure function from its command-line arguments to
-//! an [`Output`]. The example's `main` only hands that function to [`main`], which writes the
-//! files and prints the text. The book machine (`xtask`) calls the same function in-process to
-//! regenerate every output and figure the book includes, and a test fails when a committed file
-//! differs from what the code produces now. So what a reader sees on the page is, byte for byte,
-//! what `cargo run` prints on their machine.
+//! Every example the book runs is a *program*: a pure function from its command-line
+//! arguments to an [`Output`]. The example's `main` only hands that function to [`main`],
+//! which writes the files and prints the text. The book machine (`xtask`) calls the same
+//! function in-process to regenerate every output and figure the book includes, and a
+//! test fails when a committed file differs from what the code produces now. So what a
+//! reader sees on the page is, byte for byte, what `cargo run` prints on their machine.
 
 use std::fmt;
 use std::io::Write;
@@ -60,8 +61,8 @@ impl Output {
     }
 }
 
-/// Parses `args` (without the program name) as the clap parser `P`, turning clap's help and
-/// errors into [`Error::Help`] and [`Error::Usage`] with plain (uncoloured) text.
+/// Parses `args` (without the program name) as the clap parser `P`, turning clap's help
+/// and errors into [`Error::Help`] and [`Error::Usage`] with plain (uncoloured) text.
 pub fn parse<P: clap::Parser>(name: &str, args: &[String]) -> Result<P, Error> {
     let argv = std::iter::once(name.to_owned()).chain(args.iter().cloned());
     P::try_parse_from(argv).map_err(|e| {
@@ -74,8 +75,8 @@ pub fn parse<P: clap::Parser>(name: &str, args: &[String]) -> Result<P, Error> {
     })
 }
 
-/// The whole `main` of an example: runs `program` on the process arguments, writes its files
-/// (creating their directories) and prints its text.
+/// The whole `main` of an example: runs `program` on the process arguments, writes its
+/// files (creating their directories) and prints its text.
 pub fn main(program: Program) -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match program(&args) {

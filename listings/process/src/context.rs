@@ -4,8 +4,8 @@
 use crate::{ClientId, Process, ProcessId, Time};
 use std::time::Duration;
 
-/// One action a handler asked for. The world that runs the process carries them out, in order,
-/// after the handler returns.
+/// One action a handler asked for. The world that runs the process carries them out, in
+/// order, after the handler returns.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Effect<P: Process> {
     /// Send `message` to process `to`.
@@ -15,8 +15,8 @@ pub enum Effect<P: Process> {
         /// The message.
         message: P::Message,
     },
-    /// Start (or restart) `timer` to expire after a duration between `min` and `max` inclusive,
-    /// measured on the process's own clock; the world picks the duration.
+    /// Start (or restart) `timer` to expire after a duration between `min` and `max`
+    /// inclusive, measured on the process's own clock; the world picks the duration.
     SetTimer {
         /// The timer's name.
         timer: P::Timer,
@@ -49,9 +49,9 @@ pub enum Effect<P: Process> {
     },
 }
 
-/// The source of a process's random and nondeterministic choices, supplied by the world: a seeded
-/// generator in the simulator, every option in turn in the model checker, the operating system's
-/// generator on a real network.
+/// The source of a process's random and nondeterministic choices, supplied by the world:
+/// a seeded generator in the simulator, every option in turn in the model checker, the
+/// operating system's generator on a real network.
 pub trait Choices {
     /// A choice among `options` alternatives, `0..options`.
     fn choose(&mut self, options: usize) -> usize;
@@ -67,8 +67,8 @@ pub struct Context<'a, P: Process> {
 }
 
 impl<'a, P: Process> Context<'a, P> {
-    /// A context for process `id`, whose clock reads `now`, collecting effects into `effects`.
-    /// Worlds call this; protocols only use contexts they are given.
+    /// A context for process `id`, whose clock reads `now`, collecting effects into
+    /// `effects`. Worlds call this; protocols only use contexts they are given.
     pub fn new(
         id: ProcessId,
         now: Time,
@@ -94,8 +94,8 @@ impl<'a, P: Process> Context<'a, P> {
         self.now
     }
 
-    /// Sends `message` to process `to`. The network may lose, delay, duplicate, reorder or
-    /// corrupt it.
+    /// Sends `message` to process `to`. The network may lose, delay, duplicate, reorder
+    /// or corrupt it.
     pub fn send(&mut self, to: ProcessId, message: P::Message) {
         self.effects.push(Effect::Send { to, message });
     }
@@ -111,13 +111,15 @@ impl<'a, P: Process> Context<'a, P> {
         }
     }
 
-    /// Sets `timer` to expire after `after` on the local clock, replacing it if already set.
+    /// Sets `timer` to expire after `after` on the local clock, replacing it if already
+    /// set.
     pub fn set_timer(&mut self, timer: P::Timer, after: Duration) {
         self.set_timer_between(timer, after, after);
     }
 
-    /// Sets `timer` to expire after a duration between `min` and `max`, chosen by the world:
-    /// a randomized timeout (Raft's 150–300 ms) without a random draw in the handler.
+    /// Sets `timer` to expire after a duration between `min` and `max`, chosen by the
+    /// world: a randomized timeout (Raft's 150–300 ms) without a random draw in the
+    /// handler.
     pub fn set_timer_between(&mut self, timer: P::Timer, min: Duration, max: Duration) {
         let (min, max) = (min.min(max), min.max(max));
         self.effects.push(Effect::SetTimer { timer, min, max });
@@ -143,8 +145,8 @@ impl<'a, P: Process> Context<'a, P> {
         self.effects.push(Effect::Output { output });
     }
 
-    /// A choice among `options` alternatives, `0..options`: random in the simulator, every
-    /// alternative in the model checker. Panics if `options` is zero.
+    /// A choice among `options` alternatives, `0..options`: random in the simulator,
+    /// every alternative in the model checker. Panics if `options` is zero.
     pub fn choose(&mut self, options: usize) -> usize {
         assert!(options > 0, "a choice needs at least one option");
         let choice = self.choices.choose(options);

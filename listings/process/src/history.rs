@@ -1,10 +1,10 @@
 //! Histories: what clients asked, what they were answered, and when.
 //!
-//! A history is the input of the linearizability checker (Herlihy & Wing, "Linearizability: a
-//! correctness condition for concurrent objects", ACM TOPLAS 12(3), 1990). Each operation has an
-//! invocation and, if it completed, a response; an operation whose response never came (the
-//! client timed out, the process crashed) stays *open*: it may have taken effect at any time
-//! after its invocation, or never.
+//! A history is the input of the linearizability checker (Herlihy & Wing,
+//! "Linearizability: a correctness condition for concurrent objects", ACM TOPLAS 12(3),
+//! 1990). Each operation has an invocation and, if it completed, a response; an operation
+//! whose response never came (the client timed out, the process crashed) stays *open*: it
+//! may have taken effect at any time after its invocation, or never.
 
 use crate::{ClientId, ProcessId, Time};
 use serde::{Deserialize, Serialize};

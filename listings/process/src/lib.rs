@@ -1,16 +1,18 @@
 //! The process model: every protocol in the book is written once, as a [`Process`].
 //!
 //! A process is a deterministic state machine in the style of Lynch's I/O automata
-//! (N. A. Lynch, *Distributed Algorithms*, Morgan Kaufmann, 1996): it reacts to its start, to a
-//! delivered message, to an expired timer and to a client's request, and acts only through a
-//! [`Context`]: it sends messages, sets and cancels timers, persists durable state, answers
-//! clients, emits observable outputs, and asks for random or nondeterministic choices.
+//! (N. A. Lynch, *Distributed Algorithms*, Morgan Kaufmann, 1996): it reacts to its
+//! start, to a delivered message, to an expired timer and to a client's request, and acts
+//! only through a [`Context`]: it sends messages, sets and cancels timers, persists
+//! durable state, answers clients, emits observable outputs, and asks for random or
+//! nondeterministic choices.
 //!
-//! It does no I/O of its own ("sans-IO"), so the world that runs it decides everything a real
-//! network and a real machine would decide: when a message arrives, whether it arrives at all,
-//! when a timer fires, which way a coin falls, when the process crashes. Three worlds run the
-//! same process code: the model checker (every choice, exhaustively), the simulator (seeded
-//! choices at scale) and the real network (sockets and clocks).
+//! It does no I/O of its own ("sans-IO"), so the world that runs it decides everything a
+//! real network and a real machine would decide: when a message arrives, whether it
+//! arrives at all, when a timer fires, which way a coin falls, when the process crashes.
+//! Three worlds run the same process code: the model checker (every choice,
+//! exhaustively), the simulator (seeded choices at scale) and the real network (sockets
+//! and clocks).
 
 mod context;
 mod history;
@@ -31,9 +33,9 @@ pub type ProcessId = usize;
 /// A client's name. Clients submit requests to processes and wait for their responses.
 pub type ClientId = usize;
 
-/// What every value a process exchanges or stores must be: comparable and hashable (so the
-/// model checker can store states), printable (for traces), and serializable (for the real
-/// network and the disk).
+/// What every value a process exchanges or stores must be: comparable and hashable (so
+/// the model checker can store states), printable (for traces), and serializable (for the
+/// real network and the disk).
 pub trait Data:
     Clone + Eq + Hash + Debug + Serialize + DeserializeOwned + Send + 'static
 {
@@ -45,21 +47,24 @@ impl<T> Data for T where
 }
 
 // ANCHOR: process
-/// A protocol participant: a deterministic state machine driven by the world that runs it.
+/// A protocol participant: a deterministic state machine driven by the world that runs
+/// it.
 ///
-/// Each handler is a function of the process's state, the event, and the choices the context
-/// returns; it acts only through the context. The state itself is comparable and hashable so that
-/// the model checker can recognise a state it has seen before.
+/// Each handler is a function of the process's state, the event, and the choices the
+/// context returns; it acts only through the context. The state itself is comparable and
+/// hashable so that the model checker can recognise a state it has seen before.
 pub trait Process: Clone + Eq + Hash + Debug + Send + 'static {
     /// What processes send each other.
     type Message: Data;
-    /// The names of this process's timers: setting a timer that is already set restarts it.
+    /// The names of this process's timers: setting a timer that is already set restarts
+    /// it.
     type Timer: Clone + Eq + Hash + Debug + Send + 'static;
     /// What clients ask of a process.
     type Request: Data;
     /// What a process answers a client.
     type Response: Data;
-    /// What a process makes observable: a decision, a delivered value. The checkers read these.
+    /// What a process makes observable: a decision, a delivered value. The checkers read
+    /// these.
     type Output: Clone + Eq + Hash + Debug + Send + 'static;
     /// What survives a crash: the last value passed to [`Context::persist`].
     type Storage: Data + Default;
@@ -67,9 +72,9 @@ pub trait Process: Clone + Eq + Hash + Debug + Send + 'static {
     /// The process boots for the first time.
     fn on_start(&mut self, ctx: &mut Context<'_, Self>);
 
-    /// The process restarts after a crash. `self` is the process as first constructed, its
-    /// volatile state lost; `storage` is what it last persisted (the default if nothing).
-    /// By default a restart is a first boot: the process forgets everything.
+    /// The process restarts after a crash. `self` is the process as first constructed,
+    /// its volatile state lost; `storage` is what it last persisted (the default if
+    /// nothing). By default a restart is a first boot: the process forgets everything.
     fn on_recover(&mut self, storage: &Self::Storage, ctx: &mut Context<'_, Self>) {
         let _ = storage;
         self.on_start(ctx);

@@ -7,9 +7,9 @@ use std::time::Duration;
 
 /// A reading of a clock, in nanoseconds since the clock's origin.
 ///
-/// In the simulator, each process's clock may be offset from true time and drift from it; in
-/// the real network it is the machine's monotonic clock; in the model checker time is abstract and
-/// every reading is zero.
+/// In the simulator, each process's clock may be offset from true time and drift from it;
+/// in the real network it is the machine's monotonic clock; in the model checker time is
+/// abstract and every reading is zero.
 #[derive(
     Clone,
     Copy,

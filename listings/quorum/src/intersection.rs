@@ -1,9 +1,10 @@
-//! The program behind `cargo run --release -p quorum --example intersection`: how often two
-//! random quorums miss each other, exactly and by seeded simulation, as a table and a figure.
+//! The program behind `cargo run --release -p quorum --example intersection`: how often
+//! two random quorums miss each other, exactly and by seeded simulation, as a table and a
+//! figure.
 
 use crate::majority::majority;
 use crate::probabilistic::{count_disjoint, disjoint_bound, disjoint_probability};
-use figures::{Axis, Chart, Mark, Series};
+use figures::{Axis, Chart, Corner, Mark, Series};
 use notebook::{Error, Output};
 use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;
@@ -36,8 +37,9 @@ pub fn run(args: &[String]) -> Result<Output, Error> {
     let root_n = (n as f64).sqrt();
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(args.seed);
 
-    // One simulated estimate per quorum size up to 3√n, in order, from one seeded generator.
-    let sizes: Vec<usize> = (1..=(3.0 * root_n).round() as usize).collect();
+    // One simulated estimate per quorum size up to 3√n, in order, from one seeded
+    // generator.
+    let sizes: Vec<usize> = (1..=((3.0 * root_n).round() as usize).min(n)).collect();
     let simulated: Vec<f64> = sizes
         .iter()
         .map(|&k| count_disjoint(n, k, args.trials, &mut rng) as f64 / args.trials as f64)
@@ -55,7 +57,7 @@ pub fn run(args: &[String]) -> Result<Output, Error> {
     );
     let _ = writeln!(
         out,
-        "bound e^(-k^2/n), which is e^(-l^2) for k = l*sqrt(n)."
+        "bound exp(-k^2/n), which is exp(-l^2) for k = l*sqrt(n)."
     );
     let _ = writeln!(out);
     let _ = writeln!(
@@ -64,7 +66,7 @@ pub fn run(args: &[String]) -> Result<Output, Error> {
         "k", "l", "exact", "simulated", "bound"
     );
     for l in [0.5, 1.0, 1.5, 2.0, 2.5, 3.0] {
-        let k = ((l * root_n).round() as usize).max(1);
+        let k = ((l * root_n).round() as usize).clamp(1, sizes.len());
         let _ = writeln!(
             out,
             "{k:>5} {:>8.2} {:>11} {:>11} {:>11}",
@@ -74,13 +76,17 @@ pub fn run(args: &[String]) -> Result<Output, Error> {
             probability(disjoint_bound(n, k))
         );
     }
+    // Majorities are drawn too, from the same generator: the theorem says no pair is
+    // disjoint.
     let m = majority(n);
+    let majorities =
+        count_disjoint(n, m, args.trials, &mut rng) as f64 / args.trials as f64;
     let _ = writeln!(
         out,
         "{m:>5} {:>8.2} {:>11} {:>11} {:>11}  <- a majority: never disjoint",
         m as f64 / root_n,
         probability(disjoint_probability(n, m)),
-        "-",
+        probability(majorities),
         probability(disjoint_bound(n, m))
     );
 
@@ -120,11 +126,12 @@ fn figure(n: usize, sizes: &[usize], simulated: &[f64], trials: u64) -> Chart {
             ),
             Series::new(&format!("simulated ({trials} pairs)"), dots, Mark::Dots),
             Series::new(
-                "bound e^(-k²/n)",
+                "bound exp(-k^2/n)",
                 at(&|k| disjoint_bound(n, k)),
                 Mark::Dashed,
             ),
         ],
+        legend: Corner::UpperRight,
     }
 }
 

@@ -11,16 +11,18 @@ pub fn majority(n: usize) -> usize {
 /// The fewest processes two quorums of sizes `a` and `b` out of `n` can share.
 ///
 /// By counting: `|A ∪ B| ≤ n`, so `|A ∩ B| = |A| + |B| − |A ∪ B| ≥ a + b − n`, and two
-/// quorums placed as far apart as possible meet in exactly that many. When `a + b > n` the
-/// bound is positive: the quorums intersect. For two majorities, `2k > n` gives at least one.
+/// quorums placed as far apart as possible meet in exactly that many. When `a + b > n`
+/// the bound is positive: the quorums intersect. For two majorities, `2k > n` gives at
+/// least one.
 pub fn guaranteed_overlap(n: usize, a: usize, b: usize) -> usize {
     (a + b).saturating_sub(n)
 }
 // ANCHOR_END: pigeonhole
 
 // ANCHOR: exhaustive
-/// The smallest intersection over every pair of `k`-subsets of `n` processes, by enumeration:
-/// a check of [`guaranteed_overlap`] that does not trust the algebra. Processes are bits of a
+/// The smallest intersection over every pair of `k`-subsets of `n` processes, by
+/// enumeration: a check of [`guaranteed_overlap`] that does not trust the algebra.
+/// Processes are bits of a
 /// `u64`, so `n` is at most 64 (and small in practice: there are C(n, k)² pairs).
 pub fn smallest_overlap_by_enumeration(n: usize, k: usize) -> usize {
     assert!(n <= 64 && k <= n, "n must be at most 64 and k at most n");

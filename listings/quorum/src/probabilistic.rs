@@ -1,16 +1,17 @@
-//! Probabilistic quorums: two quorums of size `k` drawn uniformly at random from `n` processes.
+//! Probabilistic quorums: two quorums of size `k` drawn uniformly at random from `n`
+//! processes.
 //!
-//! Malkhi, Reiter, Wool & Wright ("Probabilistic Quorum Systems", Information and Computation
-//! 170(2):184–206, 2001) give up the guarantee that every two quorums meet in exchange for
-//! quorums of size `ℓ√n` instead of `n/2`: two such quorums miss each other with probability at
-//! most `e^(−ℓ²)`.
+//! Malkhi, Reiter, Wool & Wright ("Probabilistic Quorum Systems", Information and
+//! Computation 170(2):184–206, 2001) give up the guarantee that every two quorums meet in
+//! exchange for quorums of size `ℓ√n` instead of `n/2`: two such quorums miss each other
+//! with probability at most `e^(−ℓ²)`.
 
 use rand::RngExt;
 use rand::seq::index;
 
 // ANCHOR: exact
-/// The probability that two independent, uniformly random `k`-subsets of `n` processes are
-/// disjoint: the second must avoid the first's `k` members, `C(n−k, k) / C(n, k)`.
+/// The probability that two independent, uniformly random `k`-subsets of `n` processes
+/// are disjoint: the second must avoid the first's `k` members, `C(n−k, k) / C(n, k)`.
 ///
 /// Computed as the product `∏_{i<k} (n−k−i)/(n−i)`, which never forms the huge binomials.
 pub fn disjoint_probability(n: usize, k: usize) -> f64 {
@@ -32,7 +33,8 @@ pub fn disjoint_bound(n: usize, k: usize) -> f64 {
 
 // ANCHOR: simulate
 /// Draws `trials` pairs of uniformly random `k`-subsets of `n` processes and counts the
-/// disjoint pairs. The random number generator is the caller's, so a seed fixes the count.
+/// disjoint pairs. The random number generator is the caller's, so a seed fixes the
+/// count.
 pub fn count_disjoint<R: RngExt + ?Sized>(
     n: usize,
     k: usize,
@@ -97,7 +99,8 @@ mod tests {
         let (n, k, trials) = (50, 7, 200_000);
         let p = disjoint_probability(n, k);
         let observed = count_disjoint(n, k, trials, &mut rng) as f64 / trials as f64;
-        // Five standard deviations of a binomial proportion: fails by chance about once in 3 million.
+        // Five standard deviations of a binomial proportion: fails by chance about once
+        // in 3 million.
         let sd = (p * (1.0 - p) / trials as f64).sqrt();
         assert!((observed - p).abs() < 5.0 * sd, "{observed} vs {p}");
     }

@@ -1,5 +1,5 @@
-//! What a run did to the data: the acknowledged writes each replica lost, duplicated, reordered
-//! or altered, and the reads that missed an acknowledged write.
+//! What a run did to the data: the acknowledged writes each replica lost, duplicated,
+//! reordered or altered, and the reads that missed an acknowledged write.
 
 use crate::{Request, Response};
 use process::{History, ProcessId, Time};
@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 // ANCHOR: check
-/// Everything wrong with a run; empty when every acknowledged write is on every replica, once,
-/// in order, and every read saw every write acknowledged before it began.
+/// Everything wrong with a run; empty when every acknowledged write is on every replica,
+/// once, in order, and every read saw every write acknowledged before it began.
 pub fn problems(
     logs: &[(ProcessId, &[u32])],
     history: &History<Request, Response>,

@@ -1,10 +1,10 @@
 //! Exercises of the chapter "The network is not reliable", each judged by a test.
 //!
-//! **Exercise 2.1 — numbered entries.** [`Numbered`] is the naive protocol with one change: the
-//! primary numbers each entry. Change only the backup's handler so that the protocol survives
-//! the `duplication` and `reordering` knobs: no replica may apply a write twice or out of
-//! order. Then run `cargo test -p replication --test exercises -- --ignored`.
-//! A solution is in [`solution`]; try first.
+//! **Exercise 2.1 — numbered entries.** [`Numbered`] is the naive protocol with one
+//! change: the primary numbers each entry. Change only the backup's handler so that the
+//! protocol survives the `duplication` and `reordering` knobs: no replica may apply a
+//! write twice or out of order. Then run `cargo test -p replication --test exercises --
+//! --ignored`. A solution is in [`solution`]; try first.
 
 use crate::fallacies::{Fallacy, run_protocol};
 use crate::{PRIMARY, Request, Response};
@@ -74,8 +74,9 @@ impl Process for Numbered {
     // ANCHOR_END: exercise
 }
 
-/// The primary's half of the protocol, the same for the exercise and its solution: number the
-/// entry, acknowledge at once, send it to each backup once. Reads are answered from the log.
+/// The primary's half of the protocol, the same for the exercise and its solution: number
+/// the entry, acknowledge at once, send it to each backup once. Reads are answered from
+/// the log.
 fn serve<P>(
     log: &mut Vec<u32>,
     backups: &[ProcessId],

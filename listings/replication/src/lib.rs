@@ -1,11 +1,12 @@
-//! Primary-backup replication of a log, twice: a naive protocol that trusts the network, and a
-//! repaired one that assumes each fallacy of distributed computing is false.
+//! Primary-backup replication of a log, twice: a naive protocol that trusts the network,
+//! and a repaired one that assumes each fallacy of distributed computing is false.
 //!
-//! Process 0 is the primary; the others are backups. A client appends values at the primary
-//! and reads the log at a backup. [`naive::Naive`] acknowledges a write at once and sends it to
-//! each backup once; [`repaired::Repaired`] numbers, checksums, persists and retransmits each
-//! entry and acknowledges a write only when every backup holds it. [`fallacies`] runs both
-//! under each fault knob of the simulator, and [`check`] says what went wrong.
+//! Process 0 is the primary; the others are backups. A client appends values at the
+//! primary and reads the log at a backup. [`naive::Naive`] acknowledges a write at once
+//! and sends it to each backup once; [`repaired::Repaired`] numbers, checksums, persists
+//! and retransmits each entry and acknowledges a write only when every backup holds it.
+//! [`fallacies`] runs both under each fault knob of the simulator, and [`check`] says
+//! what went wrong.
 
 pub mod check;
 pub mod exercises;

@@ -1,4 +1,5 @@
-//! The naive protocol: what a first version looks like when the network is assumed perfect.
+//! The naive protocol: what a first version looks like when the network is assumed
+//! perfect.
 
 use crate::{PRIMARY, Request, Response};
 use process::{ClientId, Context, Process, ProcessId};
@@ -37,8 +38,8 @@ impl Process for Naive {
         match request {
             Request::Write(value) if ctx.id() == PRIMARY => {
                 self.log.push(value);
-                // Fallacies 1 and 2: the network is reliable and latency is zero, so the write
-                // is as good as replicated already.
+                // Fallacies 1 and 2: the network is reliable and latency is zero, so the
+                // write is as good as replicated already.
                 ctx.respond(client, Response::Written);
                 ctx.send_all(self.backups.clone(), &Append(value));
             }

@@ -65,8 +65,8 @@ pub struct Repaired {
     pub log: Vec<u32>,
     /// At the primary: how many entries each backup holds, as far as the primary knows.
     pub acked: BTreeMap<ProcessId, u32>,
-    /// At the primary: at the last retransmission timeout, what each backup held and how long
-    /// the log was.
+    /// At the primary: at the last retransmission timeout, what each backup held and how
+    /// long the log was.
     pub at_last_timeout: BTreeMap<ProcessId, (u32, u32)>,
     /// At the primary: clients waiting for entry `index` to reach every backup.
     pub waiting: Vec<(u32, ClientId)>,
@@ -171,7 +171,8 @@ impl Process for Repaired {
                 if sum != checksum(&[index, value]) {
                     return; // tampered with: drop it, the primary will send it again
                 }
-                // Numbered entries make copies harmless and let early ones wait their turn.
+                // Numbered entries make copies harmless and let early ones wait their
+                // turn.
                 if index as usize >= self.log.len() {
                     self.early.insert(index, value);
                 }
@@ -214,8 +215,8 @@ impl Process for Repaired {
         }
     }
 
-    /// The network is not reliable: a backup that was missing entries at the last timeout and
-    /// has acknowledged nothing since is sent again what it lacks.
+    /// The network is not reliable: a backup that was missing entries at the last timeout
+    /// and has acknowledged nothing since is sent again what it lacks.
     fn on_timer(&mut self, _: Retransmit, ctx: &mut Context<'_, Self>) {
         self.timer_set = false;
         let len = self.log.len() as u32;

@@ -1,5 +1,5 @@
-//! The judges of the chapter's exercises: each accepts the solution and rejects the starting
-//! point, so a student's passing test means something.
+//! The judges of the chapter's exercises: each accepts the solution and rejects the
+//! starting point, so a student's passing test means something.
 
 use replication::exercises::{Numbered, judge, solution::Solved};
 

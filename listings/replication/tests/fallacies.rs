@@ -1,5 +1,5 @@
-//! The repaired protocol survives every fallacy on every seed tried; the naive one breaks under
-//! each fallacy it ignores — so the checker can fail, and does.
+//! The repaired protocol survives every fallacy on every seed tried; the naive one breaks
+//! under each fallacy it ignores — so the checker can fail, and does.
 
 use clap::ValueEnum;
 use replication::fallacies::{Fallacy, run_naive, run_repaired};
@@ -40,8 +40,8 @@ fn the_naive_protocol_breaks_under_each_fallacy_it_ignores() {
 
 #[test]
 fn correctness_costs_messages() {
-    // In a perfect network each write costs the naive protocol one message per backup and the
-    // repaired one two (the entry and its acknowledgement).
+    // In a perfect network each write costs the naive protocol one message per backup and
+    // the repaired one two (the entry and its acknowledgement).
     let naive = run_naive(Fallacy::Cost, 1, 5);
     let repaired = run_repaired(Fallacy::Cost, 1, 5);
     assert_eq!((naive.stats.sent, repaired.stats.sent), (10, 20));

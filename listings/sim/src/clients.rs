@@ -1,5 +1,5 @@
-//! Clients: they submit operations to processes and record the history the linearizability
-//! checker judges.
+//! Clients: they submit operations to processes and record the history the
+//! linearizability checker judges.
 
 use process::{ClientId, History, Process, ProcessId, Time};
 use rand::rngs::Xoshiro256PlusPlus;
@@ -17,8 +17,8 @@ pub struct Submit<P: Process> {
 
 /// What clients ask for, one operation at a time each.
 pub trait Workload<P: Process> {
-    /// Client `client`'s next operation, or `None` if it is done. `rng` is the simulation's
-    /// seeded generator.
+    /// Client `client`'s next operation, or `None` if it is done. `rng` is the
+    /// simulation's seeded generator.
     fn next(
         &mut self,
         client: ClientId,

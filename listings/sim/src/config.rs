@@ -1,8 +1,9 @@
 //! The knobs: one per fallacy of distributed computing, plus duplication and reordering.
 //!
-//! The eight fallacies are the false assumptions that L. Peter Deutsch and his colleagues at Sun
-//! Microsystems listed as the ones newcomers to distributed computing make (1994; the eighth was
-//! added by James Gosling in 1997). Each knob makes one of them false in the simulator.
+//! The eight fallacies are the false assumptions that L. Peter Deutsch and his colleagues
+//! at Sun Microsystems listed as the ones newcomers to distributed computing make (1994;
+//! the eighth was added by James Gosling in 1997). Each knob makes one of them false in
+//! the simulator.
 
 use crate::latency::Latency;
 use process::{ProcessId, Time};
@@ -13,14 +14,16 @@ use std::time::Duration;
 /// Everything the simulated world does to the processes in it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Config {
-    /// The network: loss, latency, bandwidth, tampering, topology, duplication, reordering.
+    /// The network: loss, latency, bandwidth, tampering, topology, duplication,
+    /// reordering.
     pub network: Network,
     /// The administrators' actions: crashes, restarts, pauses, at scheduled times.
     pub administrator: Vec<(Time, Action)>,
     /// The machines: how fast each process runs and how its clock errs.
     pub nodes: Nodes,
-    /// Transport cost is not zero: count the bytes of every message sent (messages are always
-    /// counted). Costs a serialization per message.
+    /// *Transport cost is zero* — is false: count the bytes of every message sent
+    /// (messages are always counted). On by default; it costs a serialization per
+    /// message, so the throughput benchmark turns it off.
     pub count_bytes: bool,
     /// Record a trace of every event (for diagrams and the determinism test).
     pub trace: bool,
@@ -31,22 +34,25 @@ pub struct Config {
 pub struct Network {
     /// *The network is reliable* — is false: each message is lost with this probability.
     pub loss: f64,
-    /// *Latency is zero* — is false: each message is delayed by a draw from this distribution.
+    /// *Latency is zero* — is false: each message is delayed by a draw from this
+    /// distribution.
     pub latency: Latency,
     /// *Bandwidth is infinite* — is false: each directed link carries this many bytes per
     /// second, and messages queue behind each other. `None` is infinite.
     pub bandwidth: Option<u64>,
-    /// *The network is secure* — is false: each message is tampered with (one bit flipped in
-    /// its encoding) with this probability. A message that no longer decodes is dropped by the
-    /// receiver's network stack; one that still decodes is delivered, altered.
+    /// *The network is secure* — is false: each message is tampered with (one bit flipped
+    /// in its encoding) with this probability. A message that no longer decodes is
+    /// dropped by the receiver's network stack; one that still decodes is delivered,
+    /// altered.
     pub corruption: f64,
     /// *Topology doesn't change* — is false: partitions that cut links, and heal.
     pub partitions: Partitions,
     /// Each message is delivered twice with this probability (a retransmission below the
     /// process, or a duplicating switch).
     pub duplication: f64,
-    /// Whether each directed link delivers in the order it was sent. With `false`, a message may
-    /// overtake an earlier one whenever its delay is shorter.
+    /// Whether each directed link delivers in the order it was sent, as Lynch's channels
+    /// do. With `false`, a message may overtake an earlier one whenever its delay is
+    /// shorter.
     pub fifo: bool,
     /// Per-link exceptions to `loss` and `latency`, for the directed link `(from, to)`.
     pub links: BTreeMap<(ProcessId, ProcessId), Link>,
@@ -96,8 +102,8 @@ pub enum Action {
 /// *The network is homogeneous* — is false: machines differ in speed and in their clocks.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Nodes {
-    /// Time each process spends handling one event, by process (missing: zero). While busy, a
-    /// process queues what arrives.
+    /// Time each process spends handling one event, by process (missing: zero). While
+    /// busy, a process queues what arrives.
     pub step: Vec<Duration>,
     /// Each process's clock, by process (missing: a perfect clock).
     pub clocks: Vec<Clock>,
@@ -127,7 +133,8 @@ impl Clock {
 }
 
 impl Default for Network {
-    /// A perfect network with a constant one-millisecond delay.
+    /// A perfect network: nothing lost, duplicated or altered, links FIFO, a constant
+    /// one-millisecond delay.
     fn default() -> Self {
         Network {
             loss: 0.0,
@@ -136,7 +143,7 @@ impl Default for Network {
             corruption: 0.0,
             partitions: Partitions::default(),
             duplication: 0.0,
-            fifo: false,
+            fifo: true,
             links: BTreeMap::new(),
         }
     }

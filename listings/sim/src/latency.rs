@@ -17,7 +17,8 @@ pub enum Latency {
         /// The longest delay.
         max: Duration,
     },
-    /// `min` plus an exponentially distributed delay with mean `mean`: memoryless queueing.
+    /// `min` plus an exponentially distributed delay with mean `mean`: memoryless
+    /// queueing.
     Exponential {
         /// The smallest possible delay (propagation).
         min: Duration,
@@ -32,8 +33,8 @@ pub enum Latency {
         /// The shape: 0 is constant, 1 is a heavy tail.
         sigma: f64,
     },
-    /// Pareto with scale `scale` (the smallest delay) and shape `alpha`: a power-law tail, with
-    /// infinite variance when `alpha <= 2`.
+    /// Pareto with scale `scale` (the smallest delay) and shape `alpha`: a power-law
+    /// tail, with infinite variance when `alpha <= 2`.
     Pareto {
         /// The smallest delay.
         scale: Duration,
@@ -42,7 +43,8 @@ pub enum Latency {
     },
     /// Delays drawn uniformly from measured samples.
     Empirical(Vec<Duration>),
-    /// A weighted mixture: component `i` is drawn with probability proportional to its weight.
+    /// A weighted mixture: component `i` is drawn with probability proportional to its
+    /// weight.
     Mixture(Vec<(f64, Latency)>),
 }
 

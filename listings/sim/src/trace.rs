@@ -1,8 +1,8 @@
 //! The trace: every event of a run, in order, with the true time it happened.
 //!
-//! Two runs with the same seed and configuration have byte-identical traces ([`Trace::to_text`]).
-//! A trace renders as a space-time diagram for the book ([`Trace::to_diagram`]) and as a log
-//! that ShiViz can visualize ([`Trace::to_shiviz`]).
+//! Two runs with the same seed and configuration have byte-identical traces
+//! ([`Trace::to_text`]). A trace renders as a space-time diagram for the book
+//! ([`Trace::to_diagram`]) and as a log that ShiViz can visualize ([`Trace::to_shiviz`]).
 
 use figures::spacetime::{Arrow, Band, BandKind, Diagram, Fate, Point, PointMark};
 use process::{ClientId, Process, ProcessId, Time};
@@ -18,7 +18,8 @@ pub enum Cause {
     Partition,
     /// The receiver was crashed when it arrived.
     ReceiverDown,
-    /// It was tampered with and no longer decoded; the receiver's network stack dropped it.
+    /// It was tampered with and no longer decoded; the receiver's network stack dropped
+    /// it.
     Undecodable,
 }
 
@@ -146,10 +147,10 @@ impl<P: Process> Trace<P> {
         out
     }
 
-    /// A log in the format ShiViz reads (Beschastnikh et al., "Debugging distributed systems",
-    /// CACM 59(8), 2016): for each event on a process, a line describing it followed by a line
-    /// with the process's name and vector timestamp. Paste it into ShiViz with the parser
-    /// regular expression on the first line of the log.
+    /// A log in the format ShiViz reads (Beschastnikh et al., "Debugging distributed
+    /// systems", CACM 59(8), 2016): for each event on a process, a line describing it
+    /// followed by a line with the process's name and vector timestamp. Paste it into
+    /// ShiViz with the parser regular expression on the first line of the log.
     pub fn to_shiviz(&self, processes: usize) -> String {
         let mut out = String::from("(?<event>.*)\\n(?<host>\\S*) (?<clock>{.*})\n\n");
         let mut clocks = vec![vec![0u64; processes]; processes];
@@ -196,8 +197,8 @@ impl<P: Process> Trace<P> {
         out
     }
 
-    /// A space-time diagram of the run, times in milliseconds. `label` shortens a message for
-    /// its arrow; outputs, crashes, partitions and client operations are marked.
+    /// A space-time diagram of the run, times in milliseconds. `label` shortens a message
+    /// for its arrow; outputs, crashes, partitions and client operations are marked.
     pub fn to_diagram(
         &self,
         title: &str,
@@ -229,7 +230,7 @@ impl<P: Process> Trace<P> {
         };
         let mut sends: BTreeMap<u64, (ProcessId, f64, String)> = BTreeMap::new();
         let mut down: BTreeMap<ProcessId, f64> = BTreeMap::new();
-        let mut partition: Option<(f64, String)> = None;
+        let mut partition: Option<(f64, String, Vec<usize>)> = None;
         let end = self.events.last().map_or(0.0, |(t, _)| ms(t));
         for (time, event) in &self.events {
             let t = ms(time);
@@ -339,12 +340,18 @@ impl<P: Process> Trace<P> {
                             )
                         })
                         .collect();
-                    partition = Some((t, format!("partition {}", names.join(" | "))));
+                    // Shade the smallest side: the processes cut off from the rest.
+                    let side: Vec<usize> = groups
+                        .iter()
+                        .min_by_key(|g| g.len())
+                        .map_or(Vec::new(), |g| g.iter().map(|&p| lane(p)).collect());
+                    partition =
+                        Some((t, format!("partition {}", names.join(" | ")), side));
                 }
                 Event::Heal => {
-                    if let Some((from, label)) = partition.take() {
+                    if let Some((from, label, side)) = partition.take() {
                         diagram.bands.push(Band {
-                            lanes: (0..processes).map(lane).collect(),
+                            lanes: side,
                             from,
                             to: t,
                             kind: BandKind::Partition,
@@ -397,9 +404,9 @@ impl<P: Process> Trace<P> {
                 label: String::new(),
             });
         }
-        if let Some((from, label)) = partition {
+        if let Some((from, label, side)) = partition {
             diagram.bands.push(Band {
-                lanes: (0..processes).map(lane).collect(),
+                lanes: side,
                 from,
                 to: end,
                 kind: BandKind::Partition,
@@ -410,7 +417,8 @@ impl<P: Process> Trace<P> {
     }
 }
 
-/// The first event time after `t`, or `t` itself (where a message lost at its sending is drawn).
+/// The first event time after `t`, or `t` itself (where a message lost at its sending is
+/// drawn).
 fn next_after<P: Process>(events: &[(Time, Event<P>)], t: Time) -> f64 {
     events
         .iter()

@@ -52,8 +52,8 @@ enum Scheduled<P: Process> {
     },
 }
 
-/// A queue entry, ordered by time and then by the order it was scheduled in: ties are broken
-/// the same way in every run.
+/// A queue entry, ordered by time and then by the order it was scheduled in: ties are
+/// broken the same way in every run.
 struct Entry<P: Process> {
     at: Time,
     seq: u64,
@@ -83,7 +83,8 @@ struct Node<P: Process> {
     process: P,
     up: bool,
     storage: P::Storage,
-    /// The current generation of each set timer; an expiry of an older generation is stale.
+    /// The current generation of each set timer; an expiry of an older generation is
+    /// stale.
     timers: HashMap<P::Timer, u64>,
     /// Handling events until then (a slow machine, or a pause).
     busy_until: Time,
@@ -113,8 +114,8 @@ pub struct Simulation<P: Process> {
     effects: Vec<Effect<P>>,
     /// Processes in the same group can talk; `None` is no partition.
     groups: Option<Vec<usize>>,
-    /// Per directed link `from * n + to`: when the link is next free (bandwidth), and the latest
-    /// delivery scheduled on it (FIFO).
+    /// Per directed link `from * n + to`: when the link is next free (bandwidth), and the
+    /// latest delivery scheduled on it (FIFO).
     link_free: Vec<Time>,
     link_last: Vec<Time>,
     next_message: u64,
@@ -177,10 +178,10 @@ impl<P: Process> Simulation<P> {
         sim
     }
 
-    /// Adds `clients` clients running `workload`: each submits an operation, waits for its
-    /// response or for `timeout`, then submits the next. A client that times out leaves its
-    /// operation open and is replaced by a new client (as Jepsen does), since it can never know
-    /// whether the operation took effect.
+    /// Adds `clients` clients running `workload`: each submits an operation, waits for
+    /// its response or for `timeout`, then submits the next. A client that times out
+    /// leaves its operation open and is replaced by a new client (as Jepsen does), since
+    /// it can never know whether the operation took effect.
     pub fn add_clients(
         &mut self,
         clients: usize,
@@ -252,8 +253,8 @@ impl<P: Process> Simulation<P> {
         self.run_until(self.now + d);
     }
 
-    /// Runs until nothing is left to happen or time `limit` is reached; returns whether the
-    /// world went quiet.
+    /// Runs until nothing is left to happen or time `limit` is reached; returns whether
+    /// the world went quiet.
     pub fn run_until_quiet(&mut self, limit: Time) -> bool {
         self.run_until(limit);
         self.is_quiet()
@@ -289,8 +290,8 @@ impl<P: Process> Simulation<P> {
         Duration::from_secs_f64(-mean.as_secs_f64() * (1.0 - u).ln())
     }
 
-    /// Whether an event for process `p` must wait because `p` is busy or paused; if so it is
-    /// queued again for when `p` is free, behind what already waits.
+    /// Whether an event for process `p` must wait because `p` is busy or paused; if so it
+    /// is queued again for when `p` is free, behind what already waits.
     fn defer_if_busy(
         &mut self,
         p: ProcessId,
@@ -643,7 +644,8 @@ impl<P: Process> Simulation<P> {
             let bytes = postcard::to_allocvec(&message).map_or(0, |b| b.len() as u64);
             self.stats.bytes += bytes;
             if let Some(rate) = self.config.network.bandwidth {
-                // Transmission takes size / bandwidth, behind what the link already carries.
+                // Transmission takes size / bandwidth, behind what the link already
+                // carries.
                 let link = from * n + to;
                 let start = self.link_free[link].max(self.now);
                 self.link_free[link] =
@@ -684,7 +686,12 @@ impl<P: Process> Simulation<P> {
             self.next_message += 1;
             self.stats.duplicated += 1;
             self.record(Event::Duplicate { id, copy });
-            let delay = self.config.network.latency.sample(&mut self.rng);
+            let network = &self.config.network;
+            let latency = network
+                .links
+                .get(&(from, to))
+                .map_or(&network.latency, |l| &l.latency);
+            let delay = latency.sample(&mut self.rng);
             let at = self.arrival(from, to, delay);
             let what = Scheduled::Deliver {
                 from,
@@ -709,8 +716,8 @@ impl<P: Process> Simulation<P> {
     }
     // ANCHOR_END: send
 
-    /// When a message sent now with propagation `delay` arrives: after its transmission (if
-    /// bandwidth is limited) and, on a FIFO link, not before the previous one.
+    /// When a message sent now with propagation `delay` arrives: after its transmission
+    /// (if bandwidth is limited) and, on a FIFO link, not before the previous one.
     fn arrival(&mut self, from: ProcessId, to: ProcessId, delay: Duration) -> Time {
         let link = from * self.nodes.len() + to;
         let departed = if self.config.network.bandwidth.is_some() {
@@ -726,8 +733,8 @@ impl<P: Process> Simulation<P> {
         at
     }
 
-    /// Flips one random bit of the message's encoding; returns what the receiver decodes, or
-    /// the original marked garbled if the result no longer decodes.
+    /// Flips one random bit of the message's encoding; returns what the receiver decodes,
+    /// or the original marked garbled if the result no longer decodes.
     fn tamper(&mut self, message: P::Message) -> (P::Message, bool) {
         let Ok(mut bytes) = postcard::to_allocvec(&message) else {
             return (message, true);

@@ -9,9 +9,9 @@ use std::time::Duration;
 
 const MS: u64 = 1_000_000;
 
-/// At start, each process sends `count` numbered messages to every other process; it keeps what
-/// it receives. It persists how many messages it has received, ticks on a timer, and answers
-/// client requests with its count.
+/// At start, each process sends `count` numbered messages to every other process; it
+/// keeps what it receives. It persists how many messages it has received, ticks on a
+/// timer, and answers client requests with its count.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct Flood {
     n: usize,
@@ -258,8 +258,8 @@ fn limited_bandwidth_queues_messages_behind_each_other() {
     config.network.latency = Latency::millis(1);
     config.network.bandwidth = Some(1_000); // bytes per second
     let sim = flood(2, 10, config, 7);
-    // A note encodes in 7 bytes (seq 1, length 1, "hello" 5): 7 ms on the wire each, so the
-    // tenth of a burst leaves after 70 ms and arrives 1 ms later.
+    // A note encodes in 7 bytes (seq 1, length 1, "hello" 5): 7 ms on the wire each, so
+    // the tenth of a burst leaves after 70 ms and arrives 1 ms later.
     let last = sim
         .trace()
         .events
@@ -323,7 +323,8 @@ fn a_crash_loses_volatile_state_and_a_restart_recovers_what_was_persisted() {
         ..Config::default()
     };
     let sim = flood(2, 4, config, 9);
-    // p1 received p0's four notes at 1 ms and persisted the count; the restart hands it back.
+    // p1 received p0's four notes at 1 ms and persisted the count; the restart hands it
+    // back.
     assert_eq!(sim.process(1).received, vec![]);
     assert_eq!(sim.storage(1), &4);
     assert_eq!(sim.outputs(), &[(Time(9 * MS), 1, Time(4))]);
@@ -401,8 +402,8 @@ fn drifting_clocks_diverge_at_the_configured_rate() {
             .map(|(t, _, local)| (*t, *local))
             .collect()
     };
-    // The perfect clock reads true time; the other gains 1% and started 3 ms ahead, so its
-    // 100 ms ticks come every 99.0099 ms of true time.
+    // The perfect clock reads true time; the other gains 1% and started 3 ms ahead, so
+    // its 100 ms ticks come every 99.0099 ms of true time.
     for (t, local) in readings(0) {
         assert_eq!(t, local);
     }
@@ -458,8 +459,8 @@ fn clients_record_a_history_and_a_timed_out_operation_stays_open() {
     sim.add_clients(1, Duration::from_millis(300), Box::new(Ask));
     sim.run_until(Time(4_000 * MS));
     let ops = &sim.history().operations;
-    // Asked at 1 s and 2 s (answered at once), at 3 s (p0 is down: times out at 3.3 s); the
-    // replacement client asks at 4.3 s, after the run ends.
+    // Asked at 1 s and 2 s (answered at once), at 3 s (p0 is down: times out at 3.3 s);
+    // the replacement client asks at 4.3 s, after the run ends.
     assert_eq!(ops.len(), 3);
     assert_eq!(ops[0].returned, Some((1, Time(1_000 * MS))));
     assert_eq!(ops[1].client, 0);
