@@ -189,7 +189,10 @@ pub fn porcupine_etcd(
                             )
                         })?))
                     }
-                    ":write" | ":cas" => RegisterRet::Ok,
+                    ":write" | ":cas" => {
+                        input()?; // the value must be well-formed too
+                        RegisterRet::Ok
+                    }
                     other => {
                         return Err(error(
                             line,
@@ -200,6 +203,10 @@ pub fn porcupine_etcd(
                 builder.complete(line, process, Some(output))?;
             }
             Kind::Fail => {
+                // A failed read carries no value (`:timed-out`); a failed write or cas its own.
+                if *f != ":read" {
+                    input()?;
+                }
                 builder.complete(line, process, Some(RegisterRet::Fail))?;
             }
             Kind::Info => {
