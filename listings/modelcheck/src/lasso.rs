@@ -1,0 +1,1 @@
+//! Liveness: lassos. (Written below.)

@@ -1,0 +1,1 @@
+//! Processes as a transition system. (Written below.)
