@@ -1,1 +1,391 @@
-//! Processes as a transition system. (Written below.)
+//! A system of processes, unchanged, as a transition system.
+//!
+//! A global state is every process's state, what each has persisted, which are up, the timers
+//! set, and the messages in flight — a multiset, so that the network may deliver them in any
+//! order. Each enabled action is a step: deliver a message, lose it, duplicate it, fire a timer,
+//! crash a process, restart it. Time is abstract: any set timer may fire at any moment, which is
+//! sound for safety (every timing the real world could produce is among them) and, for liveness,
+//! is exactly the adversary of the FLP proof. A handler that asks the context for a choice is
+//! run once for each way of answering it: its choices become branches.
+
+use crate::checker::fingerprint;
+use crate::system::System;
+use process::{Choices, Context, Effect, Process, ProcessId, Time};
+use std::fmt;
+
+/// What the network and the administrator may do, beyond delivering messages and firing timers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Faults {
+    /// Messages may be lost.
+    pub loss: bool,
+    /// Messages may be delivered more than once.
+    pub duplication: bool,
+    /// At most this many crashes in an execution.
+    pub crashes: usize,
+    /// Whether a crashed process may restart (from what it persisted).
+    pub restarts: bool,
+}
+
+/// A message in flight.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Envelope<P: Process> {
+    /// The sender.
+    pub from: ProcessId,
+    /// The receiver.
+    pub to: ProcessId,
+    /// The message.
+    pub message: P::Message,
+}
+
+impl<P: Process> fmt::Debug for Envelope<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "p{}->p{} {:?}", self.from, self.to, self.message)
+    }
+}
+
+// ANCHOR: global
+/// A global state of a system of processes.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Global<P: Process> {
+    /// Each process's state.
+    pub processes: Vec<P>,
+    /// What each process last persisted.
+    pub storage: Vec<P::Storage>,
+    /// Which processes are running.
+    pub up: Vec<bool>,
+    /// Each process's set timers, in a canonical order.
+    pub timers: Vec<Vec<P::Timer>>,
+    /// The messages in flight, a multiset in a canonical order.
+    pub network: Vec<Envelope<P>>,
+    /// Each process's outputs so far.
+    pub outputs: Vec<Vec<P::Output>>,
+    /// Crashes so far.
+    pub crashes: usize,
+}
+// ANCHOR_END: global
+
+impl<P: Process> fmt::Debug for Global<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Global")
+            .field("processes", &self.processes)
+            .field("up", &self.up)
+            .field("network", &self.network)
+            .field("outputs", &self.outputs)
+            .finish()
+    }
+}
+
+/// A step of a system of processes.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub enum Step<P: Process> {
+    /// Process `to` handles `message` from `from`; the handler's choices were `choices`.
+    Deliver(Envelope<P>, Vec<usize>),
+    /// The network loses a message.
+    Lose(Envelope<P>),
+    /// The network delivers a copy of a message and keeps the original in flight.
+    Duplicate(Envelope<P>, Vec<usize>),
+    /// A timer of a process expires.
+    Fire(ProcessId, P::Timer, Vec<usize>),
+    /// A process crashes.
+    Crash(ProcessId),
+    /// A crashed process restarts.
+    Restart(ProcessId, Vec<usize>),
+}
+
+impl<P: Process> fmt::Debug for Step<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let choices = |c: &Vec<usize>| {
+            if c.is_empty() {
+                String::new()
+            } else {
+                format!(" choosing {c:?}")
+            }
+        };
+        match self {
+            Step::Deliver(e, c) => write!(f, "deliver {e:?}{}", choices(c)),
+            Step::Lose(e) => write!(f, "lose {e:?}"),
+            Step::Duplicate(e, c) => write!(f, "duplicate {e:?}{}", choices(c)),
+            Step::Fire(p, t, c) => write!(f, "p{p} timer {t:?}{}", choices(c)),
+            Step::Crash(p) => write!(f, "crash p{p}"),
+            Step::Restart(p, c) => write!(f, "restart p{p}{}", choices(c)),
+        }
+    }
+}
+
+/// Processes as a transition system.
+pub struct Processes<P: Process> {
+    /// The processes as constructed (before their start).
+    pub initial: Vec<P>,
+    /// What may go wrong.
+    pub faults: Faults,
+}
+
+/// Answers choices from a script, recording each choice's number of options, so that every
+/// combination can be enumerated by running the handler again.
+struct Script {
+    choices: Vec<usize>,
+    options: Vec<usize>,
+    next: usize,
+}
+
+impl Choices for Script {
+    fn choose(&mut self, options: usize) -> usize {
+        let i = self.next;
+        self.next += 1;
+        if i == self.choices.len() {
+            self.choices.push(0);
+        }
+        if i == self.options.len() {
+            self.options.push(options);
+        }
+        self.choices[i].min(options - 1)
+    }
+}
+
+impl<P: Process> Processes<P> {
+    /// Runs `handler` on process `p` of `state` once for every combination of its choices; for
+    /// each, the successor state and the choices made.
+    fn run(
+        &self,
+        state: &Global<P>,
+        p: ProcessId,
+        handler: &dyn Fn(&mut P, &mut Context<'_, P>),
+    ) -> Vec<(Global<P>, Vec<usize>)> {
+        let mut results = Vec::new();
+        let mut script = Script {
+            choices: Vec::new(),
+            options: Vec::new(),
+            next: 0,
+        };
+        loop {
+            let mut next = state.clone();
+            let mut effects = Vec::new();
+            script.next = 0;
+            script.options.clear();
+            {
+                let mut ctx = Context::new(p, Time::ZERO, &mut effects, &mut script);
+                handler(&mut next.processes[p], &mut ctx);
+            }
+            script.choices.truncate(script.next);
+            for effect in effects {
+                apply(&mut next, p, effect);
+            }
+            next.network.sort_by_key(fingerprint);
+            next.timers[p].sort_by_key(fingerprint);
+            results.push((next, script.choices.clone()));
+            // The next combination, as an odometer over the choices made this time.
+            let mut i = script.choices.len();
+            loop {
+                if i == 0 {
+                    return results;
+                }
+                i -= 1;
+                if script.choices[i] + 1 < script.options[i] {
+                    script.choices[i] += 1;
+                    script.choices.truncate(i + 1);
+                    break;
+                }
+            }
+        }
+    }
+
+    /// The initial global states: every process started, every combination of their choices.
+    fn started(&self) -> Vec<Global<P>> {
+        let n = self.initial.len();
+        let mut states = vec![Global {
+            processes: self.initial.clone(),
+            storage: vec![P::Storage::default(); n],
+            up: vec![true; n],
+            timers: vec![Vec::new(); n],
+            network: Vec::new(),
+            outputs: vec![Vec::new(); n],
+            crashes: 0,
+        }];
+        for p in 0..n {
+            states = states
+                .iter()
+                .flat_map(|s| self.run(s, p, &|process, ctx| process.on_start(ctx)))
+                .map(|(s, _)| s)
+                .collect();
+        }
+        states
+    }
+}
+
+/// Carries out one effect of process `p`'s handler.
+fn apply<P: Process>(state: &mut Global<P>, p: ProcessId, effect: Effect<P>) {
+    match effect {
+        Effect::Send { to, message } => state.network.push(Envelope {
+            from: p,
+            to,
+            message,
+        }),
+        Effect::SetTimer { timer, .. } => {
+            if !state.timers[p].contains(&timer) {
+                state.timers[p].push(timer);
+            }
+        }
+        Effect::CancelTimer { timer } => state.timers[p].retain(|t| *t != timer),
+        Effect::Persist { storage } => state.storage[p] = storage,
+        Effect::Respond { .. } => {}
+        Effect::Output { output } => state.outputs[p].push(output),
+    }
+}
+
+// ANCHOR: steps
+impl<P: Process> System for Processes<P> {
+    type State = Global<P>;
+    type Action = Step<P>;
+
+    fn initial(&self) -> Vec<Global<P>> {
+        self.started()
+    }
+
+    fn successors(&self, state: &Global<P>, out: &mut Vec<(Step<P>, Global<P>)>) {
+        for (i, envelope) in state.network.iter().enumerate() {
+            if i > 0 && state.network[i - 1] == *envelope {
+                continue; // the same message twice in flight: one step covers both
+            }
+            let mut rest = state.clone();
+            rest.network.remove(i);
+            let (from, to, message) =
+                (envelope.from, envelope.to, envelope.message.clone());
+            if self.faults.loss {
+                out.push((Step::Lose(envelope.clone()), rest.clone()));
+            }
+            if !state.up[to] {
+                if !self.faults.loss {
+                    out.push((Step::Lose(envelope.clone()), rest)); // a crashed receiver drops it
+                }
+                continue;
+            }
+            let deliver = |p: &mut P, ctx: &mut Context<'_, P>| {
+                p.on_message(from, message.clone(), ctx)
+            };
+            for (next, choices) in self.run(&rest, to, &deliver) {
+                out.push((Step::Deliver(envelope.clone(), choices), next));
+            }
+            if self.faults.duplication {
+                for (next, choices) in self.run(state, to, &deliver) {
+                    out.push((Step::Duplicate(envelope.clone(), choices), next));
+                }
+            }
+        }
+        for p in 0..state.processes.len() {
+            if state.up[p] {
+                for timer in &state.timers[p] {
+                    let mut unset = state.clone();
+                    unset.timers[p].retain(|t| t != timer);
+                    let fire = |q: &mut P, ctx: &mut Context<'_, P>| {
+                        q.on_timer(timer.clone(), ctx)
+                    };
+                    for (next, choices) in self.run(&unset, p, &fire) {
+                        out.push((Step::Fire(p, timer.clone(), choices), next));
+                    }
+                }
+                if state.crashes < self.faults.crashes {
+                    let mut crashed = state.clone();
+                    crashed.up[p] = false;
+                    crashed.processes[p] = self.initial[p].clone(); // volatile state is lost
+                    crashed.timers[p].clear();
+                    crashed.crashes += 1;
+                    out.push((Step::Crash(p), crashed));
+                }
+            } else if self.faults.restarts {
+                let mut restarted = state.clone();
+                restarted.up[p] = true;
+                let storage = state.storage[p].clone();
+                let recover =
+                    |q: &mut P, ctx: &mut Context<'_, P>| q.on_recover(&storage, ctx);
+                for (next, choices) in self.run(&restarted, p, &recover) {
+                    out.push((Step::Restart(p, choices), next));
+                }
+            }
+        }
+    }
+
+    /// Weak fairness of delivery: a message that stays in flight is eventually delivered; and of
+    /// timers: a timer that stays set eventually fires.
+    fn fairness(&self, step: &Step<P>) -> Option<u64> {
+        match step {
+            Step::Deliver(envelope, _) => Some(fingerprint(&(0u8, envelope))),
+            Step::Fire(p, timer, _) => Some(fingerprint(&(1u8, p, timer))),
+            _ => None,
+        }
+    }
+}
+// ANCHOR_END: steps
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Checker;
+    use serde::{Deserialize, Serialize};
+
+    /// Process 0 sends its coin flip to process 1, which outputs it.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+    struct Flip;
+
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    struct Coin(bool);
+
+    impl Process for Flip {
+        type Message = Coin;
+        type Timer = ();
+        type Request = ();
+        type Response = ();
+        type Output = bool;
+        type Storage = ();
+        fn on_start(&mut self, ctx: &mut Context<'_, Self>) {
+            if ctx.id() == 0 {
+                let heads = ctx.coin();
+                ctx.send(1, Coin(heads));
+            }
+        }
+        fn on_message(
+            &mut self,
+            _: ProcessId,
+            Coin(heads): Coin,
+            ctx: &mut Context<'_, Self>,
+        ) {
+            ctx.output(heads);
+        }
+    }
+
+    #[test]
+    fn every_coin_flip_is_a_branch_and_faults_add_steps() {
+        let system = Processes {
+            initial: vec![Flip, Flip],
+            faults: Faults::default(),
+        };
+        // Two initial states (heads, tails), each delivering: four states.
+        let report = Checker::new(&system).run();
+        assert_eq!(report.distinct, 4);
+        let outputs = |s: &Global<Flip>| s.outputs[1].clone();
+        let bad = Checker::new(&system)
+            .invariant("never tails", |s| outputs(s) != vec![false])
+            .run();
+        assert!(bad.violation.is_some());
+        // Loss adds one state: the message lost (heads or tails, the rest is the same).
+        // Duplication adds those with two outputs.
+        let lossy = Processes {
+            initial: vec![Flip, Flip],
+            faults: Faults {
+                loss: true,
+                ..Faults::default()
+            },
+        };
+        assert_eq!(Checker::new(&lossy).run().distinct, 5);
+        let copies = Processes {
+            initial: vec![Flip, Flip],
+            faults: Faults {
+                duplication: true,
+                ..Faults::default()
+            },
+        };
+        let twice = Checker::new(&copies)
+            .invariant("one output", |s| s.outputs[1].len() <= 1)
+            .run();
+        assert!(twice.violation.is_some());
+    }
+}
