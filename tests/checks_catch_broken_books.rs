@@ -87,6 +87,7 @@ fn demo_cell() -> Cell {
         output: Some("src/outputs/demo.txt"),
         program: demo_program,
         program_path: "demo::program",
+        slow: false,
     }
 }
 
@@ -103,7 +104,7 @@ fn the_good_fixture_passes_every_check() {
     found.extend(checks::includes(&root));
     found.extend(checks::listing_crates(&root));
     found.extend(checks::summary(&root));
-    found.extend(checks::cells(&root, &[demo_cell()]));
+    found.extend(checks::cells(&root, &[demo_cell()], true));
     found.extend(checks::rendered(&build(&root)));
     let list: Vec<String> = found.iter().map(ToString::to_string).collect();
     assert!(list.is_empty(), "{}", list.join("\n"));
@@ -260,7 +261,7 @@ fn an_output_that_drifted_from_its_code_is_caught() {
     let root = fixture("drifted-output");
     replace(&root, "src/outputs/demo.txt", "hello", "hallo");
     assert_one(
-        checks::cells(&root, &[demo_cell()]),
+        checks::cells(&root, &[demo_cell()], true),
         "src/outputs/demo.txt",
         "differs from what",
     );
@@ -276,7 +277,7 @@ fn a_figure_that_drifted_from_its_code_is_caught() {
         "width=\"11\"",
     );
     assert_one(
-        checks::cells(&root, &[demo_cell()]),
+        checks::cells(&root, &[demo_cell()], true),
         "src/figures/demo.svg",
         "differs from what",
     );
@@ -287,7 +288,22 @@ fn a_missing_output_is_caught() {
     let root = fixture("missing-output");
     std::fs::remove_file(root.join("src/outputs/demo.txt")).unwrap();
     assert_one(
-        checks::cells(&root, &[demo_cell()]),
+        checks::cells(&root, &[demo_cell()], true),
+        "src/outputs/demo.txt",
+        "missing",
+    );
+}
+
+#[test]
+fn a_slow_cell_whose_files_are_missing_is_caught_without_running_it() {
+    let root = fixture("slow-missing");
+    std::fs::remove_file(root.join("src/outputs/demo.txt")).unwrap();
+    let slow = Cell {
+        slow: true,
+        ..demo_cell()
+    };
+    assert_one(
+        checks::cells(&root, &[slow], false),
         "src/outputs/demo.txt",
         "missing",
     );
@@ -298,7 +314,7 @@ fn a_generated_file_no_cell_generates_is_caught() {
     let root = fixture("orphan-figure");
     write(&root, "src/figures/stale.svg", SVG);
     assert_one(
-        checks::cells(&root, &[demo_cell()]),
+        checks::cells(&root, &[demo_cell()], true),
         "src/figures/stale.svg",
         "no cell generates",
     );
@@ -314,7 +330,7 @@ fn an_example_that_runs_another_program_is_caught() {
         "demo::other",
     );
     assert_one(
-        checks::cells(&root, &[demo_cell()]),
+        checks::cells(&root, &[demo_cell()], true),
         "listings/demo/examples/demo.rs",
         "notebook::main(demo::program)",
     );

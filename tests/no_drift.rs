@@ -36,7 +36,15 @@ fn summary_and_chapter_files_agree() {
 
 #[test]
 fn every_output_and_figure_is_what_its_code_generates() {
-    assert_clean(checks::cells(&repository_root(), &cells::all()));
+    assert_clean(checks::cells(&repository_root(), &cells::all(), false));
+}
+
+/// The slow cells too: `cargo test --test no_drift -- --ignored` (a minute or so in the test
+/// profile). `cargo xtask check` and `cargo xtask bless` always include them.
+#[test]
+#[ignore = "runs the slow cells: cargo test --test no_drift -- --ignored"]
+fn every_output_and_figure_of_the_slow_cells_is_what_its_code_generates() {
+    assert_clean(checks::cells(&repository_root(), &cells::all(), true));
 }
 
 #[test]

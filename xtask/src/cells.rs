@@ -22,6 +22,10 @@ pub struct Cell {
     pub program: Program,
     /// The program's path, as the example's `main` names it.
     pub program_path: &'static str,
+    /// Whether the program takes too long for every `cargo test` (tens of seconds): then
+    /// the normal tests only check that its files exist and are shown, and
+    /// `cargo test --test no_drift -- --ignored` regenerates and compares them.
+    pub slow: bool,
 }
 
 macro_rules! cell {
@@ -31,6 +35,16 @@ macro_rules! cell {
             output: $output,
             program: $program,
             program_path: stringify!($program),
+            slow: false,
+        }
+    };
+    (slow: $command:expr, $output:expr, $program:path) => {
+        Cell {
+            command: $command,
+            output: $output,
+            program: $program,
+            program_path: stringify!($program),
+            slow: true,
         }
     };
 }
@@ -126,6 +140,47 @@ pub fn all() -> Vec<Cell> {
             Some("src/outputs/linearizability-speed.txt"),
             linearizability::speed::report
         ),
+        // Checking every execution
+        cell!(
+            "cargo run --release -p modelcheck --example two_phase -- --rms 3 --no-time",
+            Some("src/outputs/modelcheck-two-phase.txt"),
+            modelcheck::programs::two_phase
+        ),
+        cell!(
+            slow: "cargo run --release -p modelcheck --example explosion -- --up-to 9 --svg src/figures/modelcheck-explosion.svg",
+            Some("src/outputs/modelcheck-explosion.txt"),
+            modelcheck::programs::explosion
+        ),
+        cell!(
+            "cargo run --release -p modelcheck --example two_phase -- --rms 3 --bug --no-time",
+            Some("src/outputs/modelcheck-two-phase-bug.txt"),
+            modelcheck::programs::two_phase
+        ),
+        cell!(
+            "cargo run --release -p modelcheck --example commit -- --rms 3",
+            Some("src/outputs/modelcheck-commit.txt"),
+            modelcheck::programs::commit
+        ),
+        cell!(
+            "cargo run --release -p modelcheck --example commit -- --rms 3 --loss --duplication",
+            Some("src/outputs/modelcheck-commit-faults.txt"),
+            modelcheck::programs::commit
+        ),
+        cell!(
+            "cargo run --release -p modelcheck --example commit -- --rms 3 --bug --svg src/figures/modelcheck-commit-bug.svg",
+            Some("src/outputs/modelcheck-commit-bug.txt"),
+            modelcheck::programs::commit
+        ),
+        cell!(
+            "cargo run --release -p modelcheck --example preemption -- --svg src/figures/modelcheck-preemption.svg",
+            Some("src/outputs/modelcheck-preemption.txt"),
+            modelcheck::programs::preemption
+        ),
+        cell!(
+            "cargo run --release -p modelcheck --example speed",
+            Some("src/outputs/modelcheck-speed.txt"),
+            modelcheck::programs::speed
+        ),
     ]
 }
 
@@ -171,6 +226,19 @@ impl Cell {
             }
         }
         Ok((package, example, expanded))
+    }
+
+    /// The files the cell keeps, without running it: its output file and the file named
+    /// after each `--svg`.
+    pub fn declared_files(&self) -> Result<Vec<PathBuf>> {
+        let (_, _, args) = self.parse()?;
+        let mut files: Vec<PathBuf> = args
+            .windows(2)
+            .filter(|w| w[0] == "--svg")
+            .map(|w| PathBuf::from(&w[1]))
+            .collect();
+        files.extend(self.output.map(PathBuf::from));
+        Ok(files)
     }
 
     /// The source file of the program's `main`.

@@ -310,7 +310,7 @@ pub fn summary(root: &Path) -> Vec<Finding> {
 /// Every generated file equals what its cell generates now; every file in the generated
 /// directories comes from a cell; each cell's example runs its program and the book shows
 /// it.
-pub fn cells(root: &Path, cells: &[Cell]) -> Vec<Finding> {
+pub fn cells(root: &Path, cells: &[Cell], run_slow: bool) -> Vec<Finding> {
     let root = &normalize(root);
     let mut found = Vec::new();
     let mut generated: BTreeMap<PathBuf, &str> = BTreeMap::new();
@@ -341,6 +341,31 @@ pub fn cells(root: &Path, cells: &[Cell]) -> Vec<Finding> {
                     cell.command, cell.program_path
                 ),
             ));
+        }
+        if cell.slow && !run_slow {
+            // Not regenerated here: its files must exist and be shown.
+            for path in cell.declared_files().unwrap_or_default() {
+                generated.insert(path.clone(), cell.command);
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                if !root.join(&path).is_file() {
+                    let message = format!(
+                        "missing: `{}` generates it; run `cargo xtask bless`",
+                        cell.command
+                    );
+                    found.push(finding(root, &path, None, message));
+                }
+                if !chapters.contains(&name) {
+                    let message = format!(
+                        "no chapter shows {name}, which `{}` generates",
+                        cell.command
+                    );
+                    found.push(finding(root, &path, None, message));
+                }
+            }
+            continue;
         }
         let files = match cell.generate() {
             Ok(files) => files,

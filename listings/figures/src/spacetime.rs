@@ -239,7 +239,10 @@ impl Diagram {
         let every = (rows.len() / 12).max(1);
         let mut last = String::new();
         for (i, t) in rows.iter().enumerate().filter(|(i, _)| i % every == 0) {
-            let label = format!("{} {}", trim(*t), self.unit);
+            let label = match self.unit.as_str() {
+                "step" => format!("step {}", trim(*t)),
+                unit => format!("{} {unit}", trim(*t)),
+            };
             if label == last {
                 continue; // rows a hair apart (a response drawn below its request)
             }

@@ -1,8 +1,10 @@
 //! Exercises of the chapter "What correct means: linearizability", each judged by a test.
 //!
-//! **Exercise 4.1 — a queue.** Write the sequential specification of a FIFO queue: fill in
-//! [`Queue`]'s `step`. The judge checks five small histories whose verdicts are known; run
-//! `cargo test -p linearizability --test exercises -- --ignored`. A solution is in [`solution`].
+//! **Exercise 4.1 — a queue.** Write the sequential specification of a FIFO queue: fill
+//! in [`Queue`]'s `step`. The judge checks five small histories whose verdicts are known;
+//! run
+//! `cargo test -p linearizability --test exercises -- --ignored`. A solution is in
+//! [`solution`].
 
 use crate::check::check;
 use crate::model::Model;
@@ -55,7 +57,8 @@ impl Model for Queue {
 }
 // ANCHOR_END: exercise
 
-/// (operation, result, invoked, returned) for each operation of a history, one client each.
+/// (operation, result, invoked, returned) for each operation of a history, one client
+/// each.
 type Ops = &'static [(QueueOp, QueueRet, u64, u64)];
 
 /// Five histories and whether each is linearizable.

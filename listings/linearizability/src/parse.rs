@@ -203,7 +203,8 @@ pub fn porcupine_etcd(
                 builder.complete(line, process, Some(output))?;
             }
             Kind::Fail => {
-                // A failed read carries no value (`:timed-out`); a failed write or cas its own.
+                // A failed read carries no value (`:timed-out`); a failed write or cas
+                // its own.
                 if *f != ":read" {
                     input()?;
                 }

@@ -41,10 +41,11 @@ pub struct Violation<S: System> {
 pub struct Report<S: System> {
     /// Distinct states reached (up to symmetry, if on).
     pub distinct: usize,
-    /// States generated: initial states plus every successor computed, repeats included (the
-    /// count TLC reports as "states generated").
+    /// States generated: initial states plus every successor computed, repeats included
+    /// (the count TLC reports as "states generated").
     pub generated: usize,
-    /// The number of levels of the search: the initial states are level 1 (as TLC counts).
+    /// The number of levels of the search: the initial states are level 1 (as TLC
+    /// counts).
     pub depth: usize,
     /// Time taken.
     pub elapsed: Duration,
@@ -61,8 +62,9 @@ impl<S: System> Report<S> {
     }
 }
 
-/// A hasher for states: fast, and mixed at the end so that every bit of a fingerprint depends
-/// on every input word. It never returns 0, which marks the parent of an initial state.
+/// A hasher for states: fast, and mixed at the end so that every bit of a fingerprint
+/// depends on every input word. It never returns 0, which marks the parent of an initial
+/// state.
 pub struct Fingerprinter(u64);
 
 impl Default for Fingerprinter {
@@ -111,7 +113,8 @@ impl Fingerprinter {
 }
 
 /// A state's 64-bit fingerprint. Distinct states share one with probability about
-/// `states² / 2^65` (one in ten million for ten million states), the same trade TLC makes.
+/// `states² / 2^65` (one in ten million for ten million states), the same trade TLC
+/// makes.
 pub fn fingerprint<T: Hash>(state: &T) -> u64 {
     let mut hasher = Fingerprinter::default();
     state.hash(&mut hasher);
@@ -208,7 +211,8 @@ impl<'a, S: System> Checker<'a, S> {
     /// Explores the reachable states and reports.
     pub fn run(&self) -> Report<S> {
         let started = Instant::now();
-        // The fingerprints of the states seen. (Traces are rebuilt only when one is needed.)
+        // The fingerprints of the states seen. (Traces are rebuilt only when one is
+        // needed.)
         let mut seen: Fingerprints = Fingerprints::default();
         let mut frontier: VecDeque<(S::State, u32)> = VecDeque::new();
         let mut generated = 0;
@@ -248,8 +252,8 @@ impl<'a, S: System> Checker<'a, S> {
             }
             successors.clear();
             self.system.successors(&state, &mut successors);
-            // Fingerprint every successor and touch its slot first, so that the cache misses
-            // of the lookups overlap instead of following one another.
+            // Fingerprint every successor and touch its slot first, so that the cache
+            // misses of the lookups overlap instead of following one another.
             prints.clear();
             for (_, next) in successors.iter_mut() {
                 if self.symmetry {
@@ -316,8 +320,8 @@ impl<'a, S: System> Checker<'a, S> {
         }
     }
 
-    /// A shortest trace from an initial state to `target`: a second breadth-first search that
-    /// remembers each state's parent, run only when a violation needs its trace.
+    /// A shortest trace from an initial state to `target`: a second breadth-first search
+    /// that remembers each state's parent, run only when a violation needs its trace.
     fn trace_to(&self, target: &S::State) -> Vec<(Option<S::Action>, S::State)> {
         let goal = fingerprint(target);
         let mut parent: Seen<(u64, Option<S::Action>)> = Seen::default();
@@ -342,8 +346,10 @@ impl<'a, S: System> Checker<'a, S> {
             for (action, next) in successors.drain(..) {
                 let next = self.normal(next);
                 let print = fingerprint(&next);
-                if !parent.contains_key(&print) {
-                    parent.insert(print, (from, Some(action)));
+                if let std::collections::hash_map::Entry::Vacant(slot) =
+                    parent.entry(print)
+                {
+                    slot.insert((from, Some(action)));
                     states.insert(print, next.clone());
                     frontier.push_back(next);
                 }
@@ -363,10 +369,11 @@ impl<'a, S: System> Checker<'a, S> {
     }
 }
 
-/// A set of fingerprints: open addressing with linear probing in one array of `u64`, 0 marking
-/// an empty slot (no fingerprint is 0). One probe touches one cache line, where a general hash
-/// table touches two (control bytes and entries); for ten million states that halves the
-/// cache misses, which is where an explicit-state checker spends its time.
+/// A set of fingerprints: open addressing with linear probing in one array of `u64`, 0
+/// marking an empty slot (no fingerprint is 0). One probe touches one cache line, where a
+/// general hash table touches two (control bytes and entries); for ten million states
+/// that halves the cache misses, which is where an explicit-state checker spends its
+/// time.
 struct Fingerprints {
     slots: Vec<u64>,
     len: usize,
@@ -402,8 +409,8 @@ impl Fingerprints {
         }
     }
 
-    /// Reads the slot where `print` would start probing, so that the memory system fetches it
-    /// while other work goes on (a prefetch, without `unsafe`).
+    /// Reads the slot where `print` would start probing, so that the memory system
+    /// fetches it while other work goes on (a prefetch, without `unsafe`).
     fn touch(&self, print: u64) -> u64 {
         self.slots[print as usize & (self.slots.len() - 1)]
     }

@@ -1,11 +1,13 @@
-//! Liveness: a reachable cycle on which progress never happens, and which a fair scheduler
-//! could follow forever — a *lasso*: a prefix from an initial state, then a loop.
+//! Liveness: a reachable cycle on which progress never happens, and which a fair
+//! scheduler could follow forever — a *lasso*: a prefix from an initial state, then a
+//! loop.
 //!
-//! "Something good eventually happens" is violated exactly by an infinite execution on which it
-//! never does (Alpern & Schneider 1985); in a finite state space such an execution ends in a
-//! cycle. A cycle only counts if it is *fair*: under weak fairness, an action class enabled in
-//! every state of the cycle must also be taken on it — otherwise the cycle is the scheduler
-//! refusing, say, to ever deliver a message, which no real network does forever.
+//! "Something good eventually happens" is violated exactly by an infinite execution on
+//! which it never does (Alpern & Schneider 1985); in a finite state space such an
+//! execution ends in a cycle. A cycle only counts if it is *fair*: under weak fairness,
+//! an action class enabled in every state of the cycle must also be taken on it —
+//! otherwise the cycle is the scheduler refusing, say, to ever deliver a message, which
+//! no real network does forever.
 
 use crate::checker::{Seen, fingerprint};
 use crate::system::System;
@@ -16,7 +18,8 @@ use std::collections::{BTreeSet, VecDeque};
 pub struct Lasso<S: System> {
     /// From an initial state to the first state of the loop.
     pub prefix: Vec<(Option<S::Action>, S::State)>,
-    /// The loop: each action and the state it leads to; the last state is the loop's first.
+    /// The loop: each action and the state it leads to; the last state is the loop's
+    /// first.
     pub cycle: Vec<(S::Action, S::State)>,
 }
 
@@ -44,8 +47,8 @@ fn explore<S: System>(system: &S, max_states: usize) -> Result<Graph<S>, Incompl
     let mut queue = VecDeque::new();
     for state in system.initial() {
         let print = fingerprint(&state);
-        if !index.contains_key(&print) {
-            index.insert(print, graph.states.len() as u32);
+        if let std::collections::hash_map::Entry::Vacant(slot) = index.entry(print) {
+            slot.insert(graph.states.len() as u32);
             queue.push_back(graph.states.len() as u32);
             graph.states.push(state);
             graph.edges.push(Vec::new());
@@ -133,8 +136,10 @@ fn components<S: System>(graph: &Graph<S>, keep: &[bool]) -> Vec<Vec<u32>> {
 }
 
 // ANCHOR: lasso
-/// Finds a fair lasso on which `progress` never holds, exploring at most `max_states` states.
-/// `Ok(None)` means none exists: on every fair infinite execution, progress eventually holds.
+/// Finds a fair lasso on which `progress` never holds, exploring at most `max_states`
+/// states.
+/// `Ok(None)` means none exists: on every fair infinite execution, progress eventually
+/// holds.
 pub fn find<S: System>(
     system: &S,
     progress: impl Fn(&S::State) -> bool,
@@ -182,8 +187,8 @@ pub fn find<S: System>(
 }
 // ANCHOR_END: lasso
 
-/// A lasso through `component` that visits each of its states and takes one internal edge of
-/// each fairness class found inside it.
+/// A lasso through `component` that visits each of its states and takes one internal edge
+/// of each fairness class found inside it.
 fn lasso<S: System>(
     graph: &Graph<S>,
     component: &[u32],
@@ -210,60 +215,51 @@ fn lasso<S: System>(
         }
     }
     prefix.reverse();
-    // Targets: one internal edge of each class (unless the walk has taken one already), then
-    // every state.
-    let mut edges_to_take: Vec<(u32, u32, u64)> = Vec::new();
-    let mut classes_wanted = BTreeSet::new();
-    for &(v, w, a) in internal {
-        if let Some(c) = system.fairness(a)
-            && classes_wanted.insert(c)
-        {
-            edges_to_take.push((v, w, c));
-        }
-    }
+    // The loop: the shortest cycle through `start`, extended by a detour through an edge
+    // of each fairness class it leaves continuously enabled but never takes, until none
+    // is left.
     let members: BTreeSet<u32> = component.iter().copied().collect();
+    let walk = |from: u32, to: u32| path(graph, &members, from, to);
     let mut tour = Tour {
         cycle: Vec::new(),
         visited: BTreeSet::from([start]),
         classes: BTreeSet::new(),
     };
-    let mut here = start;
-    let walk = |from: u32, to: u32| path(graph, &members, from, to);
-    for (v, w, class) in edges_to_take {
-        if tour.classes.contains(&class) {
-            continue;
-        }
-        tour.go(graph, system, walk(here, v));
-        let action = graph.edges[v as usize]
+    let (w, a) = graph.edges[start as usize]
+        .iter()
+        .find(|(w, _)| members.contains(w))
+        .expect("an internal edge");
+    tour.go(graph, system, vec![(a.clone(), *w)]);
+    tour.go(graph, system, walk(*w, start));
+    loop {
+        let enabled = tour
+            .visited
             .iter()
-            .find(|(x, _)| *x == w)
-            .map(|(_, a)| a.clone())
-            .expect("the edge");
-        tour.go(graph, system, vec![(action, w)]);
-        here = w;
-    }
-    for &v in component {
-        if !tour.visited.contains(&v) {
-            tour.go(graph, system, walk(here, v));
-            here = v;
-        }
-    }
-    // Close the loop; a loop that has not moved yet takes one internal edge first.
-    if tour.cycle.is_empty() {
-        let (w, a) = graph.edges[start as usize]
+            .map(|&v| {
+                graph.edges[v as usize]
+                    .iter()
+                    .filter_map(|(_, a)| system.fairness(a))
+                    .collect::<BTreeSet<u64>>()
+            })
+            .reduce(|a, b| &a & &b)
+            .unwrap_or_default();
+        let Some(&starved) = enabled.difference(&tour.classes).next() else {
+            break;
+        };
+        let &(v, w, a) = internal
             .iter()
-            .find(|(w, _)| members.contains(w))
-            .expect("an internal edge");
-        tour.go(graph, system, vec![(a.clone(), *w)]);
-        here = *w;
+            .find(|(_, _, a)| system.fairness(a) == Some(starved))
+            .expect("fair component");
+        tour.go(graph, system, walk(start, v));
+        tour.go(graph, system, vec![(a.clone(), w)]);
+        tour.go(graph, system, walk(w, start));
     }
-    tour.go(graph, system, walk(here, start));
     let cycle = tour.cycle;
     Lasso { prefix, cycle }
 }
 
-/// The loop being built: its steps, the states it has visited and the fairness classes it has
-/// taken.
+/// The loop being built: its steps, the states it has visited and the fairness classes it
+/// has taken.
 struct Tour<S: System> {
     cycle: Vec<(S::Action, S::State)>,
     visited: BTreeSet<u32>,
@@ -289,7 +285,8 @@ fn depth<S: System>(graph: &Graph<S>, mut v: u32) -> usize {
     d
 }
 
-/// A shortest path from `from` to `to` inside `members` (empty if they are the same state).
+/// A shortest path from `from` to `to` inside `members` (empty if they are the same
+/// state).
 fn path<S: System>(
     graph: &Graph<S>,
     members: &BTreeSet<u32>,

@@ -1,19 +1,21 @@
 //! A system of processes, unchanged, as a transition system.
 //!
-//! A global state is every process's state, what each has persisted, which are up, the timers
-//! set, and the messages in flight — a multiset, so that the network may deliver them in any
-//! order. Each enabled action is a step: deliver a message, lose it, duplicate it, fire a timer,
-//! crash a process, restart it. Time is abstract: any set timer may fire at any moment, which is
-//! sound for safety (every timing the real world could produce is among them) and, for liveness,
-//! is exactly the adversary of the FLP proof. A handler that asks the context for a choice is
-//! run once for each way of answering it: its choices become branches.
+//! A global state is every process's state, what each has persisted, which are up, the
+//! timers set, and the messages in flight — a multiset, so that the network may deliver
+//! them in any order. Each enabled action is a step: deliver a message, lose it,
+//! duplicate it, fire a timer, crash a process, restart it. Time is abstract: any set
+//! timer may fire at any moment, which is sound for safety (every timing the real world
+//! could produce is among them) and, for liveness, is exactly the adversary of the FLP
+//! proof. A handler that asks the context for a choice is run once for each way of
+//! answering it: its choices become branches.
 
 use crate::checker::fingerprint;
 use crate::system::System;
 use process::{Choices, Context, Effect, Process, ProcessId, Time};
 use std::fmt;
 
-/// What the network and the administrator may do, beyond delivering messages and firing timers.
+/// What the network and the administrator may do, beyond delivering messages and firing
+/// timers.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Faults {
     /// Messages may be lost.
@@ -120,8 +122,8 @@ pub struct Processes<P: Process> {
     pub faults: Faults,
 }
 
-/// Answers choices from a script, recording each choice's number of options, so that every
-/// combination can be enumerated by running the handler again.
+/// Answers choices from a script, recording each choice's number of options, so that
+/// every combination can be enumerated by running the handler again.
 struct Script {
     choices: Vec<usize>,
     options: Vec<usize>,
@@ -143,8 +145,8 @@ impl Choices for Script {
 }
 
 impl<P: Process> Processes<P> {
-    /// Runs `handler` on process `p` of `state` once for every combination of its choices; for
-    /// each, the successor state and the choices made.
+    /// Runs `handler` on process `p` of `state` once for every combination of its
+    /// choices; for each, the successor state and the choices made.
     fn run(
         &self,
         state: &Global<P>,
@@ -189,7 +191,8 @@ impl<P: Process> Processes<P> {
         }
     }
 
-    /// The initial global states: every process started, every combination of their choices.
+    /// The initial global states: every process started, every combination of their
+    /// choices.
     fn started(&self) -> Vec<Global<P>> {
         let n = self.initial.len();
         let mut states = vec![Global {
@@ -254,8 +257,9 @@ impl<P: Process> System for Processes<P> {
                 out.push((Step::Lose(envelope.clone()), rest.clone()));
             }
             if !state.up[to] {
+                // A crashed receiver drops it.
                 if !self.faults.loss {
-                    out.push((Step::Lose(envelope.clone()), rest)); // a crashed receiver drops it
+                    out.push((Step::Lose(envelope.clone()), rest));
                 }
                 continue;
             }
@@ -286,7 +290,8 @@ impl<P: Process> System for Processes<P> {
                 if state.crashes < self.faults.crashes {
                     let mut crashed = state.clone();
                     crashed.up[p] = false;
-                    crashed.processes[p] = self.initial[p].clone(); // volatile state is lost
+                    // Volatile state is lost.
+                    crashed.processes[p] = self.initial[p].clone();
                     crashed.timers[p].clear();
                     crashed.crashes += 1;
                     out.push((Step::Crash(p), crashed));
@@ -304,8 +309,8 @@ impl<P: Process> System for Processes<P> {
         }
     }
 
-    /// Weak fairness of delivery: a message that stays in flight is eventually delivered; and of
-    /// timers: a timer that stays set eventually fires.
+    /// Weak fairness of delivery: a message that stays in flight is eventually delivered;
+    /// and of timers: a timer that stays set eventually fires.
     fn fairness(&self, step: &Step<P>) -> Option<u64> {
         match step {
             Step::Deliver(envelope, _) => Some(fingerprint(&(0u8, envelope))),
@@ -315,6 +320,150 @@ impl<P: Process> System for Processes<P> {
     }
 }
 // ANCHOR_END: steps
+
+/// A trace of a system of processes — the initial state, then each step and the state it
+/// leads to — as a space-time diagram whose time is the step number. `label` shortens a
+/// message.
+pub fn diagram<P: Process>(
+    title: &str,
+    trace: &[(Option<Step<P>>, Global<P>)],
+    loop_from: Option<usize>,
+    label: impl Fn(&P::Message) -> String,
+) -> figures::Diagram {
+    use figures::spacetime::{Arrow, Band, BandKind, Fate, Point, PointMark};
+    let n = trace.first().map_or(0, |(_, s)| s.processes.len());
+    let mut diagram = figures::Diagram {
+        title: title.to_owned(),
+        lanes: (0..n).map(|p| format!("p{p}")).collect(),
+        unit: "step".into(),
+        ..figures::Diagram::default()
+    };
+    // Messages in flight, with the step they were sent at.
+    let mut sent: Vec<(Envelope<P>, f64)> = Vec::new();
+    let mut down: Vec<Option<f64>> = vec![None; n];
+    let mut previous: Option<&Global<P>> = None;
+    for (i, (step, state)) in trace.iter().enumerate() {
+        let t = i as f64;
+        // What was in flight before, less what this step took off the network.
+        let mut before: Vec<Envelope<P>> =
+            previous.map_or(Vec::new(), |s| s.network.clone());
+        if let Some(Step::Deliver(e, _) | Step::Lose(e)) = step
+            && let Some(k) = before.iter().position(|x| x == e)
+        {
+            before.remove(k);
+        }
+        match step {
+            Some(Step::Deliver(e, _) | Step::Duplicate(e, _)) => {
+                let k = sent.iter().position(|(x, _)| x == e);
+                let at = k.map_or(t - 0.5, |k| sent[k].1);
+                if let (Some(k), Some(Step::Deliver(..))) = (k, step) {
+                    sent.remove(k);
+                }
+                diagram.arrows.push(Arrow {
+                    from: (e.from, at),
+                    to: (e.to, t),
+                    label: label(&e.message),
+                    fate: Fate::Delivered,
+                });
+            }
+            Some(Step::Lose(e)) => {
+                let k = sent.iter().position(|(x, _)| x == e);
+                let at = k.map_or(t - 0.5, |k| sent.remove(k).1);
+                diagram.arrows.push(Arrow {
+                    from: (e.from, at),
+                    to: (e.to, t),
+                    label: format!("{} (lost)", label(&e.message)),
+                    fate: Fate::Lost,
+                });
+            }
+            Some(Step::Fire(p, timer, _)) => {
+                diagram.points.push(Point {
+                    lane: *p,
+                    time: t,
+                    mark: PointMark::Timer,
+                    label: format!("timer {timer:?}"),
+                });
+            }
+            Some(Step::Crash(p)) => {
+                down[*p] = Some(t);
+                diagram.points.push(Point {
+                    lane: *p,
+                    time: t,
+                    mark: PointMark::Crash,
+                    label: "crash".into(),
+                });
+            }
+            Some(Step::Restart(p, _)) => {
+                if let Some(from) = down[*p].take() {
+                    diagram.bands.push(Band {
+                        lanes: vec![*p],
+                        from,
+                        to: t,
+                        kind: BandKind::Down,
+                        label: String::new(),
+                    });
+                }
+                diagram.points.push(Point {
+                    lane: *p,
+                    time: t,
+                    mark: PointMark::Start,
+                    label: "restart".into(),
+                });
+            }
+            None => {}
+        }
+        // Messages that appeared in this step were sent by it.
+        for envelope in &state.network {
+            if let Some(k) = before.iter().position(|x| x == envelope) {
+                before.remove(k);
+            } else {
+                sent.push((envelope.clone(), t));
+            }
+        }
+        // Outputs that appeared in this step.
+        for p in 0..n {
+            let old = previous.map_or(0, |s| s.outputs[p].len());
+            for output in state.outputs[p].iter().skip(old) {
+                diagram.points.push(Point {
+                    lane: p,
+                    time: t,
+                    mark: PointMark::Output,
+                    label: format!("{output:?}"),
+                });
+            }
+        }
+        if loop_from == Some(i) {
+            diagram.points.push(Point {
+                lane: 0,
+                time: t,
+                mark: PointMark::Note,
+                label: "the loop starts here".into(),
+            });
+        }
+        previous = Some(state);
+    }
+    let end = trace.len().saturating_sub(1) as f64;
+    for (p, from) in down.into_iter().enumerate() {
+        if let Some(from) = from {
+            diagram.bands.push(Band {
+                lanes: vec![p],
+                from,
+                to: end,
+                kind: BandKind::Down,
+                label: String::new(),
+            });
+        }
+    }
+    if loop_from.is_some() {
+        diagram.points.push(Point {
+            lane: 0,
+            time: end,
+            mark: PointMark::Note,
+            label: "back to the loop's start: repeats forever".into(),
+        });
+    }
+    diagram
+}
 
 #[cfg(test)]
 mod tests {

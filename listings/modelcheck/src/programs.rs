@@ -5,7 +5,8 @@ use crate::two_phase::{TwoPhase, consistent};
 use notebook::{Error, Output};
 use std::fmt::Write;
 
-/// Checks Lamport's TwoPhase commit specification exhaustively and prints what it covered.
+/// Checks Lamport's TwoPhase commit specification exhaustively and prints what it
+/// covered.
 #[derive(clap::Parser, Debug)]
 #[command(name = "two_phase")]
 struct TwoPhaseArgs {
@@ -15,8 +16,8 @@ struct TwoPhaseArgs {
     /// Also check every size from --rms up to this one, one line each.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=16))]
     up_to: Option<u32>,
-    /// Explore one representative of each class of states that differ only by a permutation
-    /// of the resource managers.
+    /// Explore one representative of each class of states that differ only by a
+    /// permutation of the resource managers.
     #[arg(long)]
     symmetry: bool,
     /// Depth-first instead of breadth-first.
@@ -86,10 +87,323 @@ pub fn two_phase(args: &[String]) -> Result<Output, Error> {
                 );
                 for (i, (action, state)) in violation.trace.iter().enumerate() {
                     let step = action.map_or("initial".to_owned(), |a| format!("{a:?}"));
-                    let _ = writeln!(out, "  {i:>3}. {step:<20} {state:?}");
+                    let _ = writeln!(
+                        out,
+                        "  {i:>3}. {step:<20} {}",
+                        state.describe(rms as usize)
+                    );
                 }
             }
         }
     }
+    Ok(Output::text(out))
+}
+
+/// Checks two-phase commit written as message-passing processes.
+#[derive(clap::Parser, Debug)]
+#[command(name = "commit")]
+struct CommitArgs {
+    /// Resource managers (1 to 5).
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=5))]
+    rms: u32,
+    /// The network may lose messages.
+    #[arg(long)]
+    loss: bool,
+    /// The network may duplicate messages.
+    #[arg(long)]
+    duplication: bool,
+    /// Check the planted bug: a TM that commits on the first vote.
+    #[arg(long)]
+    bug: bool,
+    /// Draw the counterexample, if any, into this SVG file.
+    #[arg(long, value_name = "PATH")]
+    svg: Option<std::path::PathBuf>,
+}
+
+/// `cargo run --release -p modelcheck --example commit -- --rms N [--loss]
+/// [--duplication]`.
+pub fn commit(args: &[String]) -> Result<Output, Error> {
+    use crate::commit::{Message, consistent, managers};
+    use crate::processes::{Faults, Processes, diagram};
+    let args: CommitArgs = notebook::parse("commit", args)?;
+    let faults = Faults {
+        loss: args.loss,
+        duplication: args.duplication,
+        ..Faults::default()
+    };
+    let system = Processes {
+        initial: managers(args.rms as usize, args.bug),
+        faults,
+    };
+    let report = Checker::new(&system)
+        .invariant("consistent", |s| consistent(&s.outputs))
+        .run();
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "two-phase commit as processes: a TM and {} RMs{}{}{}",
+        args.rms,
+        if args.loss { ", lossy network" } else { "" },
+        if args.duplication {
+            ", duplicating network"
+        } else {
+            ""
+        },
+        if args.bug { ", planted bug" } else { "" }
+    );
+    let _ = writeln!(out, "  distinct states: {}", report.distinct);
+    let _ = writeln!(out, "  states generated: {}", report.generated);
+    let _ = writeln!(out, "  depth: {}", report.depth);
+    let mut output = Output::default();
+    match report.violation {
+        None => {
+            let _ = writeln!(
+                out,
+                "  consistent: no two managers announce different outcomes"
+            );
+        }
+        Some(violation) => {
+            let _ = writeln!(
+                out,
+                "  consistent is violated after {} steps:",
+                violation.trace.len() - 1
+            );
+            let started = &violation.trace[0].1;
+            let outcomes: Vec<String> = (0..started.outputs.len())
+                .filter_map(|p| started.outputs[p].first().map(|o| format!("p{p} {o:?}")))
+                .collect();
+            let _ = writeln!(
+                out,
+                "    0. start: each RM votes or aborts on its own ({})",
+                outcomes.join(", ")
+            );
+            for (i, (step, _)) in violation.trace.iter().enumerate().skip(1) {
+                let _ = writeln!(out, "  {i:>3}. {:?}", step.as_ref().expect("a step"));
+            }
+            if let Some(path) = args.svg {
+                let label = |m: &Message| format!("{m:?}");
+                let title =
+                    "Two-phase commit with a hasty TM: the shortest inconsistent run";
+                let picture = diagram(title, &violation.trace, None, label);
+                let _ = writeln!(out, "  diagram: {}", path.display());
+                output.files.push((path, picture.to_svg().into_bytes()));
+            }
+        }
+    }
+    output.stdout = out;
+    Ok(output)
+}
+
+/// Checks the pre-emption protocol: safe, but with a fair cycle that never decides.
+#[derive(clap::Parser, Debug)]
+#[command(name = "preemption")]
+struct PreemptionArgs {
+    /// Draw the lasso into this SVG file.
+    #[arg(long, value_name = "PATH")]
+    svg: Option<std::path::PathBuf>,
+}
+
+/// `cargo run --release -p modelcheck --example preemption`.
+pub fn preemption(args: &[String]) -> Result<Output, Error> {
+    use crate::lasso;
+    use crate::preemption::{ACCEPTOR, Message, Node, nodes};
+    use crate::processes::{Faults, Global, Processes, diagram};
+    let args: PreemptionArgs = notebook::parse("preemption", args)?;
+    let system = Processes {
+        initial: nodes(),
+        faults: Faults::default(),
+    };
+    let accepted = |s: &Global<Node>| match &s.processes[ACCEPTOR] {
+        Node::Acceptor { accepted, .. } => *accepted,
+        Node::Proposer { .. } => None,
+    };
+    let report = Checker::new(&system)
+        .invariant("one accepted", |s| s.outputs[ACCEPTOR].len() <= 1)
+        .run();
+    let mut out = String::new();
+    let _ = writeln!(out, "two proposers pre-empting each other at one acceptor");
+    let _ = writeln!(out, "  distinct states: {}", report.distinct);
+    let _ = writeln!(
+        out,
+        "  safety (at most one proposal accepted): {}",
+        if report.violation.is_none() {
+            "holds in every reachable state"
+        } else {
+            "VIOLATED"
+        }
+    );
+    let mut output = Output::default();
+    match lasso::find(&system, |s| accepted(s).is_some(), 100_000) {
+        Err(lasso::Incomplete::TooManyStates(n)) => {
+            let _ = writeln!(out, "  liveness: not decided within {n} states");
+        }
+        Ok(None) => {
+            let _ = writeln!(out, "  liveness: every fair execution accepts a proposal");
+        }
+        Ok(Some(found)) => {
+            let _ = writeln!(
+                out,
+                "  liveness (a proposal is eventually accepted): VIOLATED by a fair lasso,\n  \
+                 {} steps to reach a loop of {} steps that repeats forever:",
+                found.prefix.len() - 1,
+                found.cycle.len()
+            );
+            let mut trace = found.prefix.clone();
+            trace.extend(
+                found
+                    .cycle
+                    .iter()
+                    .map(|(a, s)| (Some(a.clone()), s.clone())),
+            );
+            for (i, (step, _)) in trace.iter().enumerate().skip(1) {
+                let mark = if i == found.prefix.len() {
+                    " <- the loop"
+                } else {
+                    ""
+                };
+                let _ =
+                    writeln!(out, "  {i:>3}. {:?}{mark}", step.as_ref().expect("a step"));
+            }
+            if let Some(path) = args.svg {
+                let label = |m: &Message| format!("{m:?}");
+                let title =
+                    "Pre-emption: a fair execution in which nothing is ever accepted";
+                let picture = diagram(title, &trace, Some(found.prefix.len() - 1), label);
+                let _ = writeln!(out, "  diagram: {}", path.display());
+                output.files.push((path, picture.to_svg().into_bytes()));
+            }
+        }
+    }
+    output.stdout = out;
+    Ok(output)
+}
+
+/// Counts the states of TwoPhase for growing numbers of resource managers and draws them.
+#[derive(clap::Parser, Debug)]
+#[command(name = "explosion")]
+struct ExplosionArgs {
+    /// The largest number of resource managers (1 to 12).
+    #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u32).range(1..=12))]
+    up_to: u32,
+    /// Draw the counts into this SVG file.
+    #[arg(long, value_name = "PATH")]
+    svg: Option<std::path::PathBuf>,
+}
+
+/// `cargo run --release -p modelcheck --example explosion -- --up-to N [--svg PATH]`.
+pub fn explosion(args: &[String]) -> Result<Output, Error> {
+    use figures::{Axis, Chart, Corner, Mark, Series};
+    let args: ExplosionArgs = notebook::parse("explosion", args)?;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{:>4} {:>12} {:>14} {:>6} {:>10}",
+        "RMs", "distinct", "generated", "depth", "symmetry"
+    );
+    let (mut plain, mut reduced) = (Vec::new(), Vec::new());
+    for rms in 1..=args.up_to as usize {
+        let system = TwoPhase {
+            rms,
+            commits_without_all_votes: false,
+        };
+        let full = Checker::new(&system).run();
+        let sym = Checker::new(&system).symmetry(true).run();
+        let _ = writeln!(
+            out,
+            "{rms:>4} {:>12} {:>14} {:>6} {:>10}",
+            full.distinct, full.generated, full.depth, sym.distinct
+        );
+        plain.push((rms as f64, full.distinct as f64));
+        reduced.push((rms as f64, sym.distinct as f64));
+    }
+    let mut output = Output::default();
+    if let Some(path) = args.svg {
+        let top = plain.last().map_or(10.0, |p| p.1) * 3.0;
+        let chart = Chart {
+            title: "State explosion: TwoPhase's distinct states".into(),
+            x: Axis::linear("resource managers", 0.5..args.up_to as f64 + 0.5),
+            y: Axis::log("distinct states", 1.0..top),
+            series: vec![
+                Series::new("every state", plain, Mark::Line),
+                Series::new("up to symmetry", reduced, Mark::Line),
+            ],
+            legend: Corner::UpperLeft,
+        };
+        let _ = writeln!(out, "\nfigure: {}", path.display());
+        output.files.push((path, chart.to_svg().into_bytes()));
+    }
+    output.stdout = out;
+    Ok(output)
+}
+
+/// The comparison with Stateright, from the measurements file.
+#[derive(clap::Parser, Debug)]
+#[command(name = "speed")]
+struct SpeedArgs {
+    /// The measurements, as `comparisons/stateright/measure.sh` writes them.
+    #[arg(long, default_value = "listings/modelcheck/measurements.csv")]
+    times: std::path::PathBuf,
+}
+
+/// `cargo run --release -p modelcheck --example speed`.
+pub fn speed(args: &[String]) -> Result<Output, Error> {
+    let args: SpeedArgs = notebook::parse("speed", args)?;
+    let text = std::fs::read_to_string(&args.times)
+        .map_err(|e| Error::Usage(format!("error: {}: {e}\n", args.times.display())))?;
+    let mut rows: Vec<(String, u32, u64, f64, f64)> = Vec::new();
+    let mut out = String::new();
+    for (i, line) in text.lines().enumerate() {
+        if let Some(comment) = line.strip_prefix("# ") {
+            let _ = writeln!(out, "{comment}");
+            continue;
+        }
+        if line.starts_with("checker,") || line.trim().is_empty() {
+            continue;
+        }
+        let f: Vec<&str> = line.split(',').collect();
+        let bad = || {
+            Error::Usage(format!(
+                "error: {}:{}: expected checker,rms,distinct,seconds,peak_kib\n",
+                args.times.display(),
+                i + 1
+            ))
+        };
+        let [checker, rms, distinct, seconds, peak] = f.as_slice() else {
+            return Err(bad());
+        };
+        rows.push((
+            (*checker).to_owned(),
+            rms.parse().map_err(|_| bad())?,
+            distinct.parse().map_err(|_| bad())?,
+            seconds.parse().map_err(|_| bad())?,
+            peak.parse().map_err(|_| bad())?,
+        ));
+    }
+    let _ = writeln!(
+        out,
+        "\n{:>4} {:>11} {:>22} {:>22} {:>7} {:>7}",
+        "RMs", "distinct", "book: s, states/s", "Stateright: s, st/s", "speed", "memory"
+    );
+    for (_, rms, distinct, ours, ours_kib) in rows.iter().filter(|r| r.0 == "book") {
+        if let Some((_, _, _, theirs, their_kib)) =
+            rows.iter().find(|r| r.0 == "stateright" && r.1 == *rms)
+        {
+            let rate = |s: f64| *distinct as f64 / s;
+            let _ = writeln!(
+                out,
+                "{rms:>4} {distinct:>11} {:>8.2} {:>13.0} {:>8.2} {:>13.0} {:>6.1}x {:>6.1}x",
+                ours,
+                rate(*ours),
+                theirs,
+                rate(*theirs),
+                theirs / ours,
+                their_kib / ours_kib
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "speed: Stateright's time over the book's; memory: Stateright's peak over the book's"
+    );
     Ok(Output::text(out))
 }

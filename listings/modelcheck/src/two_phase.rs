@@ -1,6 +1,7 @@
-//! Lamport's TwoPhase commit specification (`TwoPhase.tla`, from Gray & Lamport's "Consensus on
-//! transaction commit", ACM TODS 31(1), 2006) as a transition system: a transaction manager (TM)
-//! and N resource managers (RMs), with messages as a set that is never emptied.
+//! Lamport's TwoPhase commit specification (`TwoPhase.tla`, from Gray & Lamport's
+//! "Consensus on transaction commit", ACM TODS 31(1), 2006) as a transition system: a
+//! transaction manager (TM) and N resource managers (RMs), with messages as a set that is
+//! never emptied.
 
 use crate::system::System;
 use std::fmt;
@@ -33,8 +34,10 @@ pub enum Tm {
 }
 
 // ANCHOR: state
-/// A state of TwoPhase, packed: two bits per resource manager, a bit per manager for the TM's
-/// `tmPrepared` set and for the `Prepared` messages, and a bit each for `Commit` and `Abort`.
+/// A state of TwoPhase, packed: two bits per resource manager, a bit per manager for the
+/// TM's
+/// `tmPrepared` set and for the `Prepared` messages, and a bit each for `Commit` and
+/// `Abort`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct State {
     rm: u32,
@@ -208,19 +211,13 @@ pub fn consistent(system: &TwoPhase, s: &State) -> bool {
 }
 // ANCHOR_END: consistent
 
-impl fmt::Debug for State {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = (0..MAX_RMS)
-            .rev()
-            .find(|&i| {
-                self.rm >> (2 * i) & 3 != 0
-                    || (self.tm_prepared | self.prepared_msgs) >> i & 1 == 1
-            })
-            .map_or(0, |i| i + 1);
-        let rms: Vec<String> = (0..n)
+impl State {
+    /// The state of a system of `rms` resource managers, as TwoPhase.tla names its parts.
+    pub fn describe(&self, rms: usize) -> String {
+        let states: Vec<String> = (0..rms)
             .map(|i| format!("{:?}", self.rm(i)).to_lowercase())
             .collect();
-        let mut msgs: Vec<String> = (0..n)
+        let mut msgs: Vec<String> = (0..rms)
             .filter(|i| self.prepared_msgs >> i & 1 == 1)
             .map(|i| format!("Prepared(rm{i})"))
             .collect();
@@ -230,18 +227,25 @@ impl fmt::Debug for State {
         if self.abort_msg {
             msgs.push("Abort".into());
         }
-        let voted: Vec<String> = (0..n)
+        let voted: Vec<String> = (0..rms)
             .filter(|i| self.tm_prepared >> i & 1 == 1)
             .map(|i| format!("rm{i}"))
             .collect();
-        write!(
-            f,
+        format!(
             "rm=[{}] tm={:?} tmPrepared={{{}}} msgs={{{}}}",
-            rms.join(","),
+            states.join(","),
             self.tm(),
             voted.join(","),
             msgs.join(",")
         )
+    }
+}
+
+impl fmt::Debug for State {
+    /// Every resource manager the state can hold; [`State::describe`] shows only a
+    /// system's.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.describe(MAX_RMS))
     }
 }
 

@@ -1,0 +1,138 @@
+//! The checker finds what it should, reports what it covered, and its options agree.
+
+use modelcheck::commit::{consistent as commit_consistent, managers};
+use modelcheck::lasso;
+use modelcheck::preemption::{ACCEPTOR, Node, nodes};
+use modelcheck::processes::{Faults, Global, Processes};
+use modelcheck::two_phase::{TwoPhase, consistent};
+use modelcheck::{Checker, Search};
+
+fn two_phase(rms: usize, bug: bool) -> TwoPhase {
+    TwoPhase {
+        rms,
+        commits_without_all_votes: bug,
+    }
+}
+
+#[test]
+fn the_planted_bug_is_found_with_a_shortest_trace() {
+    let system = two_phase(3, true);
+    let report = Checker::new(&system)
+        .invariant("TCConsistent", |s| consistent(&system, s))
+        .run();
+    let violation = report.violation.expect("the bug is found");
+    assert_eq!(violation.invariant, "TCConsistent");
+    // Prepare, the TM records the vote, commits, one RM commits, another aborts.
+    assert_eq!(violation.trace.len() - 1, 5);
+    assert!(!consistent(&system, &violation.trace.last().unwrap().1));
+}
+
+#[test]
+fn depth_first_and_breadth_first_reach_the_same_states() {
+    for rms in 1..=5 {
+        let system = two_phase(rms, false);
+        let bfs = Checker::new(&system).run();
+        let dfs = Checker::new(&system).search(Search::DepthFirst).run();
+        assert_eq!(bfs.distinct, dfs.distinct, "{rms} RMs");
+        assert_eq!(bfs.generated, dfs.generated, "{rms} RMs");
+    }
+}
+
+#[test]
+fn symmetry_shrinks_the_state_space_without_changing_verdicts() {
+    for rms in 2..=6 {
+        for bug in [false, true] {
+            let system = two_phase(rms, bug);
+            let check = |symmetry| {
+                Checker::new(&system)
+                    .invariant("TCConsistent", |s| consistent(&system, s))
+                    .symmetry(symmetry)
+                    .run()
+            };
+            let (plain, reduced) = (check(false), check(true));
+            assert!(reduced.distinct < plain.distinct || bug, "{rms} RMs");
+            assert_eq!(
+                plain.violation.is_some(),
+                reduced.violation.is_some(),
+                "{rms} RMs, bug {bug}"
+            );
+        }
+    }
+}
+
+#[test]
+fn bounds_say_what_they_left_out() {
+    let system = two_phase(4, false);
+    let full = Checker::new(&system).run();
+    assert!(full.complete);
+    let shallow = Checker::new(&system).max_depth(5).run();
+    assert!(!shallow.complete && shallow.distinct < full.distinct && shallow.depth == 5);
+    let few = Checker::new(&system).max_states(100).run();
+    assert!(!few.complete && few.distinct == 100);
+}
+
+#[test]
+fn two_phase_commit_as_processes_is_consistent_even_on_a_faulty_network() {
+    let faults = Faults {
+        loss: true,
+        duplication: true,
+        ..Faults::default()
+    };
+    let system = Processes {
+        initial: managers(3, false),
+        faults,
+    };
+    let report = Checker::new(&system)
+        .invariant("consistent", |s| commit_consistent(&s.outputs))
+        .run();
+    assert!(report.complete && report.violation.is_none());
+    let hasty = Processes {
+        initial: managers(3, true),
+        faults: Faults::default(),
+    };
+    let caught = Checker::new(&hasty)
+        .invariant("consistent", |s| commit_consistent(&s.outputs))
+        .run();
+    assert!(caught.violation.is_some());
+}
+
+fn accepted(s: &Global<Node>) -> bool {
+    matches!(
+        s.processes[ACCEPTOR],
+        Node::Acceptor {
+            accepted: Some(_),
+            ..
+        }
+    )
+}
+
+#[test]
+fn pre_emption_is_safe_but_has_a_fair_lasso() {
+    let system = Processes {
+        initial: nodes(),
+        faults: Faults::default(),
+    };
+    let report = Checker::new(&system)
+        .invariant("one accepted", |s| s.outputs[ACCEPTOR].len() <= 1)
+        .run();
+    assert!(report.violation.is_none());
+    let found = lasso::find(&system, accepted, 10_000)
+        .unwrap()
+        .expect("a lasso");
+    // The loop returns to where it started, and nothing on it is ever accepted.
+    assert_eq!(
+        found.cycle.last().unwrap().1,
+        found.prefix.last().unwrap().1
+    );
+    assert!(found.cycle.iter().all(|(_, s)| !accepted(s)));
+    // With one proposer there is nobody to pre-empt it: every fair execution accepts.
+    let alone = Processes {
+        initial: vec![
+            nodes()[0].clone(),
+            Node::Proposer { done: true },
+            nodes()[2].clone(),
+        ],
+        faults: Faults::default(),
+    };
+    assert!(lasso::find(&alone, accepted, 10_000).unwrap().is_none());
+}
