@@ -300,6 +300,7 @@ fn a_slow_cell_whose_files_are_missing_is_caught_without_running_it() {
     std::fs::remove_file(root.join("src/outputs/demo.txt")).unwrap();
     let slow = Cell {
         slow: true,
+        command: "cargo run --release -p demo --example demo -- --svg src/figures/demo.svg",
         ..demo_cell()
     };
     assert_one(
