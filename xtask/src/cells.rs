@@ -114,6 +114,22 @@ pub fn all() -> Vec<Cell> {
             Some("src/outputs/fallacy-reordering.txt"),
             replication::fallacies::run
         ),
+        // Time, clocks, and the ordering of events
+        cell!(
+            "cargo run --release -p clocks --example stamps -- --seed 1 --svg src/figures/clocks-stamps.svg",
+            Some("src/outputs/clocks-stamps.txt"),
+            clocks::programs::stamps
+        ),
+        cell!(
+            "cargo run --release -p clocks --example forgetful -- --svg src/figures/clocks-forgetful.svg",
+            Some("src/outputs/clocks-forgetful.txt"),
+            clocks::programs::forgetful
+        ),
+        cell!(
+            "cargo run --release -p clocks --example inversions -- --seeds 20 --svg src/figures/clocks-inversions.svg",
+            Some("src/outputs/clocks-inversions.txt"),
+            clocks::programs::inversions
+        ),
         // What "correct" means: linearizability
         cell!(
             "cargo run --release -p linearizability -- check --format porcupine-kv --model kv ../shared/data/porcupine/kv/*.txt",

@@ -1,0 +1,147 @@
+//! A process that sends messages to random peers and stamps every event with each kind of
+//! clock, so that the clocks can be compared on the same execution.
+
+use crate::hlc::Hlc;
+use crate::lamport::Lamport;
+use crate::vector::{ForgetfulVectorClock, VectorClock};
+use process::{Context, Process, ProcessId};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// What kind of event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// A send to the given process.
+    Send(ProcessId),
+    /// A receive from the given process.
+    Receive(ProcessId),
+    /// A local step.
+    Local,
+}
+
+/// An event with every clock's timestamp, as the process outputs it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Stamped {
+    /// What happened.
+    pub kind: Kind,
+    /// Lamport's clock.
+    pub lamport: Lamport,
+    /// The vector clock.
+    pub vector: VectorClock,
+    /// The planted bug's vector clock.
+    pub forgetful: VectorClock,
+    /// The hybrid logical clock.
+    pub hlc: Hlc,
+    /// The process's physical clock when the event happened, in microseconds.
+    pub physical: u64,
+}
+
+/// A message: every clock's stamp.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Stamp {
+    /// Lamport's clock.
+    pub lamport: Lamport,
+    /// The vector clock.
+    pub vector: VectorClock,
+    /// The planted bug's vector clock.
+    pub forgetful: VectorClock,
+    /// The hybrid logical clock.
+    pub hlc: Hlc,
+}
+
+/// The process's one timer.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Next;
+
+// ANCHOR: gossip
+/// A process that, every so often, either sends a stamped message to a random peer or
+/// takes a local step, and stamps each receive; it outputs every event with its
+/// timestamps.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Gossip {
+    /// How many processes there are.
+    pub n: usize,
+    /// Events still to initiate.
+    pub remaining: u32,
+    /// The mean time between initiated events.
+    pub period: Duration,
+    lamport: Lamport,
+    vector: VectorClock,
+    forgetful: ForgetfulVectorClock,
+    hlc: Hlc,
+}
+
+impl Gossip {
+    /// One of `n` processes, initiating `events` events about every `period`.
+    pub fn new(n: usize, events: u32, period: Duration) -> Self {
+        Gossip {
+            n,
+            remaining: events,
+            period,
+            lamport: Lamport::default(),
+            vector: VectorClock::new(n),
+            forgetful: ForgetfulVectorClock(VectorClock::new(n)),
+            hlc: Hlc::default(),
+        }
+    }
+
+    fn stamp(&self, kind: Kind, physical: u64) -> Stamped {
+        Stamped {
+            kind,
+            lamport: self.lamport,
+            vector: self.vector.clone(),
+            forgetful: self.forgetful.0.clone(),
+            hlc: self.hlc,
+            physical,
+        }
+    }
+}
+
+impl Process for Gossip {
+    type Message = Stamp;
+    type Timer = Next;
+    type Request = ();
+    type Response = ();
+    type Output = Stamped;
+    type Storage = ();
+
+    fn on_start(&mut self, ctx: &mut Context<'_, Self>) {
+        ctx.set_timer_between(Next, self.period / 2, self.period * 3 / 2);
+    }
+
+    fn on_timer(&mut self, _: Next, ctx: &mut Context<'_, Self>) {
+        let (me, pt) = (ctx.id(), ctx.now().nanos() / 1_000);
+        self.lamport.tick();
+        self.vector.tick(me);
+        self.forgetful.0.tick(me);
+        self.hlc.tick(pt);
+        // One event in four is local; the others are sends to a random peer.
+        if ctx.choose(4) == 0 {
+            ctx.output(self.stamp(Kind::Local, pt));
+        } else {
+            let peer = (me + 1 + ctx.choose(self.n - 1)) % self.n;
+            ctx.output(self.stamp(Kind::Send(peer), pt));
+            let stamp = Stamp {
+                lamport: self.lamport,
+                vector: self.vector.clone(),
+                forgetful: self.forgetful.0.clone(),
+                hlc: self.hlc,
+            };
+            ctx.send(peer, stamp);
+        }
+        self.remaining -= 1;
+        if self.remaining > 0 {
+            ctx.set_timer_between(Next, self.period / 2, self.period * 3 / 2);
+        }
+    }
+
+    fn on_message(&mut self, from: ProcessId, stamp: Stamp, ctx: &mut Context<'_, Self>) {
+        let (me, pt) = (ctx.id(), ctx.now().nanos() / 1_000);
+        self.lamport.receive(stamp.lamport);
+        self.vector.receive(me, &stamp.vector);
+        self.forgetful.receive(me, &stamp.forgetful);
+        self.hlc.receive(pt, stamp.hlc);
+        ctx.output(self.stamp(Kind::Receive(from), pt));
+    }
+}
+// ANCHOR_END: gossip

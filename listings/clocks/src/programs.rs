@@ -1,0 +1,338 @@
+//! The programs of the chapter "Time, clocks, and the ordering of events".
+
+use crate::causality::Causality;
+use crate::gossip::{Gossip, Kind, Stamped};
+use figures::{Axis, Chart, Corner, Mark, Series};
+use notebook::{Error, Output};
+use process::Time;
+use rand::rngs::Xoshiro256PlusPlus;
+use rand::{RngExt, SeedableRng};
+use sim::{Clock, Config, Latency, Simulation};
+use std::fmt::Write;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Runs `n` gossip processes, each initiating `events` events about every 10 ms over a
+/// network with delays between 1 and 5 ms, with the given clocks, until everything is
+/// delivered.
+pub fn run(n: usize, events: u32, clocks: Vec<Clock>, seed: u64) -> Simulation<Gossip> {
+    let mut config = Config::default();
+    config.network.latency = Latency::Uniform {
+        min: Duration::from_millis(1),
+        max: Duration::from_millis(5),
+    };
+    config.network.fifo = false;
+    config.nodes.clocks = clocks;
+    let processes = (0..n)
+        .map(|_| Gossip::new(n, events, Duration::from_millis(10)))
+        .collect();
+    let mut sim = Simulation::new(processes, config, seed);
+    sim.run_until(Time(3_600 * 1_000_000_000));
+    sim
+}
+
+/// Clocks with drifts drawn uniformly in `[-drift, drift]` and offsets in `[-offset,
+/// offset]` microseconds.
+pub fn random_clocks(
+    n: usize,
+    drift: f64,
+    offset_us: i64,
+    rng: &mut Xoshiro256PlusPlus,
+) -> Vec<Clock> {
+    (0..n)
+        .map(|_| Clock {
+            drift: if drift > 0.0 {
+                rng.random_range(-drift..=drift)
+            } else {
+                0.0
+            },
+            offset_nanos: if offset_us > 0 {
+                rng.random_range(-offset_us..=offset_us) * 1_000
+            } else {
+                0
+            },
+        })
+        .collect()
+}
+
+fn kind(k: Kind) -> String {
+    match k {
+        Kind::Send(to) => format!("send to p{to}"),
+        Kind::Receive(from) => format!("receive from p{from}"),
+        Kind::Local => "local".into(),
+    }
+}
+
+fn vector(v: &crate::VectorClock) -> String {
+    format!(
+        "[{}]",
+        v.0.iter().map(u64::to_string).collect::<Vec<_>>().join(",")
+    )
+}
+
+/// One seeded run, every event stamped by every clock.
+#[derive(clap::Parser, Debug)]
+#[command(name = "stamps")]
+struct StampsArgs {
+    /// Seed of the simulation.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Processes.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(2..=8))]
+    n: u32,
+    /// Events each process initiates.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100))]
+    events: u32,
+    /// Largest clock drift, as a fraction (0.01 gains or loses 10 ms a second).
+    #[arg(long, default_value_t = 0.05)]
+    drift: f64,
+    /// Largest clock offset, in microseconds.
+    #[arg(long, default_value_t = 2000)]
+    offset: i64,
+    /// Draw the run into this SVG file.
+    #[arg(long, value_name = "PATH")]
+    svg: Option<PathBuf>,
+}
+
+/// `cargo run --release -p clocks --example stamps -- --seed N [--svg PATH]`.
+pub fn stamps(args: &[String]) -> Result<Output, Error> {
+    let args: StampsArgs = notebook::parse("stamps", args)?;
+    if !(0.0..0.5).contains(&args.drift) || args.offset < 0 {
+        return Err(Error::Usage(
+            "error: --drift must be in [0, 0.5) and --offset at least 0\n".into(),
+        ));
+    }
+    let n = args.n as usize;
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(args.seed);
+    let clocks = random_clocks(n, args.drift, args.offset, &mut rng);
+    let sim = run(n, args.events, clocks.clone(), args.seed);
+    let mut out = String::new();
+    for (p, c) in clocks.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "p{p}: clock offset {:+.3} ms, drift {:+.4}",
+            c.offset_nanos as f64 / 1e6,
+            c.drift
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n{:>9} {:<4} {:<18} {:>3} {:<10} {:<14} {:>12}",
+        "true ms", "proc", "event", "L", "V", "HLC (l, c)", "physical us"
+    );
+    let mut diagram = sim.trace().to_diagram(
+        "Every event stamped: Lamport, vector and hybrid logical clocks",
+        n,
+        |_| String::new(),
+    );
+    let mut label = std::collections::VecDeque::new();
+    for (t, p, e) in sim.outputs() {
+        let _ = writeln!(
+            out,
+            "{:>9.3} p{p:<3} {:<18} {:>3} {:<10} ({}, {}){:>width$}",
+            t.as_millis_f64(),
+            kind(e.kind),
+            e.lamport.0,
+            vector(&e.vector),
+            e.hlc.l,
+            e.hlc.c,
+            e.physical,
+            width =
+                14usize.saturating_sub(format!("({}, {})", e.hlc.l, e.hlc.c).len()) + 12
+        );
+        label.push_back(format!(
+            "L{} V{} H({},{})",
+            e.lamport.0,
+            vector(&e.vector),
+            e.hlc.l / 1000,
+            e.hlc.c
+        ));
+    }
+    // Label each output point with its stamps (the trace draws outputs with their Debug
+    // form).
+    for point in diagram
+        .points
+        .iter_mut()
+        .filter(|p| p.mark == figures::spacetime::PointMark::Output)
+    {
+        point.label = label.pop_front().unwrap_or_default();
+    }
+    let mut output = Output::default();
+    if let Some(path) = args.svg {
+        let _ = writeln!(
+            out,
+            "\nHLC's l is shown in milliseconds in the diagram.\ndiagram: {}",
+            path.display()
+        );
+        output.files.push((path, diagram.to_svg().into_bytes()));
+    }
+    output.stdout = out;
+    Ok(output)
+}
+
+/// Counts, over many seeded runs, the causally ordered pairs of events whose physical
+/// timestamps are inverted: what last-writer-wins by wall clock gets wrong.
+#[derive(clap::Parser, Debug)]
+#[command(name = "inversions")]
+struct InversionsArgs {
+    /// Runs per drift.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    seeds: u64,
+    /// Processes.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(2..=16))]
+    n: u32,
+    /// Events each process initiates per run.
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    events: u32,
+    /// Draw the figure into this SVG file.
+    #[arg(long, value_name = "PATH")]
+    svg: Option<PathBuf>,
+}
+
+/// The drifts the experiment tries (fractions of a second per second).
+const DRIFTS: [f64; 8] = [0.0, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1];
+
+/// `cargo run --release -p clocks --example inversions -- --seeds S [--svg PATH]`.
+pub fn inversions(args: &[String]) -> Result<Output, Error> {
+    let args: InversionsArgs = notebook::parse("inversions", args)?;
+    let n = args.n as usize;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} processes, {} events each, {} runs per drift; drifts uniform in [-d, d]",
+        n, args.events, args.seeds
+    );
+    let _ = writeln!(out, "pairs a -> b whose timestamps say b came first:\n");
+    let _ = writeln!(
+        out,
+        "{:>8} {:>12} {:>12} {:>10} {:>8}",
+        "drift d", "causal pairs", "physical", "fraction", "HLC"
+    );
+    let mut points = Vec::new();
+    for (i, &drift) in DRIFTS.iter().enumerate() {
+        let (mut pairs, mut physical, mut hybrid) = (0u64, 0u64, 0u64);
+        for seed in 0..args.seeds {
+            let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed * 1_000 + i as u64);
+            let clocks = random_clocks(n, drift, 0, &mut rng);
+            let sim = run(n, args.events, clocks, seed);
+            let c = Causality::of(sim.trace(), n);
+            for b in 0..c.events.len() {
+                for a in 0..b {
+                    if c.happened_before(a, b) {
+                        pairs += 1;
+                        let (ea, eb): (&Stamped, &Stamped) =
+                            (&c.events[a].1, &c.events[b].1);
+                        physical += u64::from(ea.physical > eb.physical);
+                        hybrid += u64::from(ea.hlc >= eb.hlc);
+                    }
+                }
+            }
+        }
+        let fraction = physical as f64 / pairs.max(1) as f64;
+        let _ = writeln!(
+            out,
+            "{drift:>8} {pairs:>12} {physical:>12} {fraction:>10.2e} {hybrid:>8}"
+        );
+        if drift > 0.0 {
+            points.push((drift, fraction.max(1e-7)));
+        }
+    }
+    let mut output = Output::default();
+    if let Some(path) = args.svg {
+        let chart = Chart {
+            title: "Causally ordered events that physical timestamps misorder".into(),
+            x: Axis::log("clock drift bound d (s per s)", 5e-5..0.2),
+            y: Axis::log("fraction of causal pairs inverted", 1e-7..1.0),
+            series: vec![Series::new("physical timestamps", points, Mark::Line)],
+            legend: Corner::UpperLeft,
+        };
+        let _ = writeln!(
+            out,
+            "\nHLC inverts none: (l, c) respects happened-before by construction.\nfigure: {}",
+            path.display()
+        );
+        output.files.push((path, chart.to_svg().into_bytes()));
+    }
+    output.stdout = out;
+    Ok(output)
+}
+
+/// Finds the first seed whose run breaks the forgetful vector clock, and draws it.
+#[derive(clap::Parser, Debug)]
+#[command(name = "forgetful")]
+struct ForgetfulArgs {
+    /// Draw the run into this SVG file.
+    #[arg(long, value_name = "PATH")]
+    svg: Option<PathBuf>,
+}
+
+/// `cargo run --release -p clocks --example forgetful [-- --svg PATH]`.
+pub fn forgetful(args: &[String]) -> Result<Output, Error> {
+    let args: ForgetfulArgs = notebook::parse("forgetful", args)?;
+    let n = 3;
+    for seed in 0..10_000 {
+        let sim = run(n, 2, vec![Clock::default(); n], seed);
+        let c = Causality::of(sim.trace(), n);
+        for b in 0..c.events.len() {
+            for a in 0..b {
+                let (ea, eb) = (&c.events[a].1, &c.events[b].1);
+                if c.happened_before(a, b)
+                    && ea.forgetful.partial_cmp(&eb.forgetful)
+                        != Some(std::cmp::Ordering::Less)
+                {
+                    let mut out = String::new();
+                    let _ = writeln!(
+                        out,
+                        "seed {seed}: event {a} (p{}, {}) happened before event {b} (p{}, {}),",
+                        c.events[a].0,
+                        kind(ea.kind),
+                        c.events[b].0,
+                        kind(eb.kind)
+                    );
+                    let _ = writeln!(
+                        out,
+                        "  the forgetful clock says {} and {}: not ordered",
+                        vector(&ea.forgetful),
+                        vector(&eb.forgetful),
+                    );
+                    let _ = writeln!(
+                        out,
+                        "  the vector clock says    {} < {}",
+                        vector(&ea.vector),
+                        vector(&eb.vector)
+                    );
+                    let mut diagram = sim.trace().to_diagram(
+                        "A vector clock that forgets to merge loses causality",
+                        n,
+                        |_| String::new(),
+                    );
+                    let outputs = diagram
+                        .points
+                        .iter_mut()
+                        .filter(|p| p.mark == figures::spacetime::PointMark::Output);
+                    for (i, point) in outputs.enumerate() {
+                        let e = &c.events[i].1;
+                        let mark = if i == a {
+                            " ← a"
+                        } else if i == b {
+                            " ← b"
+                        } else {
+                            ""
+                        };
+                        point.label = format!("{}{mark}", vector(&e.forgetful));
+                    }
+                    let mut output = Output::default();
+                    if let Some(path) = args.svg {
+                        let _ = writeln!(out, "diagram: {}", path.display());
+                        output.files.push((path, diagram.to_svg().into_bytes()));
+                    }
+                    output.stdout = out;
+                    return Ok(output);
+                }
+            }
+        }
+    }
+    Err(Error::Failed(
+        "no seed below 10000 breaks the forgetful clock".into(),
+    ))
+}
