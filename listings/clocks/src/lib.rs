@@ -5,6 +5,7 @@
 //! against.
 
 pub mod causality;
+pub mod exercises;
 pub mod gossip;
 pub mod hlc;
 pub mod lamport;
