@@ -15,8 +15,11 @@ pub fn siblings<'a>(writes: &'a [(VectorClock, &'a str)]) -> Vec<&'a str> {
 }
 // ANCHOR_END: exercise
 
-/// The cases that judge an answer: writes, and the siblings they must leave.
-pub fn cases() -> Vec<(Vec<(VectorClock, &'static str)>, Vec<&'static str>)> {
+/// Writes, and the siblings they must leave.
+pub type Case = (Vec<(VectorClock, &'static str)>, Vec<&'static str>);
+
+/// The cases that judge an answer.
+pub fn cases() -> Vec<Case> {
     let v = |x: &[u64]| VectorClock(x.to_vec());
     vec![
         (vec![(v(&[1, 0]), "a"), (v(&[2, 0]), "b")], vec!["b"]),
