@@ -114,6 +114,11 @@ pub fn all() -> Vec<Cell> {
             Some("src/outputs/fallacy-reordering.txt"),
             replication::fallacies::run
         ),
+        cell!(
+            "cargo run --release -p net --example replay -- --logs listings/net/recorded --svg src/figures/net-cluster.svg",
+            Some("src/outputs/net-cluster.txt"),
+            net::replay::run
+        ),
         // Time, clocks, and the ordering of events
         cell!(
             "cargo run --release -p clocks --example stamps -- --seed 1 --svg src/figures/clocks-stamps.svg",

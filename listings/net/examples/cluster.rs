@@ -1,0 +1,207 @@
+//! A cluster on this machine: one operating-system process per node, over UDP on
+//! loopback.
+//!
+//!     cargo run --release -p net --example cluster -- --protocol replication --nodes 3
+//!
+//! It starts the nodes, says where each listens and logs, and then reads commands:
+//! `kill N`, `restart N`, `write V` / `read N` (replication) or `count N` (tally),
+//! `diagram` (draws the merged logs into DIR/diagram.svg), `quit`. You can also kill a
+//! node's process from another terminal; `restart` brings it back from its disk.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use net::client::Client;
+use net::node::{Config, Node};
+use process::Process;
+use replication::repaired::Repaired;
+use replication::{Request, Response};
+use std::io::BufRead;
+use std::net::{SocketAddr, UdpSocket};
+use std::path::PathBuf;
+use std::process::{Child, Command, ExitCode};
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+#[derive(Parser)]
+#[command(
+    name = "cluster",
+    about = "Runs a protocol of the book as a cluster of local processes"
+)]
+struct Args {
+    #[command(subcommand)]
+    role: Option<Role>,
+    /// The protocol.
+    #[arg(long, value_enum, default_value = "replication")]
+    protocol: Protocol,
+    /// How many nodes.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=16))]
+    nodes: u32,
+    /// Where the nodes keep their disks and logs.
+    #[arg(long, default_value = "target/cluster")]
+    dir: PathBuf,
+}
+
+#[derive(Subcommand)]
+enum Role {
+    /// Run one node (the launcher starts these).
+    Node {
+        /// The node's name.
+        #[arg(long)]
+        id: usize,
+        /// Every node's address, comma-separated, by name.
+        #[arg(long, value_delimiter = ',')]
+        peers: Vec<SocketAddr>,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Protocol {
+    /// The repaired primary-backup protocol of chapter 2 (node 0 is the primary).
+    Replication,
+    /// Nodes greeting each other and counting the greetings (`count N`).
+    Tally,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let result = match args.role {
+        Some(Role::Node { id, ref peers }) => node(&args, id, peers.clone()),
+        None => launch(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn node(args: &Args, id: usize, peers: Vec<SocketAddr>) -> std::io::Result<()> {
+    let n = peers.len();
+    let config = Config {
+        id,
+        peers: peers.clone(),
+        dir: args.dir.clone(),
+    };
+    let socket = UdpSocket::bind(peers[id])?;
+    let stop = AtomicBool::new(false);
+    match args.protocol {
+        Protocol::Replication => Node::new(
+            config,
+            Repaired::new(id, n, Duration::from_millis(50)),
+            socket,
+        )?
+        .run(&stop),
+        Protocol::Tally => {
+            let tally = net::tally::Tally {
+                n,
+                received: 0,
+                every: Duration::from_millis(500),
+            };
+            Node::new(config, tally, socket)?.run(&stop)
+        }
+    }
+}
+
+fn spawn(args: &Args, id: usize, peers: &[SocketAddr]) -> std::io::Result<Child> {
+    let list: Vec<String> = peers.iter().map(ToString::to_string).collect();
+    let protocol = if args.protocol == Protocol::Tally {
+        "tally"
+    } else {
+        "replication"
+    };
+    Command::new(std::env::current_exe()?)
+        .args(["--protocol", protocol, "--dir"])
+        .arg(&args.dir)
+        .args(["node", "--id", &id.to_string(), "--peers", &list.join(",")])
+        .spawn()
+}
+
+fn launch(args: &Args) -> std::io::Result<()> {
+    let _ = std::fs::remove_dir_all(&args.dir);
+    std::fs::create_dir_all(&args.dir)?;
+    // Ask the system for free ports, then free them for the nodes.
+    let peers: Vec<SocketAddr> = (0..args.nodes)
+        .map(|_| UdpSocket::bind("127.0.0.1:0").and_then(|s| s.local_addr()))
+        .collect::<Result<_, _>>()?;
+    let mut children: Vec<Option<Child>> = Vec::new();
+    for id in 0..peers.len() {
+        let child = spawn(args, id, &peers)?;
+        std::thread::sleep(Duration::from_millis(100));
+        println!(
+            "node {id}: listening on {}, pid {}, log {}",
+            peers[id],
+            child.id(),
+            args.dir.join(format!("node-{id}.log")).display()
+        );
+        children.push(Some(child));
+    }
+    println!(
+        "commands: kill N | restart N | write V | read N | count N | diagram | quit"
+    );
+    let mut replication: Client<Request, Response> = Client::new(peers.clone())?;
+    let mut tally: Client<(), u64> = Client::new(peers.clone())?;
+    for line in std::io::stdin().lock().lines() {
+        let line = line?;
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let number = |i: usize| words.get(i).and_then(|w| w.parse::<usize>().ok());
+        let timeout = Duration::from_secs(2);
+        match (words.first().copied(), number(1)) {
+            (Some("kill"), Some(n)) if n < children.len() => {
+                if let Some(mut child) = children[n].take() {
+                    child.kill()?;
+                    child.wait()?;
+                    println!("node {n} killed");
+                }
+            }
+            (Some("restart"), Some(n)) if n < children.len() && children[n].is_none() => {
+                children[n] = Some(spawn(args, n, &peers)?);
+                std::thread::sleep(Duration::from_millis(300)); // let it bind its port
+                println!("node {n} restarted from its disk");
+            }
+            (Some("write"), Some(v)) => {
+                let answer = replication.call::<<Repaired as Process>::Message>(
+                    0,
+                    Request::Write(v as u32),
+                    timeout,
+                )?;
+                println!("{answer:?}");
+            }
+            (Some("read"), Some(n)) if n < peers.len() => {
+                let answer = replication.call::<<Repaired as Process>::Message>(
+                    n,
+                    Request::Read,
+                    timeout,
+                )?;
+                println!("{answer:?}");
+            }
+            (Some("count"), Some(n)) if n < peers.len() => {
+                println!("{:?}", tally.call::<net::tally::Hello>(n, (), timeout)?);
+            }
+            (Some("diagram"), _) => {
+                let logs: Vec<PathBuf> = (0..peers.len())
+                    .map(|id| args.dir.join(format!("node-{id}.log")))
+                    .collect();
+                let entries = net::log::read(
+                    &logs.iter().map(|p| p.as_path()).collect::<Vec<_>>(),
+                )?;
+                let path = args.dir.join("diagram.svg");
+                std::fs::write(
+                    &path,
+                    net::log::diagram("The cluster's logs", peers.len(), &entries)
+                        .to_svg(),
+                )?;
+                println!("diagram: {}", path.display());
+            }
+            (Some("quit"), _) => break,
+            _ => println!(
+                "commands: kill N | restart N | write V | read N | count N | diagram | quit"
+            ),
+        }
+    }
+    for mut child in children.into_iter().flatten() {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    Ok(())
+}

@@ -1,0 +1,86 @@
+//! A client: it sends requests to nodes, waits for their responses, and records the
+//! history in the format the simulator records, for the linearizability checker.
+
+use crate::wire::{Datagram, decode, encode};
+use process::{ClientId, History, ProcessId, Time};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::fmt::Debug;
+use std::io;
+use std::net::{SocketAddr, UdpSocket};
+use std::time::{Duration, Instant};
+
+/// A client of a cluster.
+pub struct Client<Req, Resp> {
+    socket: UdpSocket,
+    nodes: Vec<SocketAddr>,
+    started: Instant,
+    next: ClientId,
+    /// Every operation so far; times are since the client started.
+    pub history: History<Req, Resp>,
+}
+
+impl<Req: Serialize + Clone + Debug, Resp: Serialize + DeserializeOwned + Clone + Debug>
+    Client<Req, Resp>
+{
+    /// A client of the nodes at `nodes`.
+    pub fn new(nodes: Vec<SocketAddr>) -> io::Result<Self> {
+        let socket = UdpSocket::bind("127.0.0.1:0")?;
+        Ok(Client {
+            socket,
+            nodes,
+            started: Instant::now(),
+            next: 0,
+            history: History::default(),
+        })
+    }
+
+    /// Sends `request` to node `node` and waits up to `timeout` for the response. A
+    /// request that times out stays open in the history, and the next call uses a fresh
+    /// client name, since the old one's operation may still take effect.
+    pub fn call<M: Serialize>(
+        &mut self,
+        node: ProcessId,
+        request: Req,
+        timeout: Duration,
+    ) -> io::Result<Option<Resp>> {
+        let client = self.next;
+        let index = self
+            .history
+            .invoke(client, node, request.clone(), self.now());
+        let datagram: Datagram<M, Req, Resp> = Datagram::Request { client, request };
+        self.socket.send_to(&encode(&datagram), self.nodes[node])?;
+        let deadline = Instant::now() + timeout;
+        let mut buffer = vec![0u8; 65_536];
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                self.next += 1;
+                return Ok(None);
+            }
+            self.socket.set_read_timeout(Some(left))?;
+            match self.socket.recv_from(&mut buffer) {
+                Ok((len, _)) => {
+                    if let Ok(Datagram::<serde_json::Value, serde_json::Value, Resp>::Response { client: c, response }) = decode(&buffer[..len])
+                        && c == client
+                    {
+                        self.history.complete(index, response.clone(), self.now());
+                        return Ok(Some(response));
+                    }
+                }
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::WouldBlock
+                            | io::ErrorKind::TimedOut
+                            | io::ErrorKind::ConnectionRefused
+                    ) => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    fn now(&self) -> Time {
+        Time::from_duration(self.started.elapsed())
+    }
+}

@@ -1,0 +1,232 @@
+//! A process as a node of a real network.
+
+use crate::clock::Clock;
+use crate::log::Log;
+use crate::wire::{Datagram, decode, encode};
+use process::{ClientId, Context, Effect, Process, ProcessId, Time};
+use std::collections::HashMap;
+use std::io;
+use std::net::{SocketAddr, UdpSocket};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// Where a node lives.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The node's name: its index in `peers`.
+    pub id: ProcessId,
+    /// Every node's address, by name.
+    pub peers: Vec<SocketAddr>,
+    /// The directory for this node's disk (`node-ID.json`) and log (`node-ID.log`).
+    pub dir: PathBuf,
+}
+
+impl Config {
+    /// The file holding what the node persisted.
+    pub fn storage_path(&self) -> PathBuf {
+        self.dir.join(format!("node-{}.json", self.id))
+    }
+
+    /// The node's log.
+    pub fn log_path(&self) -> PathBuf {
+        self.dir.join(format!("node-{}.log", self.id))
+    }
+}
+
+// ANCHOR: node
+/// A running node: a process, a socket, timers on the monotonic clock, a file for its
+/// disk.
+pub struct Node<P: Process> {
+    config: Config,
+    process: P,
+    socket: UdpSocket,
+    started: Instant,
+    clock: Clock<P::Timer>,
+    clients: HashMap<ClientId, SocketAddr>,
+    sent: u64,
+    log: Log,
+}
+
+impl<P: Process> Node<P> {
+    /// A node running `process` (as constructed, before its start) on an already bound
+    /// socket, which must be the address `config.peers[config.id]`.
+    pub fn new(config: Config, process: P, socket: UdpSocket) -> io::Result<Self> {
+        std::fs::create_dir_all(&config.dir)?;
+        let log = Log::open(&config.log_path(), config.id)?;
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64);
+        // A real node has no seed to replay: the wall clock and the node's name will do.
+        let clock = Clock::new(nanos ^ config.id as u64);
+        let started = Instant::now();
+        Ok(Node {
+            config,
+            process,
+            socket,
+            started,
+            clock,
+            clients: HashMap::new(),
+            sent: 0,
+            log,
+        })
+    }
+
+    /// Runs until `stop` is set. A node whose disk holds a previous run's storage
+    /// recovers from it; otherwise it starts fresh.
+    pub fn run(mut self, stop: &AtomicBool) -> io::Result<()> {
+        let stored = std::fs::read(self.config.storage_path()).ok();
+        match stored.map(|bytes| decode::<P::Storage>(&bytes)) {
+            Some(Ok(storage)) => {
+                self.log
+                    .write("recover", None, None, format!("{storage:?}"));
+                self.handle(|p, ctx| p.on_recover(&storage, ctx))?;
+            }
+            Some(Err(e)) => {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("unreadable storage: {e}"),
+                ));
+            }
+            None => {
+                self.log.write("start", None, None, String::new());
+                self.handle(|p, ctx| p.on_start(ctx))?;
+            }
+        }
+        let mut buffer = vec![0u8; 65_536];
+        while !stop.load(Ordering::Relaxed) {
+            // Sleep in the socket until a datagram comes or the next timer is due,
+            // checking
+            // `stop` at least every 50 ms.
+            let wait = self
+                .clock
+                .until_next()
+                .unwrap_or(Duration::from_millis(50))
+                .clamp(Duration::from_millis(1), Duration::from_millis(50));
+            self.socket.set_read_timeout(Some(wait))?;
+            match self.socket.recv_from(&mut buffer) {
+                Ok((len, from)) => self.receive(&buffer[..len], from)?,
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                    ) => {}
+                // A peer is down: its port refused an earlier datagram.
+                Err(e) if e.kind() == io::ErrorKind::ConnectionRefused => {}
+                Err(e) => return Err(e),
+            }
+            self.fire_due_timers()?;
+        }
+        Ok(())
+    }
+    // ANCHOR_END: node
+
+    fn receive(&mut self, bytes: &[u8], from: SocketAddr) -> io::Result<()> {
+        match decode::<Datagram<P::Message, P::Request, P::Response>>(bytes) {
+            Ok(Datagram::Peer {
+                from: peer,
+                id,
+                message,
+            }) => {
+                self.log
+                    .write("receive", Some(peer), Some(id), format!("{message:?}"));
+                self.handle(|p, ctx| p.on_message(peer, message, ctx))
+            }
+            Ok(Datagram::Request { client, request }) => {
+                self.clients.insert(client, from);
+                self.log
+                    .write("request", None, None, format!("c{client}: {request:?}"));
+                self.handle(|p, ctx| p.on_request(client, request, ctx))
+            }
+            Ok(Datagram::Response { .. }) => Ok(()), // nodes do not take responses
+            Err(e) => {
+                // A malformed datagram is the network's fault, not the node's: log and
+                // drop.
+                self.log.write(
+                    "dropped",
+                    None,
+                    None,
+                    format!("{} bytes from {from}: {e}", bytes.len()),
+                );
+                Ok(())
+            }
+        }
+    }
+
+    fn fire_due_timers(&mut self) -> io::Result<()> {
+        while let Some(timer) = self.clock.expired() {
+            self.log.write("timer", None, None, format!("{timer:?}"));
+            self.handle(|p, ctx| p.on_timer(timer, ctx))?;
+        }
+        Ok(())
+    }
+
+    /// Runs a handler and carries out its effects on the real world.
+    fn handle(
+        &mut self,
+        handler: impl FnOnce(&mut P, &mut Context<'_, P>),
+    ) -> io::Result<()> {
+        let mut effects = Vec::new();
+        let now = Time::from_duration(self.started.elapsed());
+        {
+            let mut ctx =
+                Context::new(self.config.id, now, &mut effects, &mut self.clock);
+            handler(&mut self.process, &mut ctx);
+        }
+        for effect in effects {
+            match effect {
+                Effect::Send { to, message } => {
+                    self.sent += 1;
+                    self.log.write(
+                        "send",
+                        Some(to),
+                        Some(self.sent),
+                        format!("{message:?}"),
+                    );
+                    let datagram: Datagram<P::Message, P::Request, P::Response> =
+                        Datagram::Peer {
+                            from: self.config.id,
+                            id: self.sent,
+                            message,
+                        };
+                    // A send to a node that is down fails or vanishes, as on any network.
+                    let _ = self
+                        .socket
+                        .send_to(&encode(&datagram), self.config.peers[to]);
+                }
+                Effect::SetTimer { timer, min, max } => self.clock.set(timer, min, max),
+                Effect::CancelTimer { timer } => self.clock.cancel(&timer),
+                Effect::Persist { storage } => {
+                    // Write a new file, sync it to the disk, and rename it over the old:
+                    // a crash leaves one or the other, and the effects that follow (a
+                    // promise sent, say) are carried out only once the state is durable.
+                    let path = self.config.storage_path();
+                    let temporary = path.with_extension("json.tmp");
+                    let mut file = std::fs::File::create(&temporary)?;
+                    std::io::Write::write_all(&mut file, &encode(&storage))?;
+                    file.sync_all()?;
+                    std::fs::rename(&temporary, &path)?;
+                    self.log
+                        .write("persist", None, None, format!("{storage:?}"));
+                }
+                Effect::Respond { client, response } => {
+                    self.log.write(
+                        "respond",
+                        None,
+                        None,
+                        format!("c{client}: {response:?}"),
+                    );
+                    if let Some(&address) = self.clients.get(&client) {
+                        let datagram: Datagram<P::Message, P::Request, P::Response> =
+                            Datagram::Response { client, response };
+                        let _ = self.socket.send_to(&encode(&datagram), address);
+                    }
+                }
+                Effect::Output { output } => {
+                    self.log.write("output", None, None, format!("{output:?}"))
+                }
+            }
+        }
+        Ok(())
+    }
+}

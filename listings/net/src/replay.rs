@@ -1,0 +1,67 @@
+//! The program behind `cargo run --release -p net --example replay`: the merged logs of a
+//! cluster run, as text and as a space-time diagram.
+
+use notebook::{Error, Output};
+use std::fmt::Write;
+use std::path::PathBuf;
+
+/// Merges the logs of a cluster run and draws them.
+#[derive(clap::Parser, Debug)]
+#[command(name = "replay")]
+struct Args {
+    /// The directory holding the nodes' logs (`node-0.log`, `node-1.log`, ...).
+    #[arg(long, default_value = "target/cluster")]
+    logs: PathBuf,
+    /// Draw the run into this SVG file.
+    #[arg(long, value_name = "PATH")]
+    svg: Option<PathBuf>,
+}
+
+/// Runs the program on its arguments (without the program name).
+pub fn run(args: &[String]) -> Result<Output, Error> {
+    let args: Args = notebook::parse("replay", args)?;
+    let paths: Vec<PathBuf> = (0..)
+        .map(|i| args.logs.join(format!("node-{i}.log")))
+        .take_while(|p| p.is_file())
+        .collect();
+    if paths.is_empty() {
+        return Err(Error::Usage(format!(
+            "error: no node-0.log in {}\n",
+            args.logs.display()
+        )));
+    }
+    let entries =
+        crate::log::read(&paths.iter().map(|p| p.as_path()).collect::<Vec<_>>())
+            .map_err(|e| Error::Failed(format!("{}: {e}", args.logs.display())))?;
+    let start = entries.first().map_or(0, |e| e.t_us);
+    let mut out = String::new();
+    for e in &entries {
+        let peer = e.peer.map_or(String::new(), |p| {
+            format!(
+                " {} node {p}",
+                if e.event == "send" { "to" } else { "from" }
+            )
+        });
+        let id = e.id.map_or(String::new(), |i| format!(" #{i}"));
+        let _ = writeln!(
+            out,
+            "{:>10.3} ms  node {}  {}{peer}{id}  {}",
+            (e.t_us - start) as f64 / 1000.0,
+            e.node,
+            e.event,
+            e.detail
+        );
+    }
+    let mut output = Output::default();
+    if let Some(path) = args.svg {
+        let diagram = crate::log::diagram(
+            "A cluster on loopback: node 2 killed and restarted",
+            paths.len(),
+            &entries,
+        );
+        let _ = writeln!(out, "\ndiagram: {}", path.display());
+        output.files.push((path, diagram.to_svg().into_bytes()));
+    }
+    output.stdout = out;
+    Ok(output)
+}

@@ -1,0 +1,118 @@
+//! Three nodes on loopback: they exchange messages, one is killed and restarted and
+//! recovers what it persisted, a malformed datagram is dropped without harm, and nothing
+//! is left behind.
+
+use net::client::Client;
+use net::node::{Config, Node};
+use net::tally::{Hello, Tally};
+use std::net::{SocketAddr, UdpSocket};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+const EVERY: Duration = Duration::from_millis(20);
+
+struct Running {
+    stop: Arc<AtomicBool>,
+    thread: JoinHandle<std::io::Result<()>>,
+}
+
+fn start(config: Config, socket: UdpSocket) -> Running {
+    let stop = Arc::new(AtomicBool::new(false));
+    let process = Tally {
+        n: config.peers.len(),
+        received: 0,
+        every: EVERY,
+    };
+    let node = Node::new(config, process, socket).expect("a node");
+    let flag = stop.clone();
+    Running {
+        stop,
+        thread: std::thread::spawn(move || node.run(&flag)),
+    }
+}
+
+fn kill(node: Running) {
+    node.stop.store(true, Ordering::Relaxed);
+    node.thread
+        .join()
+        .expect("the node thread")
+        .expect("the node ran without error");
+}
+
+fn count(client: &mut Client<(), u64>, node: usize) -> u64 {
+    client
+        .call::<Hello>(node, (), Duration::from_secs(1))
+        .expect("the client")
+        .expect("an answer")
+}
+
+#[test]
+fn a_restarted_node_recovers_what_it_persisted() {
+    let began = Instant::now();
+    let dir = std::env::temp_dir().join(format!("net-cluster-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let sockets: Vec<UdpSocket> = (0..3)
+        .map(|_| UdpSocket::bind("127.0.0.1:0").expect("a port"))
+        .collect();
+    let peers: Vec<SocketAddr> = sockets
+        .iter()
+        .map(|s| s.local_addr().expect("an address"))
+        .collect();
+    let config = |id| Config {
+        id,
+        peers: peers.clone(),
+        dir: dir.clone(),
+    };
+    let mut nodes: Vec<Option<Running>> = sockets
+        .into_iter()
+        .enumerate()
+        .map(|(id, s)| Some(start(config(id), s)))
+        .collect();
+    let mut client: Client<(), u64> = Client::new(peers.clone()).expect("a client");
+
+    // Messages flow: node 2 hears from both others.
+    std::thread::sleep(EVERY * 10);
+    let before = count(&mut client, 2);
+    assert!(before >= 4, "node 2 received {before}");
+
+    // Garbage on the wire is logged and dropped; the node carries on.
+    UdpSocket::bind("127.0.0.1:0")
+        .unwrap()
+        .send_to(b"\xffnot json", peers[2])
+        .unwrap();
+
+    // Kill node 2, and restart it on the same address: it recovers its count.
+    kill(nodes[2].take().unwrap());
+    let persisted: u64 =
+        serde_json::from_slice(&std::fs::read(dir.join("node-2.json")).unwrap()).unwrap();
+    assert!(persisted >= before);
+    let socket = UdpSocket::bind(peers[2]).expect("the address is free again");
+    nodes[2] = Some(start(config(2), socket));
+    let after = count(&mut client, 2);
+    assert!(
+        after >= persisted,
+        "recovered {after}, had persisted {persisted}"
+    );
+
+    let log = std::fs::read_to_string(dir.join("node-2.log")).unwrap();
+    assert!(
+        log.contains("\"event\":\"dropped\""),
+        "the malformed datagram was logged"
+    );
+    assert!(log.contains("\"event\":\"recover\""));
+
+    for node in nodes.into_iter().flatten() {
+        kill(node);
+    }
+    // Every socket is closed: the addresses can be bound again.
+    for address in &peers {
+        drop(UdpSocket::bind(address).expect("no node still holds its port"));
+    }
+    // The history the client recorded has one completed operation per call.
+    assert_eq!(client.history.operations.len(), 2);
+    assert!(client.history.operations.iter().all(|op| !op.is_open()));
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(began.elapsed() < Duration::from_secs(10));
+}
