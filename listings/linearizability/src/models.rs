@@ -2,9 +2,10 @@
 //! book's test data, and a key-value store checked key by key.
 
 use crate::model::Model;
+use serde::{Deserialize, Serialize};
 
-/// An operation on a register.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+/// An operation on a register (serializable, so that protocols can carry it).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum RegisterOp {
     /// Read the value.
     Read,
@@ -15,7 +16,7 @@ pub enum RegisterOp {
 }
 
 /// What a register operation returned.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum RegisterRet {
     /// A read's value (`None`: the register was absent).
     Value(Option<i64>),

@@ -8,10 +8,14 @@
 //! could produce is among them) and, for liveness, is exactly the adversary of the FLP
 //! proof. A handler that asks the context for a choice is run once for each way of
 //! answering it: its choices become branches.
+//!
+//! Clients, too, can take part: each submits its requests one at a time, and the global
+//! state records what they asked and were answered as a [`History`] — a history
+//! variable, in Abadi and Lamport's sense — so that linearizability can be an invariant.
 
 use crate::checker::fingerprint;
 use crate::system::System;
-use process::{Choices, Context, Effect, Process, ProcessId, Time};
+use process::{Choices, ClientId, Context, Effect, History, Process, ProcessId, Time};
 use std::fmt;
 
 /// What the network and the administrator may do, beyond delivering messages and firing
@@ -20,7 +24,11 @@ use std::fmt;
 pub struct Faults {
     /// Messages may be lost.
     pub loss: bool,
-    /// Messages may be delivered more than once.
+    /// Messages may be delivered more than once. The network is then a set that keeps
+    /// every message sent, and each delivery is of a copy: as a multiset, a process that
+    /// answers every copy of a request would make the state space infinite. For safety
+    /// nothing is lost by never removing a message: one kept and not delivered again
+    /// leaves the processes exactly where one removed would.
     pub duplication: bool,
     /// At most this many crashes in an execution.
     pub crashes: usize,
@@ -63,6 +71,9 @@ pub struct Global<P: Process> {
     pub outputs: Vec<Vec<P::Output>>,
     /// Crashes so far.
     pub crashes: usize,
+    /// What the clients asked and were answered. Time is the number of invocations
+    /// and responses before: only their order is real.
+    pub history: History<P::Request, P::Response>,
 }
 // ANCHOR_END: global
 
@@ -73,6 +84,7 @@ impl<P: Process> fmt::Debug for Global<P> {
             .field("up", &self.up)
             .field("network", &self.network)
             .field("outputs", &self.outputs)
+            .field("history", &self.history)
             .finish()
     }
 }
@@ -92,6 +104,8 @@ pub enum Step<P: Process> {
     Crash(ProcessId),
     /// A crashed process restarts.
     Restart(ProcessId, Vec<usize>),
+    /// A client submits its next request.
+    Invoke(ClientId, Vec<usize>),
 }
 
 impl<P: Process> fmt::Debug for Step<P> {
@@ -110,6 +124,9 @@ impl<P: Process> fmt::Debug for Step<P> {
             Step::Fire(p, t, c) => write!(f, "p{p} timer {t:?}{}", choices(c)),
             Step::Crash(p) => write!(f, "crash p{p}"),
             Step::Restart(p, c) => write!(f, "restart p{p}{}", choices(c)),
+            Step::Invoke(c, choices_made) => {
+                write!(f, "client {c} invokes{}", choices(choices_made))
+            }
         }
     }
 }
@@ -120,6 +137,10 @@ pub struct Processes<P: Process> {
     pub initial: Vec<P>,
     /// What may go wrong.
     pub faults: Faults,
+    /// Each client's requests, each with the process it is submitted to. A client
+    /// submits its next request once the previous one is answered; a request to a
+    /// crashed process, or one whose answer never comes, stays open forever.
+    pub clients: Vec<Vec<(ProcessId, P::Request)>>,
 }
 
 /// Answers choices from a script, recording each choice's number of options, so that
@@ -172,8 +193,12 @@ impl<P: Process> Processes<P> {
             for effect in effects {
                 apply(&mut next, p, effect);
             }
-            next.network.sort_by_key(fingerprint);
-            next.timers[p].sort_by_key(fingerprint);
+            next.network.sort_by_cached_key(fingerprint);
+            if self.faults.duplication {
+                // Two copies in flight are no different from one.
+                next.network.dedup();
+            }
+            next.timers[p].sort_by_cached_key(fingerprint);
             results.push((next, script.choices.clone()));
             // The next combination, as an odometer over the choices made this time.
             let mut i = script.choices.len();
@@ -203,6 +228,7 @@ impl<P: Process> Processes<P> {
             network: Vec::new(),
             outputs: vec![Vec::new(); n],
             crashes: 0,
+            history: History::default(),
         }];
         for p in 0..n {
             states = states
@@ -230,8 +256,40 @@ fn apply<P: Process>(state: &mut Global<P>, p: ProcessId, effect: Effect<P>) {
         }
         Effect::CancelTimer { timer } => state.timers[p].retain(|t| *t != timer),
         Effect::Persist { storage } => state.storage[p] = storage,
-        Effect::Respond { .. } => {}
+        Effect::Respond { client, response } => {
+            // Only the client's open operation takes an answer: a late or repeated one is
+            // ignored.
+            let at = events(&state.history);
+            let open = (state.history.operations.iter())
+                .rposition(|op| op.client == client)
+                .filter(|&i| state.history.operations[i].is_open());
+            if let Some(i) = open {
+                state.history.complete(i, response, at);
+            }
+        }
         Effect::Output { output } => state.outputs[p].push(output),
+    }
+}
+
+/// The number of invocations and responses in `history`, as a time.
+fn events<Req, Resp>(history: &History<Req, Resp>) -> Time {
+    let returned = history.operations.iter().filter(|op| !op.is_open()).count();
+    Time((history.operations.len() + returned) as u64)
+}
+
+impl<P: Process> Processes<P> {
+    /// Client `c`'s next request and its process, if it has one and nothing open.
+    fn next_request(
+        &self,
+        state: &Global<P>,
+        c: ClientId,
+    ) -> Option<(ProcessId, P::Request)> {
+        let mine = state.history.operations.iter().filter(|op| op.client == c);
+        let (done, open) = mine.fold((0, false), |(n, _), op| (n + 1, op.is_open()));
+        if open {
+            return None;
+        }
+        self.clients[c].get(done).cloned()
     }
 }
 
@@ -257,8 +315,8 @@ impl<P: Process> System for Processes<P> {
                 out.push((Step::Lose(envelope.clone()), rest.clone()));
             }
             if !state.up[to] {
-                // A crashed receiver drops it.
-                if !self.faults.loss {
+                // A crashed receiver drops it (a duplicating network keeps a copy).
+                if !self.faults.loss && !self.faults.duplication {
                     out.push((Step::Lose(envelope.clone()), rest));
                 }
                 continue;
@@ -266,12 +324,15 @@ impl<P: Process> System for Processes<P> {
             let deliver = |p: &mut P, ctx: &mut Context<'_, P>| {
                 p.on_message(from, message.clone(), ctx)
             };
-            for (next, choices) in self.run(&rest, to, &deliver) {
-                out.push((Step::Deliver(envelope.clone(), choices), next));
-            }
             if self.faults.duplication {
+                // Deliver a copy and keep the message: a network that duplicates keeps
+                // everything sent (as the message set of Lamport's Paxos.tla does).
                 for (next, choices) in self.run(state, to, &deliver) {
                     out.push((Step::Duplicate(envelope.clone(), choices), next));
+                }
+            } else {
+                for (next, choices) in self.run(&rest, to, &deliver) {
+                    out.push((Step::Deliver(envelope.clone(), choices), next));
                 }
             }
         }
@@ -307,14 +368,34 @@ impl<P: Process> System for Processes<P> {
                 }
             }
         }
+        for c in 0..self.clients.len() {
+            let Some((p, request)) = self.next_request(state, c) else {
+                continue;
+            };
+            let mut invoked = state.clone();
+            let at = events(&state.history);
+            invoked.history.invoke(c, p, request.clone(), at);
+            if !state.up[p] {
+                out.push((Step::Invoke(c, Vec::new()), invoked));
+                continue;
+            }
+            let submit = |q: &mut P, ctx: &mut Context<'_, P>| {
+                q.on_request(c, request.clone(), ctx)
+            };
+            for (next, choices) in self.run(&invoked, p, &submit) {
+                out.push((Step::Invoke(c, choices), next));
+            }
+        }
     }
 
     /// Weak fairness of delivery: a message that stays in flight is eventually delivered;
-    /// and of timers: a timer that stays set eventually fires.
+    /// of timers: a timer that stays set eventually fires; and of clients: a client
+    /// ready to submit eventually does.
     fn fairness(&self, step: &Step<P>) -> Option<u64> {
         match step {
             Step::Deliver(envelope, _) => Some(fingerprint(&(0u8, envelope))),
             Step::Fire(p, timer, _) => Some(fingerprint(&(1u8, p, timer))),
+            Step::Invoke(c, _) => Some(fingerprint(&(2u8, c))),
             _ => None,
         }
     }
@@ -410,7 +491,7 @@ pub fn diagram<P: Process>(
                     label: "restart".into(),
                 });
             }
-            None => {}
+            Some(Step::Invoke(..)) | None => {}
         }
         // Messages that appeared in this step were sent by it.
         for envelope in &state.network {
@@ -418,6 +499,30 @@ pub fn diagram<P: Process>(
                 before.remove(k);
             } else {
                 sent.push((envelope.clone(), t));
+            }
+        }
+        if let (Some(Step::Invoke(c, _)), Some(op)) =
+            (step, state.history.operations.last())
+        {
+            diagram.points.push(Point {
+                lane: op.process,
+                time: t,
+                mark: PointMark::Client,
+                label: format!("c{c}: {:?}", op.request),
+            });
+        }
+        // Responses that appeared in this step.
+        for (k, op) in state.history.operations.iter().enumerate() {
+            let before = previous.and_then(|s| s.history.operations.get(k));
+            if let (Some((response, _)), true) =
+                (&op.returned, before.is_none_or(|b| b.is_open()))
+            {
+                diagram.points.push(Point {
+                    lane: op.process,
+                    time: t,
+                    mark: PointMark::Client,
+                    label: format!("c{} ← {response:?}", op.client),
+                });
             }
         }
         // Outputs that appeared in this step.
@@ -506,6 +611,7 @@ mod tests {
         let system = Processes {
             initial: vec![Flip, Flip],
             faults: Faults::default(),
+            clients: Vec::new(),
         };
         // Two initial states (heads, tails), each delivering: four states.
         let report = Checker::new(&system).run();
@@ -523,6 +629,7 @@ mod tests {
                 loss: true,
                 ..Faults::default()
             },
+            clients: Vec::new(),
         };
         assert_eq!(Checker::new(&lossy).run().distinct, 5);
         let copies = Processes {
@@ -531,10 +638,83 @@ mod tests {
                 duplication: true,
                 ..Faults::default()
             },
+            clients: Vec::new(),
         };
         let twice = Checker::new(&copies)
             .invariant("one output", |s| s.outputs[1].len() <= 1)
             .run();
         assert!(twice.violation.is_some());
+    }
+
+    /// Answers each request with how many it has been asked.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+    struct Counter(u32);
+
+    impl Process for Counter {
+        type Message = ();
+        type Timer = ();
+        type Request = ();
+        type Response = u32;
+        type Output = ();
+        type Storage = ();
+        fn on_start(&mut self, _: &mut Context<'_, Self>) {}
+        fn on_message(&mut self, _: ProcessId, _: (), _: &mut Context<'_, Self>) {}
+        fn on_request(&mut self, client: ClientId, _: (), ctx: &mut Context<'_, Self>) {
+            self.0 += 1;
+            ctx.respond(client, self.0);
+        }
+    }
+
+    #[test]
+    fn clients_submit_one_request_at_a_time_and_the_history_records_the_order() {
+        let system = Processes {
+            initial: vec![Counter(0)],
+            faults: Faults {
+                crashes: 1,
+                ..Faults::default()
+            },
+            clients: vec![vec![(0, ()), (0, ())], vec![(0, ())]],
+        };
+        let finals = std::sync::Mutex::new(Vec::new());
+        let report = Checker::new(&system)
+            .invariant("a client waits for its answer", |s| {
+                (0..2).all(|c| {
+                    let mine: Vec<_> = s
+                        .history
+                        .operations
+                        .iter()
+                        .filter(|op| op.client == c)
+                        .collect();
+                    mine.windows(2).all(|w| {
+                        w[0].returned
+                            .as_ref()
+                            .is_some_and(|(_, at)| *at < w[1].invoked)
+                    })
+                })
+            })
+            .invariant("record the final histories", |s| {
+                if s.history.operations.len() == 3 {
+                    finals.lock().unwrap().push(s.history.clone());
+                }
+                true
+            })
+            .run();
+        assert!(report.violation.is_none() && report.complete);
+        let finals = finals.into_inner().unwrap();
+        // Without a crash, every order of the three requests is a history: the answers
+        // are 1, 2, 3 in the order of invocation.
+        let full = |h: &&History<(), u32>| h.operations.iter().all(|op| !op.is_open());
+        assert!(finals.iter().filter(full).all(|h| {
+            let mut answers: Vec<_> =
+                h.operations.iter().map(|op| op.returned.clone()).collect();
+            answers.sort_by_key(|r| r.as_ref().map(|(_, at)| *at));
+            answers.iter().map(|r| r.as_ref().unwrap().0).eq(1..=3)
+        }));
+        // A request submitted to the crashed process stays open forever.
+        assert!(
+            finals
+                .iter()
+                .any(|h| h.operations.iter().any(|op| op.is_open()))
+        );
     }
 }

@@ -134,6 +134,7 @@ pub fn commit(args: &[String]) -> Result<Output, Error> {
     let system = Processes {
         initial: managers(args.rms as usize, args.bug),
         faults,
+        clients: Vec::new(),
     };
     let report = Checker::new(&system)
         .invariant("consistent", |s| consistent(&s.outputs))
@@ -212,6 +213,7 @@ pub fn preemption(args: &[String]) -> Result<Output, Error> {
     let system = Processes {
         initial: nodes(),
         faults: Faults::default(),
+        clients: Vec::new(),
     };
     let accepted = |s: &Global<Node>| match &s.processes[ACCEPTOR] {
         Node::Acceptor { accepted, .. } => *accepted,

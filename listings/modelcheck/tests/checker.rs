@@ -81,6 +81,7 @@ fn two_phase_commit_as_processes_is_consistent_even_on_a_faulty_network() {
     let system = Processes {
         initial: managers(3, false),
         faults,
+        clients: Vec::new(),
     };
     let report = Checker::new(&system)
         .invariant("consistent", |s| commit_consistent(&s.outputs))
@@ -89,6 +90,7 @@ fn two_phase_commit_as_processes_is_consistent_even_on_a_faulty_network() {
     let hasty = Processes {
         initial: managers(3, true),
         faults: Faults::default(),
+        clients: Vec::new(),
     };
     let caught = Checker::new(&hasty)
         .invariant("consistent", |s| commit_consistent(&s.outputs))
@@ -111,6 +113,7 @@ fn pre_emption_is_safe_but_has_a_fair_lasso() {
     let system = Processes {
         initial: nodes(),
         faults: Faults::default(),
+        clients: Vec::new(),
     };
     let report = Checker::new(&system)
         .invariant("one accepted", |s| s.outputs[ACCEPTOR].len() <= 1)
@@ -133,6 +136,7 @@ fn pre_emption_is_safe_but_has_a_fair_lasso() {
             nodes()[2].clone(),
         ],
         faults: Faults::default(),
+        clients: Vec::new(),
     };
     assert!(lasso::find(&alone, accepted, 10_000).unwrap().is_none());
 }
