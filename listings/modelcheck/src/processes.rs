@@ -705,8 +705,7 @@ mod tests {
         // are 1, 2, 3 in the order of invocation.
         let full = |h: &&History<(), u32>| h.operations.iter().all(|op| !op.is_open());
         assert!(finals.iter().filter(full).all(|h| {
-            let mut answers: Vec<_> =
-                h.operations.iter().map(|op| op.returned.clone()).collect();
+            let mut answers: Vec<_> = h.operations.iter().map(|op| op.returned).collect();
             answers.sort_by_key(|r| r.as_ref().map(|(_, at)| *at));
             answers.iter().map(|r| r.as_ref().unwrap().0).eq(1..=3)
         }));
