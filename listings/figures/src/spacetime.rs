@@ -290,9 +290,7 @@ impl Diagram {
                 // staggered along them.
                 let sibling = self.arrows[..i]
                     .iter()
-                    .filter(|a| {
-                        a.from.0 == arrow.from.0 && y(a.from.1) == y0 && y(a.to.1) != y0
-                    })
+                    .filter(|a| a.from.0 == arrow.from.0 && y(a.from.1) == y0)
                     .count();
                 let f = if y0 == y1 {
                     0.5
@@ -309,17 +307,27 @@ impl Diagram {
             }
         }
 
-        // The key, along the bottom.
+        // The key, along the bottom: what this diagram shows.
         let key_y = height as i32 - 16;
         let mut kx = LEFT;
-        for (sample, label) in [
-            (Key::Line(&INK), "delivered"),
-            (Key::Lost, "lost"),
-            (Key::Line(&TAMPERED), "tampered"),
-            (Key::Band(&DOWN), "crashed"),
-            (Key::Band(&PARTITION), "partitioned"),
-            (Key::Square(&OUTPUT), "output"),
-        ] {
+        let fate = |f: Fate| self.arrows.iter().any(|a| a.fate == f);
+        let band = |k: BandKind| self.bands.iter().any(|b| b.kind == k);
+        let mark = |m: PointMark| self.points.iter().any(|p| p.mark == m);
+        let key = [
+            (fate(Fate::Delivered), Key::Line(&INK), "delivered"),
+            (fate(Fate::Lost), Key::Lost, "lost"),
+            (fate(Fate::Tampered), Key::Line(&TAMPERED), "tampered"),
+            (band(BandKind::Down), Key::Band(&DOWN), "crashed"),
+            (band(BandKind::Paused), Key::Band(&PAUSED), "paused"),
+            (
+                band(BandKind::Partition),
+                Key::Band(&PARTITION),
+                "partitioned",
+            ),
+            (mark(PointMark::Output), Key::Square(&OUTPUT), "output"),
+            (mark(PointMark::Client), Key::Dot(&CLIENT), "client"),
+        ];
+        for (_, sample, label) in key.into_iter().filter(|(shown, _, _)| *shown) {
             match sample {
                 Key::Line(colour) => area.draw(&PathElement::new(
                     vec![(kx, key_y), (kx + 20, key_y)],
@@ -338,6 +346,9 @@ impl Diagram {
                     [(kx + 5, key_y - 5), (kx + 15, key_y + 5)],
                     colour.filled(),
                 ))?,
+                Key::Dot(colour) => {
+                    area.draw(&Circle::new((kx + 10, key_y), 4, colour.filled()))?
+                }
             }
             let style = text(11.0, &INK).pos(Pos::new(HPos::Left, VPos::Center));
             area.draw(&Text::new(label, (kx + 26, key_y), style))?;
@@ -408,6 +419,7 @@ enum Key {
     Lost,
     Band(&'static RGBColor),
     Square(&'static RGBColor),
+    Dot(&'static RGBColor),
 }
 
 /// The triangle of an arrowhead at `to`, pointing away from `from`.

@@ -4,9 +4,10 @@
 //!     cargo run --release -p net --example cluster -- --protocol replication --nodes 3
 //!
 //! It starts the nodes, says where each listens and logs, and then reads commands:
-//! `kill N`, `restart N`, `write V` / `read N` (replication) or `count N` (tally),
-//! `diagram` (draws the merged logs into DIR/diagram.svg), `quit`. You can also kill a
-//! node's process from another terminal; `restart` brings it back from its disk.
+//! `kill N` (as `kill -9 PID` would), `restart N`, `write V` / `read N` (replication) or
+//! `count N` (tally), `sleep MS`, `diagram` (draws the merged logs into DIR/diagram.svg),
+//! `quit` (which also writes the client's history to DIR/history.json). A node killed
+//! from another terminal can be restarted too.
 
 use clap::{Parser, Subcommand, ValueEnum};
 use net::client::Client;
@@ -35,9 +36,13 @@ struct Args {
     /// How many nodes.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=16))]
     nodes: u32,
-    /// Where the nodes keep their disks and logs.
+    /// Where the nodes keep their disks and logs (a previous run's files there are
+    /// removed; nothing else is).
     #[arg(long, default_value = "target/cluster")]
     dir: PathBuf,
+    /// How long the client waits for an answer, in milliseconds.
+    #[arg(long, default_value_t = 1000)]
+    timeout: u64,
 }
 
 #[derive(Subcommand)]
@@ -117,9 +122,21 @@ fn spawn(args: &Args, id: usize, peers: &[SocketAddr]) -> std::io::Result<Child>
         .spawn()
 }
 
+/// Whether `name` is a file a cluster run leaves behind.
+fn ours(name: &str) -> bool {
+    name.starts_with("node-") || name == "diagram.svg" || name == "history.json"
+}
+
+const COMMANDS: &str = "commands: kill N | restart N | write V | read N | count N | sleep MS | diagram | quit";
+
 fn launch(args: &Args) -> std::io::Result<()> {
-    let _ = std::fs::remove_dir_all(&args.dir);
     std::fs::create_dir_all(&args.dir)?;
+    for entry in std::fs::read_dir(&args.dir)? {
+        let entry = entry?;
+        if entry.file_name().to_str().is_some_and(ours) {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
     // Ask the system for free ports, then free them for the nodes.
     let peers: Vec<SocketAddr> = (0..args.nodes)
         .map(|_| UdpSocket::bind("127.0.0.1:0").and_then(|s| s.local_addr()))
@@ -136,36 +153,59 @@ fn launch(args: &Args) -> std::io::Result<()> {
         );
         children.push(Some(child));
     }
-    println!(
-        "commands: kill N | restart N | write V | read N | count N | diagram | quit"
-    );
+    println!("{COMMANDS}");
     let mut replication: Client<Request, Response> = Client::new(peers.clone())?;
     let mut tally: Client<(), u64> = Client::new(peers.clone())?;
     for line in std::io::stdin().lock().lines() {
         let line = line?;
         let words: Vec<&str> = line.split_whitespace().collect();
         let number = |i: usize| words.get(i).and_then(|w| w.parse::<usize>().ok());
-        let timeout = Duration::from_secs(2);
+        let timeout = Duration::from_millis(args.timeout);
         match (words.first().copied(), number(1)) {
-            (Some("kill"), Some(n)) if n < children.len() => {
-                if let Some(mut child) = children[n].take() {
+            (Some("kill"), Some(n)) if n < children.len() => match children[n].take() {
+                Some(mut child) => {
                     child.kill()?;
                     child.wait()?;
+                    // The node cannot log its own death: the launcher does.
+                    let log = args.dir.join(format!("node-{n}.log"));
+                    net::log::Log::open(&log, n)?.write(
+                        "killed",
+                        None,
+                        None,
+                        String::new(),
+                    );
                     println!("node {n} killed");
                 }
+                None => println!("node {n} is not running"),
+            },
+            (Some("restart"), Some(n)) if n < children.len() => {
+                let exited = match children[n].as_mut() {
+                    Some(child) => child.try_wait()?.is_some(),
+                    None => true,
+                };
+                if exited {
+                    children[n] = Some(spawn(args, n, &peers)?);
+                    std::thread::sleep(Duration::from_millis(300)); // let it bind its port
+                    println!("node {n} restarted from its disk");
+                } else {
+                    println!("node {n} is running");
+                }
             }
-            (Some("restart"), Some(n)) if n < children.len() && children[n].is_none() => {
-                children[n] = Some(spawn(args, n, &peers)?);
-                std::thread::sleep(Duration::from_millis(300)); // let it bind its port
-                println!("node {n} restarted from its disk");
+            (Some("write"), _) => {
+                match words.get(1).and_then(|w| w.parse::<u32>().ok()) {
+                    Some(v) => {
+                        let answer = replication.call::<<Repaired as Process>::Message>(
+                            0,
+                            Request::Write(v),
+                            timeout,
+                        )?;
+                        println!("{answer:?}");
+                    }
+                    None => println!("write takes a value from 0 to {}", u32::MAX),
+                }
             }
-            (Some("write"), Some(v)) => {
-                let answer = replication.call::<<Repaired as Process>::Message>(
-                    0,
-                    Request::Write(v as u32),
-                    timeout,
-                )?;
-                println!("{answer:?}");
+            (Some("sleep"), Some(ms)) => {
+                std::thread::sleep(Duration::from_millis(ms as u64))
             }
             (Some("read"), Some(n)) if n < peers.len() => {
                 let answer = replication.call::<<Repaired as Process>::Message>(
@@ -194,11 +234,15 @@ fn launch(args: &Args) -> std::io::Result<()> {
                 println!("diagram: {}", path.display());
             }
             (Some("quit"), _) => break,
-            _ => println!(
-                "commands: kill N | restart N | write V | read N | count N | diagram | quit"
-            ),
+            _ => println!("{COMMANDS}"),
         }
     }
+    let history = args.dir.join("history.json");
+    std::fs::write(
+        &history,
+        serde_json::to_string_pretty(&replication.history)?,
+    )?;
+    println!("history: {}", history.display());
     for mut child in children.into_iter().flatten() {
         let _ = child.kill();
         let _ = child.wait();

@@ -14,9 +14,9 @@ pub struct Entry {
     pub t_us: u64,
     /// The node.
     pub node: usize,
-    /// What happened: `start`, `recover`, `send`, `receive`, `timer`, `persist`,
-    /// `output`,
-    /// `request`, `respond`, `dropped`.
+    /// What happened: `start`, `recover`, `send`, `send-failed`, `receive`, `timer`,
+    /// `persist`, `output`, `request`, `respond`, `dropped`; and `killed`, which the
+    /// cluster launcher writes for a node it kills.
     pub event: String,
     /// The other node, for `send` and `receive`.
     pub peer: Option<usize>,
@@ -79,17 +79,19 @@ pub fn read(paths: &[&Path]) -> std::io::Result<Vec<Entry>> {
 }
 
 /// A cluster's merged log as a space-time diagram, times in milliseconds from the first
-/// entry.
+/// entry. (One machine, one clock: across machines, merging logs by their clocks is the
+/// subject of chapter 3.)
 pub fn diagram(title: &str, nodes: usize, entries: &[Entry]) -> figures::Diagram {
-    use figures::spacetime::{Arrow, Fate, Point, PointMark};
+    use figures::spacetime::{Arrow, Band, BandKind, Fate, Point, PointMark};
     let start = entries.first().map_or(0, |e| e.t_us);
     let ms = |e: &Entry| (e.t_us - start) as f64 / 1000.0;
     let mut diagram = figures::Diagram {
         title: title.to_owned(),
-        lanes: (0..nodes).map(|p| format!("node {p}")).collect(),
+        lanes: (0..nodes).map(|p| format!("p{p}")).collect(),
         unit: "ms".into(),
         ..figures::Diagram::default()
     };
+    let mut killed: Vec<Option<f64>> = vec![None; nodes];
     for e in entries {
         match (e.event.as_str(), e.peer, e.id) {
             ("receive", Some(from), Some(id)) => {
@@ -102,18 +104,50 @@ pub fn diagram(title: &str, nodes: usize, entries: &[Entry]) -> figures::Diagram
                         && s.t_us <= e.t_us
                 });
                 if let Some(s) = sent {
-                    let label = e.detail.chars().take(24).collect();
                     diagram.arrows.push(Arrow {
                         from: (from, ms(s)),
                         to: (e.node, ms(e)),
-                        label,
+                        label: brief(&e.detail),
                         fate: Fate::Delivered,
                     });
                 }
             }
+            ("send", Some(to), Some(id)) => {
+                // A message nobody received: lost, or sent to a node that was down.
+                let received = entries.iter().any(|r| {
+                    r.event == "receive"
+                        && r.node == to
+                        && r.peer == Some(e.node)
+                        && r.id == Some(id)
+                        && r.t_us >= e.t_us
+                });
+                if !received {
+                    diagram.arrows.push(Arrow {
+                        from: (e.node, ms(e)),
+                        to: (to, ms(e)),
+                        label: brief(&e.detail),
+                        fate: Fate::Lost,
+                    });
+                }
+            }
             (event, _, _) => {
+                if event == "killed" {
+                    killed[e.node] = Some(ms(e));
+                }
+                let restarted = matches!(event, "recover" | "start");
+                if let Some(from) = killed[e.node].take_if(|_| restarted) {
+                    diagram.bands.push(Band {
+                        lanes: vec![e.node],
+                        from,
+                        to: ms(e),
+                        kind: BandKind::Down,
+                        label: String::new(),
+                    });
+                }
                 let (mark, label) = match event {
-                    "start" | "recover" => (PointMark::Start, e.event.clone()),
+                    "start" => (PointMark::Start, "start".to_owned()),
+                    "recover" => (PointMark::Start, format!("recover {}", e.detail)),
+                    "killed" => (PointMark::Crash, "killed".to_owned()),
                     "output" => (PointMark::Output, e.detail.clone()),
                     "request" | "respond" => (PointMark::Client, e.detail.clone()),
                     "dropped" => (PointMark::Crash, "dropped a datagram".into()),
@@ -129,4 +163,36 @@ pub fn diagram(title: &str, nodes: usize, entries: &[Entry]) -> figures::Diagram
         }
     }
     diagram
+}
+
+/// A message's description without its checksum, which says nothing to a reader:
+/// `Append { index: 0, value: 1, checksum: 99 }` becomes `Append { index: 0, value: 1 }`.
+fn brief(detail: &str) -> String {
+    const FIELD: &str = ", checksum: ";
+    match detail.find(FIELD) {
+        Some(at) => {
+            let after = &detail[at + FIELD.len()..];
+            let value = after.find([',', ' ', '}']).unwrap_or(after.len());
+            format!("{}{}", &detail[..at], &after[value..])
+        }
+        None => detail.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::brief;
+
+    #[test]
+    fn a_brief_description_leaves_out_the_checksum() {
+        assert_eq!(
+            brief("Append { index: 0, value: 1, checksum: 99 }"),
+            "Append { index: 0, value: 1 }"
+        );
+        assert_eq!(
+            brief("Ack { upto: 1, checksum: 4, x: 2 }"),
+            "Ack { upto: 1, x: 2 }"
+        );
+        assert_eq!(brief("Heartbeat"), "Heartbeat");
+    }
 }

@@ -21,6 +21,8 @@ use std::time::{Duration, Instant};
 pub mod code {
     /// The request's type is not supported.
     pub const NOT_SUPPORTED: u64 = 10;
+    /// The node cannot serve the request now (it has not been initialized, say).
+    pub const TEMPORARILY_UNAVAILABLE: u64 = 11;
     /// The request was malformed.
     pub const MALFORMED_REQUEST: u64 = 12;
     /// The key does not exist.
@@ -116,7 +118,6 @@ impl<P: Service, W: Write> Server<P, W> {
         self.send(dest, body)
     }
 
-    // ANCHOR: receive
     fn receive(&mut self, line: &str) -> io::Result<()> {
         let Ok(message) = serde_json::from_str::<Value>(line) else {
             eprintln!("dropped a line that is not JSON: {line}");
@@ -163,7 +164,7 @@ impl<P: Service, W: Write> Server<P, W> {
                 self.reply(
                     &src,
                     msg_id,
-                    json!({"type": "error", "code": code::NOT_SUPPORTED, "text": text}),
+                    json!({"type": "error", "code": code::TEMPORARILY_UNAVAILABLE, "text": text}),
                 )
             }
             _ => match P::request(body) {
@@ -181,7 +182,6 @@ impl<P: Service, W: Write> Server<P, W> {
             },
         }
     }
-    // ANCHOR_END: receive
 
     fn fire_due_timers(&mut self) -> io::Result<()> {
         while let Some(timer) = self.clock.expired() {
@@ -212,8 +212,8 @@ impl<P: Service, W: Write> Server<P, W> {
                 }
                 Effect::SetTimer { timer, min, max } => self.clock.set(timer, min, max),
                 Effect::CancelTimer { timer } => self.clock.cancel(&timer),
-                // Maelstrom kills nodes with their memory: there is no disk to persist
-                // to.
+                // Maelstrom never crashes a node (its only fault is a partition), so
+                // nothing persisted would ever be read back.
                 Effect::Persist { .. } | Effect::Output { .. } => {}
                 Effect::Respond { client, response } => {
                     if let Some((dest, in_reply_to)) = self.pending.remove(&client) {

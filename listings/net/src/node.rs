@@ -34,7 +34,6 @@ impl Config {
     }
 }
 
-// ANCHOR: node
 /// A running node: a process, a socket, timers on the monotonic clock, a file for its
 /// disk.
 pub struct Node<P: Process> {
@@ -96,8 +95,7 @@ impl<P: Process> Node<P> {
         let mut buffer = vec![0u8; 65_536];
         while !stop.load(Ordering::Relaxed) {
             // Sleep in the socket until a datagram comes or the next timer is due,
-            // checking
-            // `stop` at least every 50 ms.
+            // checking `stop` at least every 50 ms.
             let wait = self
                 .clock
                 .until_next()
@@ -111,23 +109,29 @@ impl<P: Process> Node<P> {
                         e.kind(),
                         io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
                     ) => {}
-                // A peer is down: its port refused an earlier datagram.
-                Err(e) if e.kind() == io::ErrorKind::ConnectionRefused => {}
+                // Some systems report a datagram sent earlier to a closed port here.
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::ConnectionRefused | io::ErrorKind::ConnectionReset
+                    ) => {}
                 Err(e) => return Err(e),
             }
             self.fire_due_timers()?;
         }
         Ok(())
     }
-    // ANCHOR_END: node
 
+    // ANCHOR: receive
+    /// A datagram arrives: a peer's message or a client's request. Anything else is the
+    /// network's fault, not the node's: it is logged and dropped.
     fn receive(&mut self, bytes: &[u8], from: SocketAddr) -> io::Result<()> {
         match decode::<Datagram<P::Message, P::Request, P::Response>>(bytes) {
             Ok(Datagram::Peer {
                 from: peer,
                 id,
                 message,
-            }) => {
+            }) if self.config.peers.get(peer) == Some(&from) => {
                 self.log
                     .write("receive", Some(peer), Some(id), format!("{message:?}"));
                 self.handle(|p, ctx| p.on_message(peer, message, ctx))
@@ -138,20 +142,40 @@ impl<P: Process> Node<P> {
                     .write("request", None, None, format!("c{client}: {request:?}"));
                 self.handle(|p, ctx| p.on_request(client, request, ctx))
             }
+            Ok(Datagram::Peer { from: peer, .. }) => {
+                let why = format!("from {from}, which is not node {peer}'s address");
+                self.log.write("dropped", None, None, why);
+                Ok(())
+            }
             Ok(Datagram::Response { .. }) => Ok(()), // nodes do not take responses
             Err(e) => {
-                // A malformed datagram is the network's fault, not the node's: log and
-                // drop.
-                self.log.write(
-                    "dropped",
-                    None,
-                    None,
-                    format!("{} bytes from {from}: {e}", bytes.len()),
-                );
+                let why = format!("{} bytes from {from}: {e}", bytes.len());
+                self.log.write("dropped", None, None, why);
                 Ok(())
             }
         }
     }
+    // ANCHOR_END: receive
+
+    // ANCHOR: persist
+    /// Makes `storage` durable. Writing the file in place, a crash in the middle would
+    /// leave half a state: write a new file, sync it, rename it over the old, and sync
+    /// the directory that names it. A crash of the process or of the machine leaves one
+    /// or the other, and the effects that follow (an acknowledgement, say) are carried
+    /// out only once this returns.
+    fn persist(&mut self, storage: &P::Storage) -> io::Result<()> {
+        let path = self.config.storage_path();
+        let temporary = path.with_extension("json.tmp");
+        let mut file = std::fs::File::create(&temporary)?;
+        std::io::Write::write_all(&mut file, &encode(storage))?;
+        file.sync_all()?;
+        std::fs::rename(&temporary, &path)?;
+        std::fs::File::open(&self.config.dir)?.sync_all()?;
+        self.log
+            .write("persist", None, None, format!("{storage:?}"));
+        Ok(())
+    }
+    // ANCHOR_END: persist
 
     fn fire_due_timers(&mut self) -> io::Result<()> {
         while let Some(timer) = self.clock.expired() {
@@ -189,26 +213,16 @@ impl<P: Process> Node<P> {
                             id: self.sent,
                             message,
                         };
-                    // A send to a node that is down fails or vanishes, as on any network.
-                    let _ = self
-                        .socket
-                        .send_to(&encode(&datagram), self.config.peers[to]);
+                    // A send to a node that is down vanishes, as on any network; one
+                    // the kernel refuses (too large, say) is the node's own doing.
+                    let address = self.config.peers[to];
+                    if let Err(e) = self.socket.send_to(&encode(&datagram), address) {
+                        self.log.write("send-failed", Some(to), None, e.to_string());
+                    }
                 }
                 Effect::SetTimer { timer, min, max } => self.clock.set(timer, min, max),
                 Effect::CancelTimer { timer } => self.clock.cancel(&timer),
-                Effect::Persist { storage } => {
-                    // Write a new file, sync it to the disk, and rename it over the old:
-                    // a crash leaves one or the other, and the effects that follow (a
-                    // promise sent, say) are carried out only once the state is durable.
-                    let path = self.config.storage_path();
-                    let temporary = path.with_extension("json.tmp");
-                    let mut file = std::fs::File::create(&temporary)?;
-                    std::io::Write::write_all(&mut file, &encode(&storage))?;
-                    file.sync_all()?;
-                    std::fs::rename(&temporary, &path)?;
-                    self.log
-                        .write("persist", None, None, format!("{storage:?}"));
-                }
+                Effect::Persist { storage } => self.persist(&storage)?,
                 Effect::Respond { client, response } => {
                     self.log.write(
                         "respond",

@@ -37,28 +37,23 @@ pub fn run(args: &[String]) -> Result<Output, Error> {
     let mut out = String::new();
     for e in &entries {
         let peer = e.peer.map_or(String::new(), |p| {
-            format!(
-                " {} node {p}",
-                if e.event == "send" { "to" } else { "from" }
-            )
+            let direction = if e.event == "receive" { "from" } else { "to" };
+            format!(" {direction} p{p}")
         });
         let id = e.id.map_or(String::new(), |i| format!(" #{i}"));
-        let _ = writeln!(
-            out,
-            "{:>10.3} ms  node {}  {}{peer}{id}  {}",
+        let line = format!(
+            "{:>10.3} ms  p{}  {}{peer}{id}  {}",
             (e.t_us - start) as f64 / 1000.0,
             e.node,
             e.event,
             e.detail
         );
+        let _ = writeln!(out, "{}", line.trim_end());
     }
     let mut output = Output::default();
     if let Some(path) = args.svg {
-        let diagram = crate::log::diagram(
-            "A cluster on loopback: node 2 killed and restarted",
-            paths.len(),
-            &entries,
-        );
+        let diagram =
+            crate::log::diagram("A cluster's merged logs", paths.len(), &entries);
         let _ = writeln!(out, "\ndiagram: {}", path.display());
         output.files.push((path, diagram.to_svg().into_bytes()));
     }

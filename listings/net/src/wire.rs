@@ -4,7 +4,6 @@
 use process::{ClientId, ProcessId};
 use serde::{Deserialize, Serialize};
 
-// ANCHOR: wire
 /// One datagram.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Datagram<M, Req, Resp> {
@@ -32,7 +31,6 @@ pub enum Datagram<M, Req, Resp> {
         response: Resp,
     },
 }
-// ANCHOR_END: wire
 
 /// Encodes a datagram.
 pub fn encode<T: Serialize>(datagram: &T) -> Vec<u8> {
