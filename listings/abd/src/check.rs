@@ -1,0 +1,68 @@
+//! The register as a transition system for the model checker, with linearizability of
+//! the clients' history as the invariant.
+
+use crate::register::{Abd, Variant};
+use linearizability::check::{Options, check_with};
+use linearizability::models::{Register, RegisterOp, RegisterRet};
+use modelcheck::processes::{Faults, Global, Processes};
+use process::{History, ProcessId};
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+/// Who asks what, and where: each client's requests, each with the process it is
+/// submitted to.
+pub type Clients = Vec<Vec<(ProcessId, RegisterOp)>>;
+
+/// The named client scenarios of the chapter.
+pub fn scenario(name: &str) -> Option<Clients> {
+    use RegisterOp::{Read, Write};
+    match name {
+        // A write at process 0 and a read at process 1, concurrent.
+        "write-read" => Some(vec![vec![(0, Write(1))], vec![(1, Read)]]),
+        // A write at process 0; one client reads twice, at processes 1 and then 2. The
+        // run that exposes a read without write-back.
+        "write-read-read" => Some(vec![vec![(0, Write(1))], vec![(1, Read), (2, Read)]]),
+        // Two writers, each reading after its write: the run that exposes writes that do
+        // not agree on an order.
+        "two-writers" => Some(vec![
+            vec![(0, Write(1)), (0, Read)],
+            vec![(1, Write(2)), (1, Read)],
+        ]),
+        _ => None,
+    }
+}
+
+/// `servers` processes of the register, with `clients`, under `faults`.
+pub fn system(
+    servers: usize,
+    variant: Variant,
+    faults: Faults,
+    clients: Clients,
+) -> Processes<Abd> {
+    Processes {
+        initial: Abd::cluster(servers, variant, None),
+        faults,
+        clients,
+    }
+}
+
+/// Whether a history of register operations is linearizable (one thread: the model
+/// checker calls this for every state).
+pub fn linearizable(history: &History<RegisterOp, RegisterRet>) -> bool {
+    let options = Options {
+        threads: 1,
+        ..Options::default()
+    };
+    check_with(&Register, history, options).is_linearizable()
+}
+
+/// The invariant, remembering the verdict for each history (many states share one).
+pub fn invariant() -> impl Fn(&Global<Abd>) -> bool {
+    let verdicts = RefCell::new(HashMap::new());
+    move |state| {
+        *verdicts
+            .borrow_mut()
+            .entry(state.history.clone())
+            .or_insert_with(|| linearizable(&state.history))
+    }
+}

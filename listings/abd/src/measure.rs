@@ -1,0 +1,100 @@
+//! What the register costs: message delays and messages per operation, latency as the
+//! cluster grows, and which operations are answered as processes crash.
+
+use crate::register::{Abd, Variant};
+use crate::simulate::{CLIENT_TIMEOUT, RETRANSMIT, Random};
+use linearizability::models::{RegisterOp, RegisterRet};
+use process::{History, ProcessId, Time};
+use sim::{Action, Config, Simulation, Stats};
+use std::time::Duration;
+
+/// What a run of the register did.
+pub struct Measured {
+    /// The clients' operations.
+    pub history: History<RegisterOp, RegisterRet>,
+    /// The messages sent.
+    pub stats: Stats,
+}
+
+/// Who asks what of a register in a measurement.
+pub struct Load {
+    /// Clients, each with one operation outstanding at a time.
+    pub clients: usize,
+    /// Operations per client.
+    pub operations: usize,
+    /// The share of reads among them.
+    pub reads: f64,
+    /// The processes the clients ask.
+    pub targets: Vec<ProcessId>,
+}
+
+/// Runs `n` processes of `variant` in `config` under `load`, until every operation is
+/// answered or abandoned.
+pub fn measure(
+    n: usize,
+    variant: Variant,
+    config: Config,
+    seed: u64,
+    load: Load,
+) -> Measured {
+    let mut sim =
+        Simulation::new(Abd::cluster(n, variant, Some(RETRANSMIT)), config, seed);
+    let (clients, operations) = (load.clients, load.operations);
+    let workload = Random {
+        processes: load.targets,
+        reads: load.reads,
+        operations,
+        made: Vec::new(),
+    };
+    sim.add_clients(clients, CLIENT_TIMEOUT, Box::new(workload));
+    // Every operation ends within a client timeout; a think time is at most 3 ms.
+    let per_operation = CLIENT_TIMEOUT.as_nanos() as u64 + 3_000_000;
+    sim.run_until(Time(per_operation * (operations as u64 + 1)));
+    Measured {
+        history: sim.history().clone(),
+        stats: sim.stats().clone(),
+    }
+}
+
+/// The latencies of the answered operations that `keep` selects, in milliseconds,
+/// sorted.
+pub fn latencies(
+    history: &History<RegisterOp, RegisterRet>,
+    keep: impl Fn(&RegisterOp) -> bool,
+) -> Vec<f64> {
+    let mut ms: Vec<f64> = history
+        .operations
+        .iter()
+        .filter(|o| keep(&o.request))
+        .filter_map(|o| o.returned.as_ref().map(|(_, at)| at.0 - o.invoked.0))
+        .map(|ns| ns as f64 / 1e6)
+        .collect();
+    ms.sort_by(f64::total_cmp);
+    ms
+}
+
+/// The `q`-quantile of sorted values (nearest rank).
+pub fn quantile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let rank = (q * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+/// A world in which the processes in `crashed` are down from the start, with the
+/// network otherwise as `config` has it.
+pub fn with_crashed(mut config: Config, crashed: &[ProcessId]) -> Config {
+    config.administrator = crashed
+        .iter()
+        .map(|&p| (Time(0), Action::Crash(p)))
+        .collect();
+    config
+}
+
+/// A constant one-way delay: latencies measured in it are counts of message delays.
+pub fn one_delay() -> Config {
+    let mut config = Config::default();
+    config.network.latency = sim::Latency::Constant(Duration::from_millis(1));
+    config
+}

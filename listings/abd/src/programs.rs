@@ -1,0 +1,481 @@
+//! The programs of the chapter "Quorums".
+
+use crate::check::{Clients, invariant, scenario, system};
+use crate::measure::{Load, latencies, measure, one_delay, quantile, with_crashed};
+use crate::register::{Message, Variant};
+use crate::simulate::{CLIENT_TIMEOUT, Mix, run};
+use clap::ValueEnum;
+use figures::chart::{Axis, Chart, Corner, Mark, Series};
+use linearizability::models::{RegisterOp, RegisterRet};
+use modelcheck::Checker;
+use modelcheck::processes::{Faults, diagram};
+use notebook::{Error, Output};
+use process::{History, ProcessId};
+use sim::{Config, Latency};
+use std::fmt::Write;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// The register and the planted bug, on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum VariantArg {
+    /// ABD as published.
+    Abd,
+    /// Reads return without writing back: the planted bug.
+    NoWriteBack,
+}
+
+impl From<VariantArg> for Variant {
+    fn from(v: VariantArg) -> Variant {
+        match v {
+            VariantArg::Abd => Variant::Abd,
+            VariantArg::NoWriteBack => Variant::NoWriteBack,
+        }
+    }
+}
+
+/// Checks every execution of a small register: linearizability of the clients' history
+/// in every reachable state.
+#[derive(clap::Parser, Debug)]
+#[command(name = "check")]
+struct CheckArgs {
+    /// Processes (each a replica, and the coordinator of its clients' operations).
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=5))]
+    servers: u32,
+    /// Who asks what, and where.
+    #[arg(long, value_parser = ["write-read", "write-read-read", "two-writers"])]
+    scenario: String,
+    /// The register.
+    #[arg(long, value_enum, default_value = "abd")]
+    variant: VariantArg,
+    /// The network may deliver a message more than once.
+    #[arg(long)]
+    duplication: bool,
+    /// At most this many crashes.
+    #[arg(long, default_value_t = 0)]
+    crashes: usize,
+    /// A crashed process may restart from its disk.
+    #[arg(long)]
+    restarts: bool,
+    /// Stop after this many states (the check is then incomplete, and says so).
+    #[arg(long)]
+    max_states: Option<usize>,
+    /// Draw the shortest violating run, if any, into this SVG file.
+    #[arg(long, value_name = "PATH")]
+    svg: Option<PathBuf>,
+}
+
+/// `cargo run --release -p abd --example check -- --scenario S [--variant V] [faults]`.
+pub fn check(args: &[String]) -> Result<Output, Error> {
+    let args: CheckArgs = notebook::parse("check", args)?;
+    let clients: Clients = scenario(&args.scenario).unwrap_or_default();
+    if let Some(p) = clients.iter().flatten().map(|(p, _)| *p).max()
+        && p >= args.servers as usize
+    {
+        return Err(Error::Usage(format!(
+            "error: scenario {} needs at least {} servers\n",
+            args.scenario,
+            p + 1
+        )));
+    }
+    let faults = Faults {
+        loss: false,
+        duplication: args.duplication,
+        crashes: args.crashes,
+        restarts: args.restarts,
+    };
+    let variant = Variant::from(args.variant);
+    let system = system(args.servers as usize, variant, faults, clients.clone());
+    let mut checker = Checker::new(&system).invariant("linearizable", invariant());
+    if let Some(max) = args.max_states {
+        checker = checker.max_states(max);
+    }
+    let report = checker.run();
+
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{:?} register, {} servers, scenario {}{}{}",
+        variant,
+        args.servers,
+        args.scenario,
+        if args.duplication {
+            ", duplication"
+        } else {
+            ""
+        },
+        match (args.crashes, args.restarts) {
+            (0, _) => String::new(),
+            (c, false) => format!(", up to {c} crash(es)"),
+            (c, true) => format!(", up to {c} crash(es) and restarts"),
+        }
+    );
+    for (c, requests) in clients.iter().enumerate() {
+        let asks: Vec<String> = requests
+            .iter()
+            .map(|(p, r)| match r {
+                RegisterOp::Write(v) => format!("write({v}) at p{p}"),
+                _ => format!("read() at p{p}"),
+            })
+            .collect();
+        let _ = writeln!(out, "  client {c}: {}", asks.join(", then "));
+    }
+    let _ = writeln!(out, "  distinct states: {}", report.distinct);
+    let _ = writeln!(out, "  depth: {}", report.depth);
+    if !report.complete && report.violation.is_none() {
+        let _ = writeln!(
+            out,
+            "  (stopped at --max-states: not every state was checked)"
+        );
+    }
+    let mut output = Output::default();
+    match report.violation {
+        None => {
+            let _ = writeln!(out, "  every history is linearizable");
+        }
+        Some(violation) => {
+            let steps = violation.trace.len() - 1;
+            let _ = writeln!(out, "  not linearizable after {steps} steps:");
+            for (i, (step, _)) in violation.trace.iter().enumerate().skip(1) {
+                let _ = writeln!(out, "  {i:>3}. {:?}", step.as_ref().expect("a step"));
+            }
+            let last = &violation.trace[steps].1;
+            let _ = writeln!(out, "  the history, in real-time order:");
+            out.push_str(&history_text(&last.history));
+            if let Some(path) = args.svg {
+                let title =
+                    format!("{variant:?}: the shortest run that is not linearizable");
+                let picture = diagram(&title, &violation.trace, None, label);
+                let _ = writeln!(out, "  diagram: {}", path.display());
+                output.files.push((path, picture.to_svg().into_bytes()));
+            }
+        }
+    }
+    output.stdout = out;
+    Ok(output)
+}
+
+/// A message, short, for diagrams.
+fn label(m: &Message) -> String {
+    let value = |v: &Option<i64>| v.map_or("nil".to_owned(), |v| v.to_string());
+    match m {
+        Message::Query { .. } => "query".into(),
+        Message::Reply { tag, value: v, .. } => {
+            format!("reply ({},{}) {}", tag.seq, tag.writer, value(v))
+        }
+        Message::Update { tag, value: v, .. } => {
+            format!("update ({},{}) {}", tag.seq, tag.writer, value(v))
+        }
+        Message::Ack { .. } => "ack".into(),
+    }
+}
+
+/// `write(1)`, `read() → 1`, `read() → nil`, `read() ?` (no answer yet).
+fn describe(request: &RegisterOp, response: Option<&RegisterRet>) -> String {
+    use linearizability::explain::Describe;
+    request.describe(response)
+}
+
+/// Each operation of a model checker's history, with the order of its invocation and
+/// response among all of them.
+fn history_text(history: &History<RegisterOp, RegisterRet>) -> String {
+    let mut out = String::new();
+    for op in &history.operations {
+        let response = op.returned.as_ref().map(|(r, _)| r);
+        let span = match &op.returned {
+            Some((_, at)) => format!("events {}–{}", op.invoked.0 + 1, at.0 + 1),
+            None => format!("event {}–", op.invoked.0 + 1),
+        };
+        let _ = writeln!(
+            out,
+            "       client {} at p{}: {:<14} {span}",
+            op.client,
+            op.process,
+            describe(&op.request, response)
+        );
+    }
+    out
+}
+
+/// Runs the register under every fault mix for many seeds and judges every history.
+#[derive(clap::Parser, Debug)]
+#[command(name = "simulate")]
+struct SimulateArgs {
+    /// Processes.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=15))]
+    servers: u32,
+    /// Seeds per mix: 0, 1, ..., SEEDS - 1.
+    #[arg(long, default_value_t = 200)]
+    seeds: u64,
+    /// The register.
+    #[arg(long, value_enum, default_value = "abd")]
+    variant: VariantArg,
+    /// Only this mix (default: every one).
+    #[arg(long, value_enum)]
+    mix: Option<Mix>,
+}
+
+/// `cargo run --release -p abd --example simulate -- --seeds S [--variant V] [--mix M]`.
+pub fn simulate(args: &[String]) -> Result<Output, Error> {
+    let args: SimulateArgs = notebook::parse("simulate", args)?;
+    let variant = Variant::from(args.variant);
+    let n = args.servers as usize;
+    let mixes: Vec<Mix> = match args.mix {
+        Some(mix) => vec![mix],
+        None => Mix::value_variants().to_vec(),
+    };
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{variant:?} register, {n} servers, 3 clients, {} seeds per mix",
+        args.seeds
+    );
+    let _ = writeln!(
+        out,
+        "  {:<12} {:>10} {:>9} {:>10}  first violation",
+        "mix", "operations", "open", "violations"
+    );
+    for mix in mixes {
+        let (mut operations, mut open, mut violations) = (0, 0, 0);
+        let mut first = None;
+        for seed in 0..args.seeds {
+            let run = run(n, variant, mix, seed);
+            operations += run.history.operations.len();
+            open += run
+                .history
+                .operations
+                .iter()
+                .filter(|o| o.is_open())
+                .count();
+            if !run.linearizable {
+                violations += 1;
+                first.get_or_insert(seed);
+            }
+        }
+        let name = mix.to_possible_value().map(|v| v.get_name().to_owned());
+        let _ = writeln!(
+            out,
+            "  {:<12} {operations:>10} {open:>9} {violations:>10}  {}",
+            name.unwrap_or_default(),
+            first.map_or("-".to_owned(), |s| format!("seed {s}"))
+        );
+    }
+    Ok(Output {
+        stdout: out,
+        ..Output::default()
+    })
+}
+
+/// Counts message delays and messages per operation, one operation at a time, with
+/// every message taking exactly 1 ms.
+#[derive(clap::Parser, Debug)]
+#[command(name = "delays")]
+struct DelaysArgs {
+    /// Operations of each kind per cluster size.
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
+    operations: u32,
+}
+
+/// `cargo run --release -p abd --example delays`.
+pub fn delays(args: &[String]) -> Result<Output, Error> {
+    let args: DelaysArgs = notebook::parse("delays", args)?;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "One client, one operation at a time, every message delayed exactly 1 ms;\n\
+         delays = latency / 1 ms (min–max over {} operations of each kind).",
+        args.operations
+    );
+    let _ = writeln!(
+        out,
+        "  n   {:<16}{:<16}{:<22}{}",
+        "write", "read", "read, no write-back", "2 round trips"
+    );
+    let _ = writeln!(
+        out,
+        "      {}",
+        "delays  msgs    ".repeat(3) + "      delays  msgs"
+    );
+    for n in [3, 5, 7, 9] {
+        let cell = |variant: Variant, reads: f64| {
+            let load = Load {
+                clients: 1,
+                operations: args.operations as usize,
+                reads,
+                targets: (0..n).collect(),
+            };
+            let run = measure(n, variant, one_delay(), 1, load);
+            let ms = latencies(&run.history, |_| true);
+            let answered = ms.len().max(1) as f64;
+            let delays = match (ms.first(), ms.last()) {
+                (Some(lo), Some(hi)) if lo == hi => format!("{lo}"),
+                (Some(lo), Some(hi)) => format!("{lo}–{hi}"),
+                _ => "-".into(),
+            };
+            format!("{delays:>6} {:>5.1}    ", run.stats.sent as f64 / answered)
+        };
+        let _ = writeln!(
+            out,
+            "{n:>3}   {}{}{}      {:>6} {:>5}",
+            cell(Variant::Abd, 0.0),
+            cell(Variant::Abd, 1.0),
+            cell(Variant::NoWriteBack, 1.0),
+            4,
+            4 * (n - 1)
+        );
+    }
+    Ok(Output {
+        stdout: out,
+        ..Output::default()
+    })
+}
+
+/// Operation latency as the cluster grows, with log-normal message delays.
+#[derive(clap::Parser, Debug)]
+#[command(name = "latency")]
+struct LatencyArgs {
+    /// Operations per cluster size (one client, half reads).
+    #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u32).range(1..))]
+    operations: u32,
+    /// The shape of the log-normal delay (median 1 ms): 0 is constant.
+    #[arg(long, default_value_t = 0.5)]
+    sigma: f64,
+    /// The seed.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Draw the latency distributions into this SVG file.
+    #[arg(long, value_name = "PATH")]
+    svg: Option<PathBuf>,
+}
+
+/// `cargo run --release -p abd --example latency -- [--sigma S] [--svg PATH]`.
+pub fn latency(args: &[String]) -> Result<Output, Error> {
+    let args: LatencyArgs = notebook::parse("latency", args)?;
+    if !(0.0..=3.0).contains(&args.sigma) {
+        return Err(Error::Usage("error: --sigma must be in 0..=3\n".into()));
+    }
+    let mut config = Config::default();
+    config.network.latency = Latency::LogNormal {
+        median: Duration::from_millis(1),
+        sigma: args.sigma,
+    };
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "One client, {} operations (half reads) per n; message delays log-normal,\n\
+         median 1 ms, sigma {}; operation latency in ms:",
+        args.operations, args.sigma
+    );
+    let _ = writeln!(
+        out,
+        "{:>3}  {:>7} {:>7} {:>7} {:>7}",
+        "n", "median", "p90", "p99", "max"
+    );
+    let mut series = Vec::new();
+    for n in [3, 5, 7, 9] {
+        let load = Load {
+            clients: 1,
+            operations: args.operations as usize,
+            reads: 0.5,
+            targets: (0..n).collect(),
+        };
+        let run = measure(n, Variant::Abd, config.clone(), args.seed, load);
+        let ms = latencies(&run.history, |_| true);
+        let q = |q| quantile(&ms, q);
+        let _ = writeln!(
+            out,
+            "{n:>3}  {:>7.2} {:>7.2} {:>7.2} {:>7.2}",
+            q(0.5),
+            q(0.9),
+            q(0.99),
+            q(1.0)
+        );
+        let count = ms.len() as f64;
+        let points = ms
+            .iter()
+            .enumerate()
+            .map(|(i, &x)| (x, (i + 1) as f64 / count))
+            .collect();
+        series.push(Series::new(&format!("n = {n}"), points, Mark::Line));
+    }
+    let mut output = Output::default();
+    if let Some(path) = args.svg {
+        let chart = Chart {
+            title: "ABD operation latency: two round trips to a majority".into(),
+            x: Axis::linear("operation latency (ms)", 0.0..12.0),
+            y: Axis::linear("fraction of operations answered within", 0.0..1.0),
+            series,
+            legend: Corner::LowerRight,
+        };
+        let _ = writeln!(out, "figure: {}", path.display());
+        output.files.push((path, chart.to_svg().into_bytes()));
+    }
+    output.stdout = out;
+    Ok(output)
+}
+
+/// Which operations are answered as servers crash.
+#[derive(clap::Parser, Debug)]
+#[command(name = "availability")]
+struct AvailabilityArgs {
+    /// Draw availability against crashed servers into this SVG file.
+    #[arg(long, value_name = "PATH")]
+    svg: Option<PathBuf>,
+}
+
+/// `cargo run --release -p abd --example availability -- [--svg PATH]`.
+pub fn availability(args: &[String]) -> Result<Output, Error> {
+    let args: AvailabilityArgs = notebook::parse("availability", args)?;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Servers p0..p(k-1) crashed from the start; 3 clients ask the live servers\n\
+         20 operations each (half reads), giving up after {} ms.\n\
+         Share of operations answered, by crashed servers k:",
+        CLIENT_TIMEOUT.as_millis()
+    );
+    let _ = writeln!(
+        out,
+        "{:>3}  {}",
+        "n",
+        (0..7).map(|k| format!("{k:>5}")).collect::<String>()
+    );
+    let mut series = Vec::new();
+    for n in [3, 4, 5, 7] {
+        let mut row = format!("{n:>3}  ");
+        let mut points = Vec::new();
+        for k in 0..n {
+            let crashed: Vec<ProcessId> = (0..k).collect();
+            let load = Load {
+                clients: 3,
+                operations: 20,
+                reads: 0.5,
+                targets: (k..n).collect(),
+            };
+            let config = with_crashed(one_delay(), &crashed);
+            let run = measure(n, Variant::Abd, config, 1, load);
+            let all = run.history.operations.len().max(1) as f64;
+            let answered = latencies(&run.history, |_| true).len() as f64 / all;
+            row.push_str(&format!("{answered:>5.2}"));
+            points.push((k as f64 / n as f64, answered));
+        }
+        let _ = writeln!(out, "{row}");
+        series.push(Series::new(&format!("n = {n}"), points, Mark::Dots));
+    }
+    let half = vec![(0.5, -0.05), (0.5, 1.05)];
+    series.push(Series::new("half the servers", half, Mark::Dashed));
+    let mut output = Output::default();
+    if let Some(path) = args.svg {
+        let chart = Chart {
+            title: "ABD answers while a majority is up, and not at all after".into(),
+            x: Axis::linear("crashed servers, as a share of n", 0.0..1.0),
+            y: Axis::linear("share of operations answered", -0.05..1.05),
+            series,
+            legend: Corner::UpperRight,
+        };
+        let _ = writeln!(out, "figure: {}", path.display());
+        output.files.push((path, chart.to_svg().into_bytes()));
+    }
+    output.stdout = out;
+    Ok(output)
+}
