@@ -2,9 +2,9 @@
 //! cluster grows, and which operations are answered as processes crash.
 
 use crate::register::{Abd, Variant};
-use crate::simulate::{CLIENT_TIMEOUT, RETRANSMIT, Random};
+use crate::simulate::Random;
 use linearizability::models::{RegisterOp, RegisterRet};
-use process::{History, ProcessId, Time};
+use process::{History, Process, ProcessId, Time};
 use sim::{Action, Config, Simulation, Stats};
 use std::time::Duration;
 
@@ -26,10 +26,14 @@ pub struct Load {
     pub reads: f64,
     /// The processes the clients ask.
     pub targets: Vec<ProcessId>,
+    /// How long a client waits for an answer before giving up.
+    pub timeout: Duration,
 }
 
 /// Runs `n` processes of `variant` in `config` under `load`, until every operation is
-/// answered or abandoned.
+/// answered or abandoned. The measurements lose no messages, so the processes do not
+/// retransmit: on FIFO links a retransmission queues behind the message it repeats and
+/// only adds delay.
 pub fn measure(
     n: usize,
     variant: Variant,
@@ -37,19 +41,40 @@ pub fn measure(
     seed: u64,
     load: Load,
 ) -> Measured {
-    let mut sim =
-        Simulation::new(Abd::cluster(n, variant, Some(RETRANSMIT)), config, seed);
-    let (clients, operations) = (load.clients, load.operations);
+    measure_with(Abd::cluster(n, variant, None), config, seed, load)
+}
+
+/// Runs any register's `processes` in `config` under `load`.
+pub fn measure_with<P>(
+    processes: Vec<P>,
+    config: Config,
+    seed: u64,
+    load: Load,
+) -> Measured
+where
+    P: Process<Request = RegisterOp, Response = RegisterRet>,
+{
+    let mut sim = Simulation::new(processes, config, seed);
+    let (clients, operations, timeout) = (load.clients, load.operations, load.timeout);
     let workload = Random {
         processes: load.targets,
         reads: load.reads,
         operations,
         made: Vec::new(),
     };
-    sim.add_clients(clients, CLIENT_TIMEOUT, Box::new(workload));
-    // Every operation ends within a client timeout; a think time is at most 3 ms.
-    let per_operation = CLIENT_TIMEOUT.as_nanos() as u64 + 3_000_000;
-    sim.run_until(Time(per_operation * (operations as u64 + 1)));
+    sim.add_clients(clients, timeout, Box::new(workload));
+    // Run until every operation has been answered or abandoned.
+    let total = clients * operations;
+    let finished = |sim: &Simulation<P>| {
+        let ops = &sim.history().operations;
+        ops.len() == total
+            && ops
+                .iter()
+                .all(|o| o.returned.is_some() || o.invoked + timeout < sim.now())
+    };
+    while !finished(&sim) {
+        sim.run_for(Duration::from_millis(50));
+    }
     Measured {
         history: sim.history().clone(),
         stats: sim.stats().clone(),

@@ -2,7 +2,7 @@
 
 use crate::check::{Clients, invariant, scenario, system};
 use crate::measure::{Load, latencies, measure, one_delay, quantile, with_crashed};
-use crate::register::{Message, Variant};
+use crate::register::{Variant, plain_diagram, short};
 use crate::simulate::{CLIENT_TIMEOUT, Mix, run};
 use clap::ValueEnum;
 use figures::chart::{Axis, Chart, Corner, Mark, Series};
@@ -145,7 +145,8 @@ pub fn check(args: &[String]) -> Result<Output, Error> {
             if let Some(path) = args.svg {
                 let title =
                     format!("{variant:?}: the shortest run that is not linearizable");
-                let picture = diagram(&title, &violation.trace, None, label);
+                let mut picture = diagram(&title, &violation.trace, None, short);
+                plain_diagram(&mut picture);
                 let _ = writeln!(out, "  diagram: {}", path.display());
                 output.files.push((path, picture.to_svg().into_bytes()));
             }
@@ -153,21 +154,6 @@ pub fn check(args: &[String]) -> Result<Output, Error> {
     }
     output.stdout = out;
     Ok(output)
-}
-
-/// A message, short, for diagrams.
-fn label(m: &Message) -> String {
-    let value = |v: &Option<i64>| v.map_or("nil".to_owned(), |v| v.to_string());
-    match m {
-        Message::Query { .. } => "query".into(),
-        Message::Reply { tag, value: v, .. } => {
-            format!("reply ({},{}) {}", tag.seq, tag.writer, value(v))
-        }
-        Message::Update { tag, value: v, .. } => {
-            format!("update ({},{}) {}", tag.seq, tag.writer, value(v))
-        }
-        Message::Ack { .. } => "ack".into(),
-    }
 }
 
 /// `write(1)`, `read() → 1`, `read() → nil`, `read() ?` (no answer yet).
@@ -303,6 +289,7 @@ pub fn delays(args: &[String]) -> Result<Output, Error> {
                 operations: args.operations as usize,
                 reads,
                 targets: (0..n).collect(),
+                timeout: CLIENT_TIMEOUT,
             };
             let run = measure(n, variant, one_delay(), 1, load);
             let ms = latencies(&run.history, |_| true);
@@ -378,6 +365,7 @@ pub fn latency(args: &[String]) -> Result<Output, Error> {
             operations: args.operations as usize,
             reads: 0.5,
             targets: (0..n).collect(),
+            timeout: CLIENT_TIMEOUT,
         };
         let run = measure(n, Variant::Abd, config.clone(), args.seed, load);
         let ms = latencies(&run.history, |_| true);
@@ -451,6 +439,7 @@ pub fn availability(args: &[String]) -> Result<Output, Error> {
                 operations: 20,
                 reads: 0.5,
                 targets: (k..n).collect(),
+                timeout: CLIENT_TIMEOUT,
             };
             let config = with_crashed(one_delay(), &crashed);
             let run = measure(n, Variant::Abd, config, 1, load);

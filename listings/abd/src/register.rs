@@ -364,3 +364,55 @@ impl Process for Abd {
         }
     }
 }
+
+/// A message, short, for diagrams: `query`, `reply (1,p0) 5`, `update (2,p1) nil`, `ack`.
+pub fn short(m: &Message) -> String {
+    match m {
+        Message::Query { .. } => "query".into(),
+        Message::Reply { tag, value, .. } => {
+            format!("reply {tag:?} {}", plain_value(value))
+        }
+        Message::Update { tag, value, .. } => {
+            format!("update {tag:?} {}", plain_value(value))
+        }
+        Message::Ack { .. } => "ack".into(),
+    }
+}
+
+/// A register's value as the book writes it: `5`, or `nil` before any write.
+pub fn plain_value(value: &Option<i64>) -> String {
+    value.map_or("nil".to_owned(), |v| v.to_string())
+}
+
+/// A diagram label that shows a register operation or its response as Rust prints it
+/// (`Write(1)`, `Value(Some(1))`), rewritten as the book writes them (`write(1)`, `1`).
+pub fn plain(label: &str) -> String {
+    let mut out = label
+        .replace("Value(None)", "nil")
+        .replace("Write(", "write(")
+        .replace("Read", "read()")
+        .replace("Ok", "ok");
+    while let Some(start) = out.find("Value(Some(") {
+        let inner = start + "Value(Some(".len();
+        let Some(len) = out[inner..].find("))") else {
+            break;
+        };
+        out = format!(
+            "{}{}{}",
+            &out[..start],
+            &out[inner..inner + len],
+            &out[inner + len + 2..]
+        );
+    }
+    out
+}
+
+/// Rewrites the register operations in a diagram's labels with [`plain`].
+pub fn plain_diagram(diagram: &mut figures::Diagram) {
+    for point in &mut diagram.points {
+        point.label = plain(&point.label);
+    }
+    for arrow in &mut diagram.arrows {
+        arrow.label = plain(&arrow.label);
+    }
+}

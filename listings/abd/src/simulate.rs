@@ -6,7 +6,7 @@ use crate::check::linearizable;
 use crate::register::{Abd, Variant};
 use clap::ValueEnum;
 use linearizability::models::{RegisterOp, RegisterRet};
-use process::{ClientId, History, ProcessId, Time};
+use process::{ClientId, History, Process, ProcessId, Time};
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
 use sim::{Action, Config, Latency, Simulation, Stats, Submit, Workload};
@@ -146,12 +146,12 @@ pub struct Random {
     pub made: Vec<usize>,
 }
 
-impl Workload<Abd> for Random {
+impl<P: Process<Request = RegisterOp>> Workload<P> for Random {
     fn next(
         &mut self,
         client: ClientId,
         rng: &mut Xoshiro256PlusPlus,
-    ) -> Option<Submit<Abd>> {
+    ) -> Option<Submit<P>> {
         if self.made.len() <= client {
             self.made.resize(client + 1, 0);
         }

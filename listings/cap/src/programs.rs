@@ -1,0 +1,243 @@
+//! The programs of the chapter "CAP".
+
+use crate::available::Available;
+use crate::partition::{HEAL, Register, SIDES, run};
+use abd::measure::{Load, measure, measure_with, quantile};
+use abd::register::Variant;
+use figures::chart::{Axis, Chart, Corner, Mark, Series};
+use linearizability::check::Verdict;
+use linearizability::explain;
+use linearizability::models::Register as RegisterModel;
+use notebook::{Error, Output};
+use sim::{Config, Latency};
+use std::fmt::Write;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Runs one register through a partition and judges its history.
+#[derive(clap::Parser, Debug)]
+#[command(name = "partition")]
+struct PartitionArgs {
+    /// The register.
+    #[arg(long, value_enum)]
+    register: Register,
+    /// The seed: delays, think times, reads or writes, which process.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Where to draw the run [default: target/partition-REGISTER-SEED.svg].
+    #[arg(long, value_name = "PATH")]
+    svg: Option<PathBuf>,
+}
+
+/// `cargo run --release -p cap --example partition -- --register abd|available --seed N`.
+pub fn partition(args: &[String]) -> Result<Output, Error> {
+    let args: PartitionArgs = notebook::parse("partition", args)?;
+    let outcome = run(args.register, args.seed);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{:?} register, 3 processes, seed {}: partition {{p0}} | {{p1, p2}} from 0 to {} ms",
+        args.register,
+        args.seed,
+        HEAL.0 / 1_000_000
+    );
+    for (client, side) in SIDES.iter().enumerate() {
+        let during: Vec<_> = outcome
+            .history
+            .operations
+            .iter()
+            .filter(|o| o.client == client && o.invoked < HEAL)
+            .collect();
+        let answered = during
+            .iter()
+            .filter(|o| o.returned.as_ref().is_some_and(|(_, at)| *at < HEAL))
+            .count();
+        let names: Vec<String> = side.iter().map(|p| format!("p{p}")).collect();
+        let plural = if during.len() == 1 { "" } else { "s" };
+        let _ = writeln!(
+            out,
+            "  {} side ({}): {} operation{plural} asked during the partition, {answered} answered",
+            if client == 0 { "minority" } else { "majority" },
+            names.join(", "),
+            during.len(),
+        );
+        let late = during
+            .iter()
+            .find(|o| o.returned.as_ref().is_none_or(|(_, at)| *at >= HEAL));
+        if let Some(late) = late {
+            let asked = late.invoked.as_millis_f64();
+            let _ = match &late.returned {
+                Some((_, at)) => writeln!(
+                    out,
+                    "    asked at {asked:.1} ms, answered at {:.1} ms: after the partition healed",
+                    at.as_millis_f64()
+                ),
+                None => writeln!(out, "    asked at {asked:.1} ms, never answered"),
+            };
+        }
+    }
+    match &outcome.verdict {
+        Verdict::Linearizable => {
+            let _ = writeln!(out, "  linearizability checker: linearizable");
+        }
+        Verdict::NotLinearizable(evidence) => {
+            let _ = writeln!(out, "  linearizability checker: not linearizable");
+            out.push_str(&explain::text(
+                &RegisterModel,
+                &outcome.history,
+                evidence,
+                3,
+            ));
+        }
+    }
+    let _ = writeln!(
+        out,
+        "  after the partition heals, the processes hold {}",
+        if outcome.converged {
+            "the same value"
+        } else {
+            "different values"
+        }
+    );
+    let path = args.svg.unwrap_or_else(|| {
+        let name = format!("partition-{:?}-{}.svg", args.register, args.seed);
+        PathBuf::from("target").join(name.to_lowercase())
+    });
+    let _ = writeln!(out, "  diagram: {}", path.display());
+    Ok(Output {
+        stdout: out,
+        files: vec![(path, outcome.diagram.to_svg().into_bytes())],
+    })
+}
+
+/// Else, when there is no partition: what linearizability costs in latency.
+#[derive(clap::Parser, Debug)]
+#[command(name = "pacelc")]
+struct PacelcArgs {
+    /// Operations per register and network (one client, half reads).
+    #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u32).range(1..))]
+    operations: u32,
+    /// The seed.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Draw latency against the distance between the processes into this SVG file.
+    #[arg(long, value_name = "PATH")]
+    svg: Option<PathBuf>,
+}
+
+/// `cargo run --release -p cap --example pacelc -- [--svg PATH]`.
+pub fn pacelc(args: &[String]) -> Result<Output, Error> {
+    let args: PacelcArgs = notebook::parse("pacelc", args)?;
+    let ms = Duration::from_millis;
+    let networks = [
+        ("constant 1 ms", Latency::Constant(ms(1))),
+        (
+            "uniform 0.5–1.5 ms",
+            Latency::Uniform {
+                min: Duration::from_micros(500),
+                max: Duration::from_micros(1500),
+            },
+        ),
+        (
+            "0.5 ms + exponential, mean 0.5 ms",
+            Latency::Exponential {
+                min: Duration::from_micros(500),
+                mean: Duration::from_micros(500),
+            },
+        ),
+        (
+            "log-normal, median 1 ms, sigma 0.5",
+            Latency::LogNormal {
+                median: ms(1),
+                sigma: 0.5,
+            },
+        ),
+        (
+            "log-normal, median 1 ms, sigma 1",
+            Latency::LogNormal {
+                median: ms(1),
+                sigma: 1.0,
+            },
+        ),
+        (
+            "Pareto, from 0.5 ms, alpha 2",
+            Latency::Pareto {
+                scale: Duration::from_micros(500),
+                alpha: 2.0,
+            },
+        ),
+    ];
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "No partition, 3 processes, one client, {} operations (half reads);\n\
+         operation latency in ms, median and 99th percentile:",
+        args.operations
+    );
+    let _ = writeln!(
+        out,
+        "  {:<36} {:>13} {:>13}",
+        "message delays", "ABD", "available"
+    );
+    for (name, latency) in &networks {
+        let [abd, available] = latencies(latency.clone(), args.operations, args.seed);
+        let cell =
+            |l: &[f64]| format!("{:>5.2} {:>6.2}", quantile(l, 0.5), quantile(l, 0.99));
+        let _ = writeln!(
+            out,
+            "  {name:<36} {:>13} {:>13}",
+            cell(&abd),
+            cell(&available)
+        );
+    }
+    let mut output = Output::default();
+    if let Some(path) = args.svg {
+        // The distance between the processes: the median one-way delay, from one rack
+        // to across a continent; the spread stays that of a log-normal with sigma 0.5.
+        let medians = [0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 40.0];
+        let mut series: Vec<Series> = ["ABD median", "ABD 99th percentile"]
+            .iter()
+            .chain(&["available, median and 99th percentile"])
+            .zip([Mark::Line, Mark::Dashed, Mark::Line])
+            .map(|(name, mark)| Series::new(name, Vec::new(), mark))
+            .collect();
+        for &median in &medians {
+            let latency = Latency::LogNormal {
+                median: Duration::from_secs_f64(median / 1e3),
+                sigma: 0.5,
+            };
+            let [abd, available] = latencies(latency, args.operations, args.seed);
+            series[0].points.push((median, quantile(&abd, 0.5)));
+            series[1].points.push((median, quantile(&abd, 0.99)));
+            series[2].points.push((median, quantile(&available, 0.99)));
+        }
+        let chart = Chart {
+            title: "Else, latency: what a linearizable read or write costs".into(),
+            x: Axis::linear("median one-way message delay (ms)", 0.0..40.0),
+            y: Axis::linear("operation latency (ms)", 0.0..300.0),
+            series,
+            legend: Corner::UpperLeft,
+        };
+        let _ = writeln!(out, "figure: {}", path.display());
+        output.files.push((path, chart.to_svg().into_bytes()));
+    }
+    output.stdout = out;
+    Ok(output)
+}
+
+/// Sorted operation latencies of ABD and of the available register, in ms, with
+/// message delays drawn from `latency`.
+fn latencies(latency: Latency, operations: u32, seed: u64) -> [Vec<f64>; 2] {
+    let mut config = Config::default();
+    config.network.latency = latency;
+    let load = || Load {
+        clients: 1,
+        operations: operations as usize,
+        reads: 0.5,
+        targets: (0..3).collect(),
+        timeout: Duration::from_secs(10),
+    };
+    let abd = measure(3, Variant::Abd, config.clone(), seed, load());
+    let available = measure_with(Available::cluster(3), config, seed, load());
+    [abd, available].map(|run| abd::measure::latencies(&run.history, |_| true))
+}
