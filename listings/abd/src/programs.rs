@@ -274,8 +274,8 @@ pub fn delays(args: &[String]) -> Result<Output, Error> {
     );
     let _ = writeln!(
         out,
-        "  n   {:<16}{:<16}{:<22}{}",
-        "write", "read", "read, no write-back", "2 round trips"
+        "  n   {:<16}{:<16}{:<22}2 round trips",
+        "write", "read", "read, no write-back"
     );
     let _ = writeln!(
         out,
