@@ -4,6 +4,7 @@
 //! [`register`] is the protocol, written once as processes.
 
 pub mod check;
+pub mod exercises;
 pub mod measure;
 pub mod programs;
 pub mod register;

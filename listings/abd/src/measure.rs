@@ -56,12 +56,7 @@ where
 {
     let mut sim = Simulation::new(processes, config, seed);
     let (clients, operations, timeout) = (load.clients, load.operations, load.timeout);
-    let workload = Random {
-        processes: load.targets,
-        reads: load.reads,
-        operations,
-        made: Vec::new(),
-    };
+    let workload = Random::new(load.targets, load.reads, clients * operations);
     sim.add_clients(clients, timeout, Box::new(workload));
     // Run until every operation has been answered or abandoned.
     let total = clients * operations;

@@ -143,6 +143,8 @@ struct Operation {
 pub struct Abd {
     n: usize,
     variant: Variant,
+    /// How many processes must answer a query, and an update: majorities in ABD.
+    quorums: (usize, usize),
     /// How long to wait for a phase's answers before asking again (`None`: never — the
     /// network is assumed reliable, as in the paper).
     retransmit: Option<Duration>,
@@ -158,9 +160,11 @@ impl Abd {
     /// Process of a register of `n` processes. With `retransmit`, a phase that has not
     /// heard from a majority after that long asks the others again.
     pub fn new(n: usize, variant: Variant, retransmit: Option<Duration>) -> Self {
+        let majority = quorum::majority::majority(n);
         Abd {
             n,
             variant,
+            quorums: (majority, majority),
             retransmit,
             disk: Disk::default(),
             operations: BTreeMap::new(),
@@ -178,9 +182,20 @@ impl Abd {
         (self.disk.tag, self.disk.value)
     }
 
-    /// A majority of the processes: any two share one (the Introduction's theorem).
-    fn quorum(&self) -> usize {
-        quorum::majority::majority(self.n)
+    /// The same process with queries answered by `query` processes and updates by
+    /// `update` (for the exercise on quorum sizes; ABD uses majorities).
+    pub fn with_quorums(mut self, query: usize, update: usize) -> Self {
+        self.quorums = (query, update);
+        self
+    }
+
+    /// How many processes must answer `phase`: a majority, in ABD — any two majorities
+    /// share a process (the Introduction's theorem).
+    fn quorum(&self, phase: &Phase) -> usize {
+        match phase {
+            Phase::Query { .. } => self.quorums.0,
+            Phase::Update { .. } => self.quorums.1,
+        }
     }
 
     fn others(&self, me: ProcessId) -> Vec<ProcessId> {
@@ -212,7 +227,7 @@ impl Abd {
             return; // finished already: a late or duplicated answer
         };
         operation.heard.insert(from);
-        if operation.heard.len() < self.quorum() {
+        if operation.heard.len() < self.quorum(&operation.phase) {
             self.operations.insert(op, operation);
             return;
         }

@@ -132,37 +132,42 @@ fn partition(rng: &mut Xoshiro256PlusPlus, n: usize) -> Vec<(Time, Vec<Vec<Proce
 }
 
 // ANCHOR: workload
-/// Each client makes `operations` operations, each a read with probability `reads` or
-/// else a write (of a value no other write writes), at a random one of `processes`,
-/// after a pause of up to 3 ms.
+/// The clients make `operations` operations between them, each a read with probability
+/// `reads` or else a write of the next of 1, 2, 3, ..., at a random one of `processes`,
+/// after a pause of up to 3 ms. A client that gives up on an operation is replaced (see
+/// `Simulation::add_clients`), and the replacement shares the budget.
 pub struct Random {
     /// Processes to choose from.
     pub processes: Vec<ProcessId>,
     /// The probability that an operation is a read.
     pub reads: f64,
-    /// Operations per client.
+    /// Operations still to make.
     pub operations: usize,
-    /// Operations made so far, by client.
-    pub made: Vec<usize>,
+    /// Writes made so far.
+    pub writes: i64,
+}
+
+impl Random {
+    /// A workload of `operations` operations, a share `reads` of them reads, at
+    /// `processes`.
+    pub fn new(processes: Vec<ProcessId>, reads: f64, operations: usize) -> Self {
+        Random {
+            processes,
+            reads,
+            operations,
+            writes: 0,
+        }
+    }
 }
 
 impl<P: Process<Request = RegisterOp>> Workload<P> for Random {
-    fn next(
-        &mut self,
-        client: ClientId,
-        rng: &mut Xoshiro256PlusPlus,
-    ) -> Option<Submit<P>> {
-        if self.made.len() <= client {
-            self.made.resize(client + 1, 0);
-        }
-        if self.made[client] == self.operations {
-            return None;
-        }
-        self.made[client] += 1;
+    fn next(&mut self, _: ClientId, rng: &mut Xoshiro256PlusPlus) -> Option<Submit<P>> {
+        self.operations = self.operations.checked_sub(1)?;
         let request = if rng.random_bool(self.reads) {
             RegisterOp::Read
         } else {
-            RegisterOp::Write((client * 1000 + self.made[client]) as i64)
+            self.writes += 1;
+            RegisterOp::Write(self.writes)
         };
         Some(Submit {
             process: self.processes[rng.random_range(0..self.processes.len())],
@@ -183,17 +188,12 @@ pub struct Run {
     pub stats: Stats,
 }
 
-/// Runs `n` processes of `variant` in the world of `mix` with `seed`: three clients of
-/// ten operations each.
+/// Runs `n` processes of `variant` in the world of `mix` with `seed`: three clients,
+/// thirty operations between them.
 pub fn run(n: usize, variant: Variant, mix: Mix, seed: u64) -> Run {
     let processes = Abd::cluster(n, variant, Some(RETRANSMIT));
     let mut sim = Simulation::new(processes, mix.world(n, seed), seed);
-    let workload = Random {
-        processes: (0..n).collect(),
-        reads: 0.5,
-        operations: 10,
-        made: Vec::new(),
-    };
+    let workload = Random::new((0..n).collect(), 0.5, 30);
     sim.add_clients(3, CLIENT_TIMEOUT, Box::new(workload));
     sim.run_until(HORIZON);
     let history = sim.history().clone();

@@ -3,5 +3,6 @@
 //! always answers, and the latency the linearizable one pays when nothing fails.
 
 pub mod available;
+pub mod exercises;
 pub mod partition;
 pub mod programs;

@@ -8,6 +8,7 @@
 //! (Gilbert & Lynch, SIGACT News 33(2), 2002, Theorem 1). A register whose answers are
 //! linearizable must leave the minority's operations unanswered.
 
+use crate::available::Available;
 use abd::register::{Abd, Variant};
 use abd::simulate::RETRANSMIT;
 use clap::ValueEnum;
@@ -98,19 +99,29 @@ pub struct Outcome {
     pub converged: bool,
 }
 
-/// Runs `register` through the partition with `seed`.
+/// Runs `register` through the partition with `seed`, the clients asking what
+/// [`Sides`] draws.
 pub fn run(register: Register, seed: u64) -> Outcome {
+    run_with(register, seed, 2, Sides { made: [0; 2] })
+}
+
+/// Runs `register` through the partition with `seed` and `clients` clients asking what
+/// `workload` says.
+pub fn run_with<W>(register: Register, seed: u64, clients: usize, workload: W) -> Outcome
+where
+    W: Workload<Abd> + Workload<Available> + 'static,
+{
     match register {
         Register::Abd => simulate(
             Abd::cluster(3, Variant::Abd, Some(RETRANSMIT)),
-            seed,
+            (seed, clients, Box::new(workload)),
             "ABD",
             |p| p.held().1,
             abd::register::short,
         ),
         Register::Available => simulate(
-            crate::available::Available::cluster(3),
-            seed,
+            Available::cluster(3),
+            (seed, clients, Box::new(workload)),
             "available",
             |p| p.copy().value,
             |c| format!("copy {:?} {}", c.tag, abd::register::plain_value(&c.value)),
@@ -120,7 +131,7 @@ pub fn run(register: Register, seed: u64) -> Outcome {
 
 fn simulate<P>(
     processes: Vec<P>,
-    seed: u64,
+    (seed, clients, workload): (u64, usize, Box<dyn Workload<P>>),
     name: &str,
     value: impl Fn(&P) -> Option<i64>,
     label: impl Fn(&P::Message) -> String,
@@ -131,7 +142,7 @@ where
     let mut config = world();
     config.trace = true;
     let mut sim = Simulation::new(processes, config, seed);
-    sim.add_clients(2, CLIENT_TIMEOUT, Box::new(Sides { made: [0; 2] }));
+    sim.add_clients(clients, CLIENT_TIMEOUT, workload);
     sim.run_until(END);
     let history = sim.history().clone();
     let verdict = check(&RegisterModel, &history);

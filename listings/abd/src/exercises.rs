@@ -1,0 +1,65 @@
+//! Exercises of the chapter "Quorums", each judged by a test.
+//!
+//! **Exercise 10.1 — quorums of other sizes.** ABD waits for a majority in both phases.
+//! Predict, for `n` processes, which sizes of query and update quorums keep the register
+//! linearizable: fill in [`linearizable_with`]. The judge model-checks every pair of
+//! sizes for two and three processes and compares:
+//! `cargo test -p abd --test exercises -- --ignored`.
+
+use crate::check::{invariant, scenario};
+use crate::register::{Abd, Variant};
+use modelcheck::Checker;
+use modelcheck::processes::{Faults, Processes};
+
+// ANCHOR: exercise
+/// Exercise 10.1: whether ABD on `n` processes stays linearizable when a query waits for
+/// `query` answers and an update for `update` (each counting the coordinator's own).
+pub fn linearizable_with(n: usize, query: usize, update: usize) -> bool {
+    let _ = (n, query, update);
+    true
+}
+// ANCHOR_END: exercise
+
+/// Where `predict` disagrees with the model checker, for 2 and 3 processes and every
+/// pair of quorum sizes, in the scenario `write-read`.
+pub fn judge(predict: impl Fn(usize, usize, usize) -> bool) -> Vec<String> {
+    let mut wrong = Vec::new();
+    for n in 2..=3 {
+        for query in 1..=n {
+            for update in 1..=n {
+                let system = Processes {
+                    initial: Abd::cluster(n, Variant::Abd, None)
+                        .into_iter()
+                        .map(|p| p.with_quorums(query, update))
+                        .collect(),
+                    faults: Faults::default(),
+                    clients: scenario("write-read").expect("a scenario"),
+                };
+                let report = Checker::new(&system)
+                    .invariant("linearizable", invariant())
+                    .run();
+                let checked = report.violation.is_none();
+                if predict(n, query, update) != checked {
+                    wrong.push(format!(
+                        "n = {n}, query {query}, update {update}: the model checker finds {}",
+                        if checked {
+                            "every history linearizable"
+                        } else {
+                            "a history that is not linearizable"
+                        }
+                    ));
+                }
+            }
+        }
+    }
+    wrong
+}
+
+/// A solution to exercise 10.1.
+pub mod solution {
+    /// Linearizable exactly when every query quorum meets every update quorum: the
+    /// pigeonhole bound of the Introduction, `query + update > n`.
+    pub fn linearizable_with(n: usize, query: usize, update: usize) -> bool {
+        query + update > n
+    }
+}

@@ -1,0 +1,20 @@
+//! The judge of exercise 9.1 accepts the solution and rejects the starting point.
+
+use cap::exercises::{judge, proof, solution};
+
+#[test]
+fn the_judge_accepts_the_solution() {
+    assert_eq!(judge(solution::proof()), Vec::<String>::new());
+}
+
+#[test]
+fn the_judge_rejects_the_starting_point() {
+    assert!(!judge(Vec::new()).is_empty());
+}
+
+/// Exercise 9.1: `cargo test -p cap --test exercises -- --ignored`.
+#[test]
+#[ignore = "exercise 9.1: fill in cap::exercises::proof"]
+fn exercise_9_1() {
+    assert_eq!(judge(proof()), Vec::<String>::new());
+}
