@@ -202,6 +202,78 @@ pub fn all() -> Vec<Cell> {
             Some("src/outputs/modelcheck-speed.txt"),
             modelcheck::programs::speed
         ),
+        // CAP
+        cell!(
+            "cargo run --release -p cap --example partition -- --register abd --seed 1 --svg src/figures/cap-partition-abd.svg",
+            Some("src/outputs/cap-partition-abd.txt"),
+            cap::programs::partition
+        ),
+        cell!(
+            "cargo run --release -p cap --example partition -- --register available --seed 1 --svg src/figures/cap-partition-available.svg",
+            Some("src/outputs/cap-partition-available.txt"),
+            cap::programs::partition
+        ),
+        cell!(
+            "cargo run --release -p cap --example pacelc -- --svg src/figures/cap-pacelc.svg",
+            Some("src/outputs/cap-pacelc.txt"),
+            cap::programs::pacelc
+        ),
+        // Quorums
+        cell!(
+            "cargo run --release -p abd --example check -- --scenario write-read",
+            Some("src/outputs/abd-check.txt"),
+            abd::programs::check
+        ),
+        cell!(
+            "cargo run --release -p abd --example check -- --scenario write-read --duplication",
+            Some("src/outputs/abd-check-duplication.txt"),
+            abd::programs::check
+        ),
+        cell!(
+            "cargo run --release -p abd --example check -- --scenario write-read --crashes 1 --restarts",
+            Some("src/outputs/abd-check-restarts.txt"),
+            abd::programs::check
+        ),
+        cell!(
+            slow: "cargo run --release -p abd --example check -- --scenario write-read --duplication --crashes 1 --restarts",
+            Some("src/outputs/abd-check-all.txt"),
+            abd::programs::check
+        ),
+        cell!(
+            "cargo run --release -p abd --example check -- --scenario write-read-read --variant no-write-back --svg src/figures/abd-no-write-back.svg",
+            Some("src/outputs/abd-no-write-back.txt"),
+            abd::programs::check
+        ),
+        cell!(
+            slow: "cargo run --release -p abd --example check -- --scenario write-read-read",
+            Some("src/outputs/abd-check-write-read-read.txt"),
+            abd::programs::check
+        ),
+        cell!(
+            "cargo run --release -p abd --example simulate -- --seeds 200",
+            Some("src/outputs/abd-simulate.txt"),
+            abd::programs::simulate
+        ),
+        cell!(
+            "cargo run --release -p abd --example simulate -- --seeds 200 --variant no-write-back",
+            Some("src/outputs/abd-simulate-no-write-back.txt"),
+            abd::programs::simulate
+        ),
+        cell!(
+            "cargo run --release -p abd --example delays",
+            Some("src/outputs/abd-delays.txt"),
+            abd::programs::delays
+        ),
+        cell!(
+            "cargo run --release -p abd --example latency -- --svg src/figures/abd-latency.svg",
+            Some("src/outputs/abd-latency.txt"),
+            abd::programs::latency
+        ),
+        cell!(
+            "cargo run --release -p abd --example availability -- --svg src/figures/abd-availability.svg",
+            Some("src/outputs/abd-availability.txt"),
+            abd::programs::availability
+        ),
     ]
 }
 

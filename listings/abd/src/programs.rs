@@ -106,8 +106,10 @@ pub fn check(args: &[String]) -> Result<Output, Error> {
         },
         match (args.crashes, args.restarts) {
             (0, _) => String::new(),
-            (c, false) => format!(", up to {c} crash(es)"),
-            (c, true) => format!(", up to {c} crash(es) and restarts"),
+            (1, false) => ", at most 1 crash".to_owned(),
+            (c, false) => format!(", at most {c} crashes"),
+            (1, true) => ", at most 1 crash, then restarts".to_owned(),
+            (c, true) => format!(", at most {c} crashes, then restarts"),
         }
     );
     for (c, requests) in clients.iter().enumerate() {
@@ -418,7 +420,7 @@ pub fn availability(args: &[String]) -> Result<Output, Error> {
     let _ = writeln!(
         out,
         "Servers p0..p(k-1) crashed from the start; 3 clients ask the live servers\n\
-         20 operations each (half reads), giving up after {} ms.\n\
+         60 operations between them (half reads), giving up after {} ms.\n\
          Share of operations answered, by crashed servers k:",
         CLIENT_TIMEOUT.as_millis()
     );

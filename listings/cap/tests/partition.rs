@@ -23,7 +23,11 @@ fn abd_refuses_the_minority_and_stays_linearizable() {
     for seed in 0..50 {
         let outcome = run(Register::Abd, seed);
         assert!(outcome.verdict.is_linearizable(), "seed {seed}");
-        assert_eq!(during(&outcome, 0).1, 0, "seed {seed}: the minority answered");
+        assert_eq!(
+            during(&outcome, 0).1,
+            0,
+            "seed {seed}: the minority answered"
+        );
         let (asked, answered) = during(&outcome, 1);
         assert_eq!(asked, answered, "seed {seed}: the majority did not answer");
     }
@@ -37,9 +41,15 @@ fn the_available_register_answers_everyone_and_is_caught() {
         let outcome = run(Register::Available, seed);
         for client in 0..2 {
             let (asked, answered) = during(&outcome, client);
-            assert_eq!(asked, answered, "seed {seed}: side {client} went unanswered");
+            assert_eq!(
+                asked, answered,
+                "seed {seed}: side {client} went unanswered"
+            );
         }
-        assert!(outcome.converged, "seed {seed}: the copies did not converge");
+        assert!(
+            outcome.converged,
+            "seed {seed}: the copies did not converge"
+        );
         caught += usize::from(!outcome.verdict.is_linearizable());
     }
     // Not every random schedule puts a read after a write from the other side; most do.
