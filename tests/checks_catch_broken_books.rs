@@ -104,6 +104,7 @@ fn the_good_fixture_passes_every_check() {
     found.extend(checks::includes(&root));
     found.extend(checks::listing_crates(&root));
     found.extend(checks::summary(&root));
+    found.extend(checks::quoted_numbers(&root));
     found.extend(checks::cells(&root, &[demo_cell()], true));
     found.extend(checks::rendered(&build(&root)));
     let list: Vec<String> = found.iter().map(ToString::to_string).collect();
@@ -252,6 +253,25 @@ fn a_chapter_missing_from_summary_is_caught() {
     let root = fixture("summary-orphan");
     write(&root, "src/orphan.md", "# Orphan\n");
     assert_one(checks::summary(&root), "src/orphan.md", "not in SUMMARY.md");
+}
+
+// Numbers quoted in the prose.
+
+#[test]
+fn a_number_no_output_shows_is_caught_and_labels_and_mathematics_are_not() {
+    let root = fixture("quoted-number");
+    append(
+        &root,
+        "src/chapter.md",
+        "\nFigure 1.2 shows it took 4.25 ms, and $x = 0.5$ (exercise 3.1).\n",
+    );
+    assert_one(
+        checks::quoted_numbers(&root),
+        "src/chapter.md",
+        "quotes 4.25",
+    );
+    append(&root, "src/outputs/demo.txt", "took 4.25 ms\n");
+    assert!(checks::quoted_numbers(&root).is_empty());
 }
 
 // Generated outputs and figures.

@@ -35,6 +35,11 @@ fn summary_and_chapter_files_agree() {
 }
 
 #[test]
+fn every_measured_number_in_the_prose_is_in_an_output() {
+    assert_clean(checks::quoted_numbers(&repository_root()));
+}
+
+#[test]
 fn every_output_and_figure_is_what_its_code_generates() {
     assert_clean(checks::cells(&repository_root(), &cells::all(), false));
 }

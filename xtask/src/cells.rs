@@ -245,6 +245,11 @@ pub fn all() -> Vec<Cell> {
             abd::programs::check
         ),
         cell!(
+            "cargo run --release -p abd --example check -- --scenario write-read --variant forgetful --crashes 1 --restarts",
+            Some("src/outputs/abd-forgetful.txt"),
+            abd::programs::check
+        ),
+        cell!(
             slow: "cargo run --release -p abd --example check -- --scenario write-read-read",
             Some("src/outputs/abd-check-write-read-read.txt"),
             abd::programs::check

@@ -153,6 +153,48 @@ pub fn includes(root: &Path) -> Vec<Finding> {
     found
 }
 
+/// Every measured number a chapter quotes in its prose (a decimal, or an integer grouped
+/// by commas) appears in an output the chapter includes, so that a bless that changes the
+/// outputs cannot leave the prose behind. Commas are ignored in the comparison.
+pub fn quoted_numbers(root: &Path) -> Vec<Finding> {
+    let root = &normalize(root);
+    let mut outputs: BTreeMap<PathBuf, String> = BTreeMap::new();
+    for (file, _, target) in all_includes(root) {
+        if target.starts_with(root.join("src/outputs")) {
+            let text = std::fs::read_to_string(&target).unwrap_or_default();
+            outputs
+                .entry(file)
+                .or_default()
+                .push_str(&text.replace(',', ""));
+        }
+    }
+    let mut found = Vec::new();
+    for file in markdown::markdown_files(&root.join("src")) {
+        let shown = outputs.get(&file).map_or("", String::as_str);
+        for (line, number) in markdown::quoted_numbers(&read(&file)) {
+            let plain = number.replace(',', "");
+            let appears = shown.match_indices(&plain).any(|(at, _)| {
+                let before = shown[..at].chars().next_back();
+                let after = shown[at + plain.len()..].chars().next();
+                !before.is_some_and(|c| c.is_ascii_digit() || c == '.')
+                    && !after.is_some_and(|c| c.is_ascii_digit())
+            });
+            if !appears {
+                found.push(finding(
+                    root,
+                    &file,
+                    Some(line),
+                    format!(
+                        "the prose quotes {number}, which no output this chapter includes shows: \
+                         print it from the program, or do not quote it"
+                    ),
+                ));
+            }
+        }
+    }
+    found
+}
+
 /// Every include of every chapter: (Markdown file, directive, resolved target).
 fn all_includes(root: &Path) -> Vec<(PathBuf, markdown::Include, PathBuf)> {
     let mut all = Vec::new();

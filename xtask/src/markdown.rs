@@ -226,3 +226,105 @@ mod tests {
         assert_eq!(anchor_lines(src, "ab"), (Some(6), None));
     }
 }
+
+/// The measured numbers a chapter's prose quotes, with their lines: decimals (`3.58`) and
+/// integers grouped by commas (`2,336,766`), outside code, inline code and the references.
+/// Plain integers are not collected: they are mostly parameters, counts and years.
+pub fn quoted_numbers(markdown: &str) -> Vec<(usize, String)> {
+    let line_of = |offset: usize| markdown[..offset].matches('\n').count() + 1;
+    let mut found = Vec::new();
+    let mut in_code = false;
+    let mut in_heading = false;
+    let mut strong_starts = false;
+    for (event, range) in Parser::new(markdown).into_offset_iter() {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Start(Tag::Heading { .. }) => in_heading = true,
+            Event::End(TagEnd::Heading(_)) => in_heading = false,
+            Event::Start(Tag::Strong | Tag::Emphasis) => strong_starts = true,
+            Event::Text(text) if in_heading && text.trim() == "References" => break,
+            Event::Text(text) | Event::Html(text) | Event::InlineHtml(text)
+                if !in_code =>
+            {
+                for (at, number) in numbers(&text) {
+                    // A label, not a measurement: "Listing 10.2", "**10.1 Quorums**".
+                    let before = text[..at].trim_end();
+                    let start = before
+                        .rfind(|c: char| !(c.is_alphabetic() || c == '§'))
+                        .map_or(0, |i| {
+                            i + before[i..].chars().next().map_or(1, char::len_utf8)
+                        });
+                    let label =
+                        LABELS.contains(&&before[start..]) || (strong_starts && at == 0);
+                    // Inside `$...$`: mathematics, not a measurement.
+                    let math = text[..at].matches('$').count() % 2 == 1;
+                    if !label && !math {
+                        found.push((line_of(range.start), number));
+                    }
+                }
+                strong_starts = false;
+            }
+            _ => strong_starts = false,
+        }
+    }
+    found
+}
+
+/// Words that precede a number that names something rather than measures it.
+const LABELS: [&str; 16] = [
+    "Listing",
+    "listing",
+    "Figure",
+    "figure",
+    "Table",
+    "table",
+    "Theorem",
+    "Lemma",
+    "Corollary",
+    "Section",
+    "section",
+    "§",
+    "exercise",
+    "Exercise",
+    "chapter",
+    "Chapter",
+];
+
+/// The decimals and comma-grouped integers in `text`, with their byte offsets.
+pub fn numbers(text: &str) -> Vec<(usize, String)> {
+    let mut found = Vec::new();
+    let chars: Vec<char> = text.chars().collect();
+    let offset = |i: usize| chars[..i].iter().map(|c| c.len_utf8()).sum::<usize>();
+    let mut i = 0;
+    while i < chars.len() {
+        let starts =
+            chars[i].is_ascii_digit() && (i == 0 || !chars[i - 1].is_alphanumeric());
+        if !starts {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < chars.len()
+            && (chars[j].is_ascii_digit() || chars[j] == '.' || chars[j] == ',')
+        {
+            j += 1;
+        }
+        let token: String = chars[i..j].iter().collect();
+        let token = token.trim_end_matches(['.', ',']);
+        let grouped = token.contains(',')
+            && !token.contains('.')
+            && token.split(',').skip(1).all(|g| g.len() == 3)
+            && token
+                .split(',')
+                .next()
+                .is_some_and(|g| (1..=3).contains(&g.len()));
+        let decimal = !token.contains(',') && token.matches('.').count() == 1;
+        let followed_by_letter = chars.get(j).is_some_and(|c| c.is_alphabetic());
+        if (grouped || decimal) && !followed_by_letter {
+            found.push((offset(i), token.to_owned()));
+        }
+        i = j;
+    }
+    found
+}

@@ -19,10 +19,12 @@ use std::time::Duration;
 /// The register and the planted bug, on the command line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum VariantArg {
-    /// ABD as published.
+    /// ABD, multi-writer.
     Abd,
-    /// Reads return without writing back: the planted bug.
+    /// Reads return without writing back: a planted bug.
     NoWriteBack,
+    /// Replicas acknowledge updates without making them durable: a planted bug.
+    Forgetful,
 }
 
 impl From<VariantArg> for Variant {
@@ -30,6 +32,7 @@ impl From<VariantArg> for Variant {
         match v {
             VariantArg::Abd => Variant::Abd,
             VariantArg::NoWriteBack => Variant::NoWriteBack,
+            VariantArg::Forgetful => Variant::Forgetful,
         }
     }
 }
@@ -392,7 +395,7 @@ pub fn latency(args: &[String]) -> Result<Output, Error> {
     if let Some(path) = args.svg {
         let chart = Chart {
             title: "ABD operation latency: two round trips to a majority".into(),
-            x: Axis::linear("operation latency (ms)", 0.0..12.0),
+            x: Axis::linear("operation latency (ms)", 0.0..8.0),
             y: Axis::linear("fraction of operations answered within", 0.0..1.0),
             series,
             legend: Corner::LowerRight,

@@ -44,9 +44,12 @@ pub struct OpId {
 }
 
 impl fmt::Debug for Tag {
-    /// `(2,p1)`: sequence number 2, chosen by p1.
+    /// `(2,p1)`: sequence number 2, chosen by p1; `⊥` for the initial value's tag.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "({},p{})", self.seq, self.writer)
+        match self.seq {
+            0 => write!(f, "⊥"),
+            seq => write!(f, "({seq},p{})", self.writer),
+        }
     }
 }
 
@@ -96,11 +99,14 @@ pub enum Message {
 /// The register, and the planted bug.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Variant {
-    /// ABD as published.
+    /// ABD in its multi-writer form (Lynch & Shvartsman).
     Abd,
     /// A read returns the newest value its query found, without writing it back. A
     /// planted bug: two reads can see a concurrent write in the order new, then old.
     NoWriteBack,
+    /// A replica acknowledges an update without making it durable. A planted bug: a
+    /// replica that restarts forgets writes it acknowledged.
+    Forgetful,
 }
 
 /// What a replica keeps on its disk: the newest write it holds, and its incarnation.
@@ -212,7 +218,9 @@ impl Abd {
         if tag > self.disk.tag {
             self.disk.tag = tag;
             self.disk.value = value;
-            ctx.persist(self.disk.clone());
+            if self.variant != Variant::Forgetful {
+                ctx.persist(self.disk.clone());
+            }
         }
     }
 }
@@ -234,8 +242,8 @@ impl Abd {
         match operation.phase {
             Phase::Query { newest } => {
                 let (tag, value, response) = match operation.request {
-                    // A write's tag is newer than any a majority holds, and than any
-                    // this process has chosen: two writes never share a tag.
+                    // A write's tag is newer than any the quorum that answered holds,
+                    // and than any this process chose: two writes never share a tag.
                     RegisterOp::Write(v) => {
                         let seq = newest.0.seq.max(self.disk.tag.seq) + 1;
                         let tag = Tag {
@@ -244,7 +252,8 @@ impl Abd {
                         };
                         (tag, Some(v), RegisterRet::Ok)
                     }
-                    // A read returns the newest write a majority holds ...
+                    // A read returns the newest write any member of the quorum holds
+                    // ...
                     _ => (newest.0, newest.1, RegisterRet::Value(newest.1)),
                 };
                 if self.variant == Variant::NoWriteBack && response != RegisterRet::Ok {

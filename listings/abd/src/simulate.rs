@@ -28,7 +28,7 @@ pub enum Mix {
     Clean,
     /// A quarter of the messages lost.
     Loss,
-    /// A third of the messages delivered twice.
+    /// 30% of the messages delivered twice.
     Duplication,
     /// Links out of order: delays uniform in 1–12 ms.
     Reordering,

@@ -65,6 +65,20 @@ fn the_model_checker_catches_reads_without_write_back() {
 }
 
 #[test]
+fn the_model_checker_catches_a_replica_that_forgets_on_restart() {
+    let restarts = Faults {
+        crashes: 1,
+        restarts: true,
+        ..Faults::default()
+    };
+    let report = model_check(3, Variant::Forgetful, restarts, "write-read");
+    assert!(report.violation.is_some(), "the planted bug is caught");
+    // Without restarts, forgetting is harmless: nothing is ever forgotten.
+    let report = model_check(3, Variant::Forgetful, Faults::default(), "write-read");
+    assert!(report.violation.is_none());
+}
+
+#[test]
 fn abd_is_linearizable_on_200_seeds_of_every_fault_mix() {
     for &mix in Mix::value_variants() {
         for seed in 0..200 {

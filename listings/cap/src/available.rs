@@ -1,6 +1,7 @@
 //! A register that always answers: every process reads and writes its own copy at once
-//! and tells the others afterwards, the newest write winning (Thomas's write rule,
-//! TODS 1979). Available in every partition, and not linearizable.
+//! and tells the others afterwards, the write with the larger tag winning (the timestamp
+//! rule of Johnson and Thomas, RFC 677, 1975). Available in every partition, and not
+//! linearizable.
 
 use abd::register::Tag;
 use linearizability::models::{RegisterOp, RegisterRet};

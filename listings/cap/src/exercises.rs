@@ -14,10 +14,11 @@ use rand::rngs::Xoshiro256PlusPlus;
 use sim::{Submit, Workload};
 use std::time::Duration;
 
-/// A planned operation: after how long, at which process, what.
+// ANCHOR: exercise
+/// A planned operation, made by a client of its own: how long after the run starts,
+/// at which process, what.
 pub type Planned = (Duration, ProcessId, RegisterOp);
 
-// ANCHOR: exercise
 /// Exercise 9.1: at most three operations that no register can answer on both sides of
 /// the partition {p0} | {p1, p2} and keep linearizable.
 pub fn proof() -> Vec<Planned> {
