@@ -176,57 +176,6 @@ pub fn walk(dir: &Path, visit: &mut dyn FnMut(&Path)) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_the_three_forms_and_skips_escapes() {
-        let md = "a {{#include ../x.rs}}\n{{#rustdoc_include y.rs:main}}\n\\{{#include no.rs}}\n{{#include z.rs:3:7}} {{#include w.rs:4:}} {{#title T}}";
-        let found = includes(md);
-        let got: Vec<_> = found
-            .iter()
-            .map(|i| (i.line, i.path.clone(), i.selection.clone()))
-            .collect();
-        assert_eq!(
-            got,
-            vec![
-                (1, PathBuf::from("../x.rs"), Selection::Whole),
-                (2, PathBuf::from("y.rs"), Selection::Anchor("main".into())),
-                (4, PathBuf::from("z.rs"), Selection::Lines(Some(3), Some(7))),
-                (4, PathBuf::from("w.rs"), Selection::Lines(Some(4), None)),
-            ]
-        );
-    }
-
-    #[test]
-    fn finds_backtick_and_tilde_fences_of_any_length() {
-        let md =
-            "text\n````rust,ignore\nfn a() {}\n````\n~~~ Rust\nx\n~~~\n```\nplain\n```\n";
-        let blocks = code_blocks(md);
-        let got: Vec<_> = blocks
-            .iter()
-            .map(|b| (b.line, b.language.as_str(), b.text.as_str()))
-            .collect();
-        assert_eq!(
-            got,
-            vec![
-                (2, "rust", "fn a() {}\n"),
-                (5, "rust", "x\n"),
-                (8, "", "plain\n")
-            ]
-        );
-    }
-
-    #[test]
-    fn anchors_need_both_ends_in_order() {
-        let src = "// ANCHOR: a\nx\n// ANCHOR_END: a\n// ANCHOR_END: b\n// ANCHOR: b\n// ANCHOR: ab\n";
-        assert_eq!(anchor_lines(src, "a"), (Some(1), Some(3)));
-        assert_eq!(anchor_lines(src, "b"), (Some(5), None));
-        assert_eq!(anchor_lines(src, "ab"), (Some(6), None));
-    }
-}
-
 /// The measured numbers a chapter's prose quotes, with their lines: decimals (`3.58`) and
 /// integers grouped by commas (`2,336,766`), outside code, inline code and the references.
 /// Plain integers are not collected: they are mostly parameters, counts and years.
@@ -327,4 +276,55 @@ pub fn numbers(text: &str) -> Vec<(usize, String)> {
         i = j;
     }
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_three_forms_and_skips_escapes() {
+        let md = "a {{#include ../x.rs}}\n{{#rustdoc_include y.rs:main}}\n\\{{#include no.rs}}\n{{#include z.rs:3:7}} {{#include w.rs:4:}} {{#title T}}";
+        let found = includes(md);
+        let got: Vec<_> = found
+            .iter()
+            .map(|i| (i.line, i.path.clone(), i.selection.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (1, PathBuf::from("../x.rs"), Selection::Whole),
+                (2, PathBuf::from("y.rs"), Selection::Anchor("main".into())),
+                (4, PathBuf::from("z.rs"), Selection::Lines(Some(3), Some(7))),
+                (4, PathBuf::from("w.rs"), Selection::Lines(Some(4), None)),
+            ]
+        );
+    }
+
+    #[test]
+    fn finds_backtick_and_tilde_fences_of_any_length() {
+        let md =
+            "text\n````rust,ignore\nfn a() {}\n````\n~~~ Rust\nx\n~~~\n```\nplain\n```\n";
+        let blocks = code_blocks(md);
+        let got: Vec<_> = blocks
+            .iter()
+            .map(|b| (b.line, b.language.as_str(), b.text.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (2, "rust", "fn a() {}\n"),
+                (5, "rust", "x\n"),
+                (8, "", "plain\n")
+            ]
+        );
+    }
+
+    #[test]
+    fn anchors_need_both_ends_in_order() {
+        let src = "// ANCHOR: a\nx\n// ANCHOR_END: a\n// ANCHOR_END: b\n// ANCHOR: b\n// ANCHOR: ab\n";
+        assert_eq!(anchor_lines(src, "a"), (Some(1), Some(3)));
+        assert_eq!(anchor_lines(src, "b"), (Some(5), None));
+        assert_eq!(anchor_lines(src, "ab"), (Some(6), None));
+    }
 }
