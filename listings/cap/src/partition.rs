@@ -15,7 +15,7 @@ use clap::ValueEnum;
 use figures::Diagram;
 use linearizability::check::{Verdict, check};
 use linearizability::models::{Register as RegisterModel, RegisterOp, RegisterRet};
-use process::{ClientId, History, Process, ProcessId, Time};
+use process::{ClientId, History, Operation, Process, ProcessId, Time};
 use rand::RngExt;
 use rand::rngs::Xoshiro256PlusPlus;
 use sim::{Config, Latency, Simulation, Submit, Workload};
@@ -97,6 +97,27 @@ pub struct Outcome {
     pub diagram: Diagram,
     /// Whether, at the end, every process holds the same value.
     pub converged: bool,
+}
+
+impl Outcome {
+    /// The operations `client` asked while the partition lasted, and how many of them
+    /// were answered while it lasted.
+    pub fn during_partition(
+        &self,
+        client: ClientId,
+    ) -> (Vec<&Operation<RegisterOp, RegisterRet>>, usize) {
+        let asked: Vec<_> = self
+            .history
+            .operations
+            .iter()
+            .filter(|o| o.client == client && o.invoked < HEAL)
+            .collect();
+        let answered = asked
+            .iter()
+            .filter(|o| o.returned.as_ref().is_some_and(|(_, at)| *at < HEAL))
+            .count();
+        (asked, answered)
+    }
 }
 
 /// Runs `register` through the partition with `seed`, the clients asking what

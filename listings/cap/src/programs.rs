@@ -42,16 +42,7 @@ pub fn partition(args: &[String]) -> Result<Output, Error> {
         HEAL.0 / 1_000_000
     );
     for (client, side) in SIDES.iter().enumerate() {
-        let during: Vec<_> = outcome
-            .history
-            .operations
-            .iter()
-            .filter(|o| o.client == client && o.invoked < HEAL)
-            .collect();
-        let answered = during
-            .iter()
-            .filter(|o| o.returned.as_ref().is_some_and(|(_, at)| *at < HEAL))
-            .count();
+        let (during, answered) = outcome.during_partition(client);
         let names: Vec<String> = side.iter().map(|p| format!("p{p}")).collect();
         let plural = if during.len() == 1 { "" } else { "s" };
         let _ = writeln!(

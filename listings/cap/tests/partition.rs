@@ -1,20 +1,11 @@
 //! The partition run on many seeds: ABD stays linearizable and leaves the minority
 //! unanswered; the available register answers everyone and is caught.
 
-use cap::partition::{HEAL, Register, SIDES, run};
+use cap::partition::{Register, SIDES, run};
 
 /// Operations of `client` asked during the partition, and those answered during it.
 fn during(outcome: &cap::partition::Outcome, client: usize) -> (usize, usize) {
-    let asked: Vec<_> = outcome
-        .history
-        .operations
-        .iter()
-        .filter(|o| o.client == client && o.invoked < HEAL)
-        .collect();
-    let answered = asked
-        .iter()
-        .filter(|o| o.returned.as_ref().is_some_and(|(_, at)| *at < HEAL))
-        .count();
+    let (asked, answered) = outcome.during_partition(client);
     (asked.len(), answered)
 }
 
