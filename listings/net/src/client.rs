@@ -25,11 +25,17 @@ impl<Req: Serialize + Clone + Debug, Resp: Serialize + DeserializeOwned + Clone 
 {
     /// A client of the nodes at `nodes`.
     pub fn new(nodes: Vec<SocketAddr>) -> io::Result<Self> {
+        Self::with_epoch(nodes, Instant::now())
+    }
+
+    /// A client whose history counts time from `epoch`: clients in several threads that
+    /// share an epoch record histories that can be merged.
+    pub fn with_epoch(nodes: Vec<SocketAddr>, epoch: Instant) -> io::Result<Self> {
         let socket = UdpSocket::bind("127.0.0.1:0")?;
         Ok(Client {
             socket,
             nodes,
-            started: Instant::now(),
+            started: epoch,
             next: 0,
             history: History::default(),
         })

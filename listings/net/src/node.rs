@@ -42,7 +42,11 @@ pub struct Node<P: Process> {
     socket: UdpSocket,
     started: Instant,
     clock: Clock<P::Timer>,
-    clients: HashMap<ClientId, SocketAddr>,
+    /// Each client the process has seen, by the name the node gave it: the client's
+    /// address and its own name for itself. Two client programs may both call themselves
+    /// client 0; the process must see two clients.
+    clients: Vec<(SocketAddr, ClientId)>,
+    names: HashMap<(SocketAddr, ClientId), ClientId>,
     sent: u64,
     log: Log,
 }
@@ -65,7 +69,8 @@ impl<P: Process> Node<P> {
             socket,
             started,
             clock,
-            clients: HashMap::new(),
+            clients: Vec::new(),
+            names: HashMap::new(),
             sent: 0,
             log,
         })
@@ -136,8 +141,15 @@ impl<P: Process> Node<P> {
                     .write("receive", Some(peer), Some(id), format!("{message:?}"));
                 self.handle(|p, ctx| p.on_message(peer, message, ctx))
             }
-            Ok(Datagram::Request { client, request }) => {
-                self.clients.insert(client, from);
+            Ok(Datagram::Request {
+                client: remote,
+                request,
+            }) => {
+                let known = self.clients.len();
+                let client = *self.names.entry((from, remote)).or_insert(known);
+                if client == known {
+                    self.clients.push((from, remote));
+                }
                 self.log
                     .write("request", None, None, format!("c{client}: {request:?}"));
                 self.handle(|p, ctx| p.on_request(client, request, ctx))
@@ -230,7 +242,7 @@ impl<P: Process> Node<P> {
                         None,
                         format!("c{client}: {response:?}"),
                     );
-                    if let Some(&address) = self.clients.get(&client) {
+                    if let Some(&(address, client)) = self.clients.get(client) {
                         let datagram: Datagram<P::Message, P::Request, P::Response> =
                             Datagram::Response { client, response };
                         let _ = self.socket.send_to(&encode(&datagram), address);
