@@ -202,8 +202,8 @@ struct SimulateArgs {
     #[arg(long, value_enum, default_value = "abd")]
     variant: VariantArg,
     /// Only this mix (default: every one).
-    #[arg(long, value_enum)]
-    mix: Option<Mix>,
+    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(Mix::ALL.map(Mix::name)))]
+    mix: Option<String>,
 }
 
 /// `cargo run --release -p abd --example simulate -- --seeds S [--variant V] [--mix M]`.
@@ -212,8 +212,8 @@ pub fn simulate(args: &[String]) -> Result<Output, Error> {
     let variant = Variant::from(args.variant);
     let n = args.servers as usize;
     let mixes: Vec<Mix> = match args.mix {
-        Some(mix) => vec![mix],
-        None => Mix::value_variants().to_vec(),
+        Some(name) => Mix::from_name(&name).into_iter().collect(),
+        None => Mix::ALL.to_vec(),
     };
     let mut out = String::new();
     let _ = writeln!(
@@ -243,11 +243,10 @@ pub fn simulate(args: &[String]) -> Result<Output, Error> {
                 first.get_or_insert(seed);
             }
         }
-        let name = mix.to_possible_value().map(|v| v.get_name().to_owned());
         let _ = writeln!(
             out,
             "  {:<12} {operations:>10} {open:>9} {violations:>10}  {}",
-            name.unwrap_or_default(),
+            mix.name(),
             first.map_or("-".to_owned(), |s| format!("seed {s}"))
         );
     }

@@ -6,7 +6,6 @@ use abd::measure::{Load, latencies, measure, one_delay, with_crashed};
 use abd::register::Abd;
 use abd::register::Variant;
 use abd::simulate::{CLIENT_TIMEOUT, Mix, run};
-use clap::ValueEnum;
 use modelcheck::Checker;
 use modelcheck::processes::{Faults, Processes};
 
@@ -80,7 +79,7 @@ fn the_model_checker_catches_a_replica_that_forgets_on_restart() {
 
 #[test]
 fn abd_is_linearizable_on_200_seeds_of_every_fault_mix() {
-    for &mix in Mix::value_variants() {
+    for mix in Mix::ALL {
         for seed in 0..200 {
             let run = run(3, Variant::Abd, mix, seed);
             assert!(run.linearizable, "{mix:?}, seed {seed}: not linearizable");

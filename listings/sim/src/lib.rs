@@ -9,6 +9,7 @@
 pub mod clients;
 pub mod config;
 pub mod latency;
+pub mod mixes;
 pub mod stats;
 pub mod trace;
 mod world;

@@ -1,0 +1,165 @@
+//! Mixes of faults for seeded experiments: one knob or several at once, with the random
+//! parts (which processes, when) drawn from the run's seed.
+
+use crate::config::{Action, Config};
+use crate::latency::Latency;
+use process::{ProcessId, Time};
+use rand::rngs::Xoshiro256PlusPlus;
+use rand::{RngExt, SeedableRng};
+use std::time::Duration;
+
+// ANCHOR: mix
+/// A mix of faults. The random ones (which processes, when) are drawn from the run's
+/// seed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Mix {
+    /// No fault: a constant 1 ms delay, links in order.
+    Clean,
+    /// A quarter of the messages lost.
+    Loss,
+    /// 30% of the messages delivered twice.
+    Duplication,
+    /// Links out of order: delays uniform in 1–12 ms.
+    Reordering,
+    /// Heavy-tailed delays: log-normal, median 1 ms, sigma 1.
+    Latency,
+    /// A minority of the faulty-prone processes crash, for good, at random times.
+    Crashes,
+    /// A minority of them crash and restart from their disks, twice each.
+    Restarts,
+    /// A minority of them is cut off from every other process for 10–40 ms, then the
+    /// network heals.
+    Partition,
+    /// All of the above at once, in milder doses.
+    All,
+}
+// ANCHOR_END: mix
+
+impl Mix {
+    /// Every mix, in the order the book's tables list them.
+    pub const ALL: [Mix; 9] = [
+        Mix::Clean,
+        Mix::Loss,
+        Mix::Duplication,
+        Mix::Reordering,
+        Mix::Latency,
+        Mix::Crashes,
+        Mix::Restarts,
+        Mix::Partition,
+        Mix::All,
+    ];
+
+    /// The mix's name on the command line: `clean`, `loss`, ...
+    pub fn name(self) -> &'static str {
+        match self {
+            Mix::Clean => "clean",
+            Mix::Loss => "loss",
+            Mix::Duplication => "duplication",
+            Mix::Reordering => "reordering",
+            Mix::Latency => "latency",
+            Mix::Crashes => "crashes",
+            Mix::Restarts => "restarts",
+            Mix::Partition => "partition",
+            Mix::All => "all",
+        }
+    }
+
+    /// The mix named `name`.
+    pub fn from_name(name: &str) -> Option<Mix> {
+        Mix::ALL.into_iter().find(|m| m.name() == name)
+    }
+
+    /// The world of this mix for `n` processes and `seed`, in which crashes and
+    /// partitions strike a minority of the processes `faulty`.
+    pub fn world(self, n: usize, faulty: &[ProcessId], seed: u64) -> Config {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed ^ 0x6d69_7865_6400);
+        let ms = Duration::from_millis;
+        let mut config = Config::default();
+        let network = &mut config.network;
+        let minority = (faulty.len() - 1) / 2;
+        match self {
+            Mix::Clean => {}
+            Mix::Loss => network.loss = 0.25,
+            Mix::Duplication => network.duplication = 0.3,
+            Mix::Reordering => {
+                network.fifo = false;
+                network.latency = Latency::Uniform {
+                    min: ms(1),
+                    max: ms(12),
+                };
+            }
+            Mix::Latency => {
+                network.latency = Latency::LogNormal {
+                    median: ms(1),
+                    sigma: 1.0,
+                }
+            }
+            Mix::Crashes => {
+                config.administrator = crashes(&mut rng, faulty, minority, false)
+            }
+            Mix::Restarts => {
+                config.administrator = crashes(&mut rng, faulty, minority, true)
+            }
+            Mix::Partition => {
+                network.partitions.scheduled = partition(&mut rng, n, faulty)
+            }
+            Mix::All => {
+                network.loss = 0.1;
+                network.duplication = 0.1;
+                network.fifo = false;
+                network.latency = Latency::Uniform {
+                    min: ms(1),
+                    max: ms(6),
+                };
+                network.partitions.scheduled = partition(&mut rng, n, faulty);
+                config.administrator = crashes(&mut rng, faulty, minority, true);
+            }
+        }
+        config
+    }
+}
+
+/// `count` distinct processes of `faulty` crashing at random times in the first 60 ms;
+/// with `restart`, each comes back 5–20 ms later and crashes and restarts once more.
+fn crashes(
+    rng: &mut Xoshiro256PlusPlus,
+    faulty: &[ProcessId],
+    count: usize,
+    restart: bool,
+) -> Vec<(Time, Action)> {
+    let mut victims: Vec<ProcessId> = faulty.to_vec();
+    let mut actions = Vec::new();
+    for _ in 0..count {
+        let p = victims.swap_remove(rng.random_range(0..victims.len()));
+        let mut at = rng.random_range(0..60_000_000u64);
+        for _ in 0..if restart { 2 } else { 1 } {
+            actions.push((Time(at), Action::Crash(p)));
+            if restart {
+                at += rng.random_range(5_000_000..20_000_000u64);
+                actions.push((Time(at), Action::Restart(p)));
+                at += rng.random_range(5_000_000..20_000_000u64);
+            }
+        }
+    }
+    actions.sort_by_key(|(t, _)| *t);
+    actions
+}
+
+/// A random minority of `faulty` cut off from the other of the `n` processes at a random
+/// time in the first 40 ms, for 10–40 ms.
+fn partition(
+    rng: &mut Xoshiro256PlusPlus,
+    n: usize,
+    faulty: &[ProcessId],
+) -> Vec<(Time, Vec<Vec<ProcessId>>)> {
+    let mut order = faulty.to_vec();
+    for i in (1..order.len()).rev() {
+        order.swap(i, rng.random_range(0..=i));
+    }
+    let cut = rng.random_range(1..=((order.len() - 1) / 2).max(1));
+    let minority = order[..cut].to_vec();
+    let rest = (0..n).filter(|p| !minority.contains(p)).collect();
+    let start = rng.random_range(0..40_000_000u64);
+    let end = start + rng.random_range(10_000_000..40_000_000u64);
+    vec![(Time(start), vec![minority, rest]), (Time(end), vec![])]
+}
