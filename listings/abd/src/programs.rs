@@ -86,6 +86,7 @@ pub fn check(args: &[String]) -> Result<Output, Error> {
         duplication: args.duplication,
         crashes: args.crashes,
         restarts: args.restarts,
+        crash_below: None,
     };
     let variant = Variant::from(args.variant);
     let system = system(args.servers as usize, variant, faults, clients.clone());

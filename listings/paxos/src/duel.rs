@@ -76,6 +76,7 @@ fn rounds(state: &mut Global<Paxos>, f: &mut impl FnMut(&mut u32)) {
             Message::Refuse {
                 ballot: b,
                 promised,
+                ..
             } => {
                 ballot(b, f);
                 ballot(promised, f);
@@ -102,6 +103,14 @@ pub fn rename(state: &Global<Paxos>) -> Global<Paxos> {
     rounds(&mut state, &mut |r| {
         *r = renamed[seen.binary_search(r).expect("a round seen")];
     });
+    // The eager policy never reads how many ballots a proposer has started.
+    for process in &mut state.processes {
+        if let Role::Proposer(p) = &mut process.role
+            && process.setup.retry == Retry::Eager
+        {
+            p.ballots = 0;
+        }
+    }
     state.network.sort_by_cached_key(fingerprint);
     state
 }

@@ -71,6 +71,8 @@ pub enum Message {
         ballot: Ballot,
         /// The number the acceptor promised.
         promised: Ballot,
+        /// The phase refused: 1 (a prepare) or 2 (an accept).
+        phase: u8,
     },
     /// Ω's heartbeat, between proposers: I am alive.
     Heartbeat,
@@ -193,8 +195,6 @@ pub enum Phase {
         ballot: Ballot,
         /// Promises so far.
         promises: BTreeMap<ProcessId, Option<(Ballot, Value)>>,
-        /// Acceptors that refused.
-        refused: BTreeSet<ProcessId>,
     },
     /// Phase 2: the proposal is out; collecting acceptances.
     Accepting {
@@ -202,10 +202,6 @@ pub enum Phase {
         ballot: Ballot,
         /// The value proposed.
         value: Value,
-        /// Acceptors that accepted.
-        accepted: BTreeSet<ProcessId>,
-        /// Acceptors that refused.
-        refused: BTreeSet<ProcessId>,
     },
 }
 
@@ -226,9 +222,24 @@ pub struct Proposer {
     pub decided: Option<Value>,
     /// For Ω: when each other proposer was last heard from.
     pub heard: BTreeMap<ProcessId, Time>,
+    /// For the eager policy: the answers to the current ballot, as (phase, acceptor),
+    /// and whether any was a refusal.
+    pub answers: BTreeSet<(u8, ProcessId)>,
+    /// Whether an acceptor refused the current ballot.
+    pub refused: bool,
 }
 
 impl Proposer {
+    /// The current ballot, if one is in progress.
+    pub fn current(&self) -> Option<Ballot> {
+        match &self.phase {
+            Phase::Idle => None,
+            Phase::Preparing { ballot, .. } | Phase::Accepting { ballot, .. } => {
+                Some(*ballot)
+            }
+        }
+    }
+
     fn new(input: Value) -> Self {
         Proposer {
             input,
@@ -238,6 +249,8 @@ impl Proposer {
             learned: BTreeMap::new(),
             decided: None,
             heard: BTreeMap::new(),
+            answers: BTreeSet::new(),
+            refused: false,
         }
     }
 }
@@ -294,6 +307,7 @@ impl Acceptor {
             return Message::Refuse {
                 ballot,
                 promised: self.promised.unwrap_or_default(),
+                phase: 1,
             };
         }
         self.promised = Some(ballot);
@@ -316,6 +330,7 @@ impl Acceptor {
             return Message::Refuse {
                 ballot,
                 promised: self.promised.unwrap_or_default(),
+                phase: 2,
             };
         }
         self.promised = Some(ballot);
@@ -346,6 +361,8 @@ impl Paxos {
         };
         p.round += 1;
         p.ballots += 1;
+        p.answers.clear();
+        p.refused = false;
         let ballot = Ballot {
             round: p.round,
             proposer: ctx.id(),
@@ -357,7 +374,6 @@ impl Paxos {
         p.phase = Phase::Preparing {
             ballot,
             promises: BTreeMap::new(),
-            refused: BTreeSet::new(),
         };
         ctx.send_all(setup.acceptors(), &Message::Prepare { ballot });
         self.arm(ctx);
@@ -377,17 +393,15 @@ impl Paxos {
         let Role::Proposer(p) = &mut self.role else {
             return;
         };
-        let Phase::Preparing {
-            ballot: current,
-            promises,
-            ..
-        } = &mut p.phase
-        else {
-            return;
-        };
-        if ballot != *current {
+        if p.current() != Some(ballot) {
             return; // a promise for an abandoned ballot
         }
+        if setup.retry == Retry::Eager {
+            p.answers.insert((1, from));
+        }
+        let Phase::Preparing { promises, .. } = &mut p.phase else {
+            return self.eager_retry(ctx); // a late promise: phase 2 is under way
+        };
         promises.insert(from, accepted);
         if promises.len() < setup.majority() {
             return;
@@ -397,12 +411,7 @@ impl Paxos {
             Some(&(_, v)) if setup.bug != Some(Bug::IgnoresAccepted) => v,
             _ => p.input,
         };
-        p.phase = Phase::Accepting {
-            ballot,
-            value,
-            accepted: BTreeSet::new(),
-            refused: BTreeSet::new(),
-        };
+        p.phase = Phase::Accepting { ballot, value };
         ctx.send_all(setup.acceptors(), &Message::Accept { ballot, value });
     }
 }
@@ -425,15 +434,8 @@ impl Paxos {
         let Role::Proposer(p) = &mut self.role else {
             return;
         };
-        if let Phase::Accepting {
-            ballot: current,
-            accepted,
-            ..
-        } = &mut p.phase
-            && ballot == *current
-            && eager
-        {
-            accepted.insert(from);
+        if eager && p.current() == Some(ballot) {
+            p.answers.insert((2, from));
         }
         if p.learned.get(&from).is_none_or(|(b, _)| ballot > *b) {
             p.learned.insert(from, (ballot, value));
@@ -445,6 +447,7 @@ impl Paxos {
             ctx.cancel_timer(Timer::Retry);
             ctx.output(value);
         }
+        self.eager_retry(ctx);
     }
 }
 // ANCHOR_END: learner
@@ -457,37 +460,38 @@ impl Paxos {
         from: ProcessId,
         ballot: Ballot,
         promised: Ballot,
+        phase: u8,
         ctx: &mut Context<'_, Paxos>,
     ) {
-        let setup = self.setup;
         let Role::Proposer(p) = &mut self.role else {
             return;
         };
         p.round = p.round.max(promised.round);
-        let answered = match &mut p.phase {
-            Phase::Preparing {
-                ballot: current,
-                promises,
-                refused,
-            } if *current == ballot => {
-                refused.insert(from);
-                promises.len() + refused.len()
-            }
-            Phase::Accepting {
-                ballot: current,
-                accepted,
-                refused,
-                ..
-            } if *current == ballot => {
-                refused.insert(from);
-                accepted.len() + refused.len()
-            }
-            _ => return,
+        if p.current() == Some(ballot) {
+            p.refused = true;
+            p.answers.insert((phase, from));
+            self.eager_retry(ctx);
+        }
+    }
+
+    /// The eager policy: once every acceptor has answered both phases of the current
+    /// ballot (or phase 1, if it never reached phase 2) and one refused, start again at
+    /// once. Waiting for every answer leaves no message of an old ballot in flight.
+    fn eager_retry(&mut self, ctx: &mut Context<'_, Paxos>) {
+        let n = self.setup.acceptors;
+        let Role::Proposer(p) = &self.role else {
+            return;
         };
-        if setup.retry == Retry::Eager
-            && answered == setup.acceptors
-            && p.decided.is_none()
-        {
+        if self.setup.retry != Retry::Eager || !p.refused || p.decided.is_some() {
+            return;
+        }
+        let answered = |phase| p.answers.iter().filter(|(f, _)| *f == phase).count();
+        let done = match p.phase {
+            Phase::Preparing { .. } => answered(1) == n,
+            Phase::Accepting { .. } => answered(1) == n && answered(2) == n,
+            Phase::Idle => false,
+        };
+        if done {
             self.start(ctx);
         }
     }
@@ -590,9 +594,14 @@ impl Process for Paxos {
             (Role::Proposer(_), Message::Accepted { ballot, value }) => {
                 self.learn(from, ballot, value, ctx)
             }
-            (Role::Proposer(_), Message::Refuse { ballot, promised }) => {
-                self.refused(from, ballot, promised, ctx)
-            }
+            (
+                Role::Proposer(_),
+                Message::Refuse {
+                    ballot,
+                    promised,
+                    phase,
+                },
+            ) => self.refused(from, ballot, promised, phase, ctx),
             (Role::Proposer(p), Message::Heartbeat) => {
                 p.heard.insert(from, ctx.now());
             }

@@ -25,7 +25,9 @@ pub fn label(m: &Message) -> String {
         }
         Message::Accept { ballot, value } => format!("accept {ballot:?}:{value}"),
         Message::Accepted { ballot, value } => format!("accepted {ballot:?}:{value}"),
-        Message::Refuse { ballot, promised } => {
+        Message::Refuse {
+            ballot, promised, ..
+        } => {
             format!("refuse {ballot:?} < {promised:?}")
         }
         Message::Heartbeat => "heartbeat".into(),
@@ -82,6 +84,7 @@ pub fn check(args: &[String]) -> Result<Output, Error> {
         duplication: args.duplication,
         crashes: args.crashes,
         restarts: args.restarts,
+        crash_below: Some(args.acceptors as usize), // acceptors crash; proposers do not
     };
     let (a, p) = (args.acceptors as usize, args.proposers as usize);
     let system = system(a, p, args.ballots, bug, faults);
