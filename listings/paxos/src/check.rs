@@ -32,6 +32,7 @@ pub fn system(
         proposers,
         retry,
         bug,
+        start: Duration::ZERO,
     };
     Processes {
         initial: setup.processes(&inputs(proposers)),

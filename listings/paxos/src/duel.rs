@@ -14,6 +14,7 @@ use modelcheck::System;
 use modelcheck::checker::fingerprint;
 use modelcheck::lasso::{self, Incomplete};
 use modelcheck::processes::{Faults, Global, Processes, Step};
+use std::time::Duration;
 
 /// Every round in a global state, in a fixed order, for reading or renaming.
 fn rounds(state: &mut Global<Paxos>, f: &mut impl FnMut(&mut u32)) {
@@ -151,6 +152,7 @@ pub fn system(acceptors: usize) -> Processes<Paxos> {
         proposers: 2,
         retry: Retry::Eager,
         bug: None,
+        start: Duration::ZERO,
     };
     Processes {
         initial: setup.processes(&inputs(2)),

@@ -133,6 +133,8 @@ pub struct Setup {
     pub retry: Retry,
     /// A planted bug, if any.
     pub bug: Option<Bug>,
+    /// When the proposers begin (in the simulator; the model checker begins at once).
+    pub start: Duration,
 }
 
 impl Setup {
@@ -544,10 +546,12 @@ impl Process for Paxos {
 
     fn on_start(&mut self, ctx: &mut Context<'_, Self>) {
         if let Role::Proposer(_) = self.role {
+            let start = self.setup.start;
             match self.setup.retry {
                 Retry::Leader { heartbeat, .. } => {
-                    ctx.set_timer(Timer::Heartbeat, heartbeat)
+                    ctx.set_timer(Timer::Heartbeat, start + heartbeat)
                 }
+                _ if start > Duration::ZERO => ctx.set_timer(Timer::Retry, start),
                 _ => self.start(ctx),
             }
         }

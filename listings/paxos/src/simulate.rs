@@ -8,6 +8,9 @@ use sim::mixes::Mix;
 use sim::{Config, Event, Simulation, Stats};
 use std::time::Duration;
 
+/// When the proposers begin in the fault-mix runs.
+pub const BEGIN: Duration = Duration::from_millis(30);
+
 /// Every run ends by then, in virtual time.
 pub const HORIZON: Time = Time(2_000_000_000);
 
@@ -117,13 +120,15 @@ pub fn run_until(
 }
 
 /// `acceptors` acceptors and two proposers with `retry`, in the world of `mix`, where
-/// crashes and partitions strike a minority of the acceptors.
+/// crashes and partitions strike a minority of the acceptors. The proposers begin at
+/// 30 ms, while the mix's crashes and partitions (in its first 60 ms) are under way.
 pub fn run_mix(acceptors: usize, retry: Retry, mix: Mix, seed: u64) -> Run {
     let setup = Setup {
         acceptors,
         proposers: 2,
         retry,
         bug: None,
+        start: BEGIN,
     };
     let faulty: Vec<ProcessId> = setup.acceptors().collect();
     run(setup, mix.world(acceptors + 2, &faulty, seed), seed)
