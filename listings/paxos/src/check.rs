@@ -33,6 +33,7 @@ pub fn system(
         retry,
         bug,
         start: Duration::ZERO,
+        quorums: None,
     };
     Processes {
         initial: setup.processes(&inputs(proposers)),

@@ -153,6 +153,7 @@ pub fn system(acceptors: usize) -> Processes<Paxos> {
         retry: Retry::Eager,
         bug: None,
         start: Duration::ZERO,
+        quorums: None,
     };
     Processes {
         initial: setup.processes(&inputs(2)),

@@ -4,6 +4,7 @@
 
 pub mod check;
 pub mod duel;
+pub mod exercises;
 pub mod paxos;
 pub mod programs;
 pub mod simulate;

@@ -135,6 +135,8 @@ pub struct Setup {
     pub bug: Option<Bug>,
     /// When the proposers begin (in the simulator; the model checker begins at once).
     pub start: Duration,
+    /// Sizes of the phase 1 and phase 2 quorums, if not majorities (for exercise 11.1).
+    pub quorums: Option<(usize, usize)>,
 }
 
 impl Setup {
@@ -154,9 +156,16 @@ impl Setup {
         !matches!(self.retry, Retry::Never | Retry::Timer { .. })
     }
 
-    /// A majority of the acceptors.
-    pub fn majority(&self) -> usize {
-        quorum::majority::majority(self.acceptors)
+    /// How many promises a proposer needs: a majority of the acceptors.
+    pub fn phase1(&self) -> usize {
+        self.quorums
+            .map_or(quorum::majority::majority(self.acceptors), |q| q.0)
+    }
+
+    /// How many acceptances of one proposal choose its value: a majority.
+    pub fn phase2(&self) -> usize {
+        self.quorums
+            .map_or(quorum::majority::majority(self.acceptors), |q| q.1)
     }
 
     /// Every process: acceptors, then proposers proposing `inputs` in order.
@@ -405,7 +414,7 @@ impl Paxos {
             return self.eager_retry(ctx); // a late promise: phase 2 is under way
         };
         promises.insert(from, accepted);
-        if promises.len() < setup.majority() {
+        if promises.len() < setup.phase1() {
             return;
         }
         let highest = promises.values().flatten().max_by_key(|(b, _)| *b);
@@ -431,7 +440,7 @@ impl Paxos {
         value: Value,
         ctx: &mut Context<'_, Paxos>,
     ) {
-        let majority = self.setup.majority();
+        let majority = self.setup.phase2();
         let eager = self.setup.retry == Retry::Eager; // only it counts answers
         let Role::Proposer(p) = &mut self.role else {
             return;

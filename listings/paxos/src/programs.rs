@@ -262,6 +262,7 @@ pub fn duel(args: &[String]) -> Result<Output, Error> {
             retry,
             bug: None,
             start: Duration::ZERO,
+            quorums: None,
         };
         let title = format!("Eager proposers, seed {}: the first 40 ms", args.seed);
         let run = run(setup, config.clone(), args.seed);
@@ -326,6 +327,7 @@ pub fn decide(args: &[String]) -> Result<Output, Error> {
         retry: Retry::Never,
         bug: None,
         start: Duration::ZERO,
+        quorums: None,
     };
     let mut exact = Config::default();
     exact.network.latency = Latency::Constant(Duration::from_millis(1));
@@ -349,6 +351,7 @@ pub fn decide(args: &[String]) -> Result<Output, Error> {
         retry,
         bug: None,
         start: Duration::ZERO,
+        quorums: None,
     };
     let mut latencies = Vec::new();
     let mut messages = Vec::new();

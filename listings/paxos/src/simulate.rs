@@ -129,6 +129,7 @@ pub fn run_mix(acceptors: usize, retry: Retry, mix: Mix, seed: u64) -> Run {
         retry,
         bug: None,
         start: BEGIN,
+        quorums: None,
     };
     let faulty: Vec<ProcessId> = setup.acceptors().collect();
     run(setup, mix.world(acceptors + 2, &faulty, seed), seed)

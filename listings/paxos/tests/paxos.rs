@@ -72,6 +72,7 @@ fn a_decision_takes_four_message_delays_and_phase_two_takes_two() {
             retry: Retry::Never,
             bug: None,
             start: Duration::ZERO,
+            quorums: None,
         };
         let mut config = Config::default();
         config.network.latency = Latency::Constant(Duration::from_millis(1));
