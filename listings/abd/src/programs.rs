@@ -2,13 +2,13 @@
 
 use crate::check::{Clients, invariant, scenario, system};
 use crate::measure::{Load, latencies, measure, one_delay, quantile, with_crashed};
-use crate::register::{Variant, plain_diagram, short};
+use crate::register::{Variant, request_label, response_label, short};
 use crate::simulate::{CLIENT_TIMEOUT, Mix, run};
 use clap::ValueEnum;
 use figures::chart::{Axis, Chart, Corner, Mark, Series};
 use linearizability::models::{RegisterOp, RegisterRet};
 use modelcheck::Checker;
-use modelcheck::processes::{Faults, diagram};
+use modelcheck::processes::{Faults, diagram_with};
 use notebook::{Error, Output};
 use process::{History, ProcessId};
 use sim::{Config, Latency};
@@ -150,8 +150,14 @@ pub fn check(args: &[String]) -> Result<Output, Error> {
             if let Some(path) = args.svg {
                 let title =
                     format!("{variant:?}: the shortest run that is not linearizable");
-                let mut picture = diagram(&title, &violation.trace, None, short);
-                plain_diagram(&mut picture);
+                let picture = diagram_with(
+                    &title,
+                    &violation.trace,
+                    None,
+                    short,
+                    request_label,
+                    response_label,
+                );
                 let _ = writeln!(out, "  diagram: {}", path.display());
                 output.files.push((path, picture.to_svg().into_bytes()));
             }
