@@ -4,8 +4,8 @@ use crate::check::{Clients, invariant, scenario, system};
 use crate::measure::{Load, latencies, measure, one_delay, quantile, with_crashed};
 use crate::register::{Variant, request_label, response_label, short};
 use crate::simulate::{CLIENT_TIMEOUT, Mix, run};
-use clap::ValueEnum;
 use figures::chart::{Axis, Chart, Corner, Mark, Series};
+use linearizability::explain::Describe;
 use linearizability::models::{RegisterOp, RegisterRet};
 use modelcheck::Checker;
 use modelcheck::processes::{Faults, diagram_with};
@@ -15,27 +15,6 @@ use sim::{Config, Latency};
 use std::fmt::Write;
 use std::path::PathBuf;
 use std::time::Duration;
-
-/// The register and the planted bug, on the command line.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-enum VariantArg {
-    /// ABD, multi-writer.
-    Abd,
-    /// Reads return without writing back: a planted bug.
-    NoWriteBack,
-    /// Replicas acknowledge updates without making them durable: a planted bug.
-    Forgetful,
-}
-
-impl From<VariantArg> for Variant {
-    fn from(v: VariantArg) -> Variant {
-        match v {
-            VariantArg::Abd => Variant::Abd,
-            VariantArg::NoWriteBack => Variant::NoWriteBack,
-            VariantArg::Forgetful => Variant::Forgetful,
-        }
-    }
-}
 
 /// Checks every execution of a small register: linearizability of the clients' history
 /// in every reachable state.
@@ -50,7 +29,7 @@ struct CheckArgs {
     scenario: String,
     /// The register.
     #[arg(long, value_enum, default_value = "abd")]
-    variant: VariantArg,
+    variant: Variant,
     /// The network may deliver a message more than once.
     #[arg(long)]
     duplication: bool,
@@ -87,7 +66,7 @@ pub fn check(args: &[String]) -> Result<Output, Error> {
         crashes: args.crashes,
         restarts: args.restarts,
     };
-    let variant = Variant::from(args.variant);
+    let variant = args.variant;
     let system = system(args.servers as usize, variant, faults, clients.clone());
     let mut checker = Checker::new(&system).invariant("linearizable", invariant());
     if let Some(max) = args.max_states {
@@ -167,12 +146,6 @@ pub fn check(args: &[String]) -> Result<Output, Error> {
     Ok(output)
 }
 
-/// `write(1)`, `read() → 1`, `read() → nil`, `read() ?` (no answer yet).
-fn describe(request: &RegisterOp, response: Option<&RegisterRet>) -> String {
-    use linearizability::explain::Describe;
-    request.describe(response)
-}
-
 /// Each operation of a model checker's history, with the order of its invocation and
 /// response among all of them.
 fn history_text(history: &History<RegisterOp, RegisterRet>) -> String {
@@ -188,7 +161,7 @@ fn history_text(history: &History<RegisterOp, RegisterRet>) -> String {
             "       client {} at p{}: {:<14} {span}",
             op.client,
             op.process,
-            describe(&op.request, response)
+            op.request.describe(response)
         );
     }
     out
@@ -206,7 +179,7 @@ struct SimulateArgs {
     seeds: u64,
     /// The register.
     #[arg(long, value_enum, default_value = "abd")]
-    variant: VariantArg,
+    variant: Variant,
     /// Only this mix (default: every one).
     #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(Mix::ALL.map(Mix::name)))]
     mix: Option<String>,
@@ -215,7 +188,7 @@ struct SimulateArgs {
 /// `cargo run --release -p abd --example simulate -- --seeds S [--variant V] [--mix M]`.
 pub fn simulate(args: &[String]) -> Result<Output, Error> {
     let args: SimulateArgs = notebook::parse("simulate", args)?;
-    let variant = Variant::from(args.variant);
+    let variant = args.variant;
     let n = args.servers as usize;
     let mixes: Vec<Mix> = match args.mix {
         Some(name) => Mix::from_name(&name).into_iter().collect(),

@@ -96,8 +96,8 @@ pub enum Message {
     },
 }
 
-/// The register, and the planted bug.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// The register, and the planted bugs (`--variant` on the command line).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum Variant {
     /// ABD in its multi-writer form (Lynch & Shvartsman).
     Abd,
