@@ -2,40 +2,19 @@
 
 use crate::check::{Clients, invariant, scenario, system};
 use crate::measure::{Load, latencies, measure, one_delay, quantile, with_crashed};
-use crate::register::{Variant, plain_diagram, short};
+use crate::register::{Variant, request_label, response_label, short};
 use crate::simulate::{CLIENT_TIMEOUT, Mix, run};
-use clap::ValueEnum;
 use figures::chart::{Axis, Chart, Corner, Mark, Series};
+use linearizability::explain::Describe;
 use linearizability::models::{RegisterOp, RegisterRet};
 use modelcheck::Checker;
-use modelcheck::processes::{Faults, diagram};
+use modelcheck::processes::{Faults, diagram_with};
 use notebook::{Error, Output};
 use process::{History, ProcessId};
 use sim::{Config, Latency};
 use std::fmt::Write;
 use std::path::PathBuf;
 use std::time::Duration;
-
-/// The register and the planted bug, on the command line.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-enum VariantArg {
-    /// ABD, multi-writer.
-    Abd,
-    /// Reads return without writing back: a planted bug.
-    NoWriteBack,
-    /// Replicas acknowledge updates without making them durable: a planted bug.
-    Forgetful,
-}
-
-impl From<VariantArg> for Variant {
-    fn from(v: VariantArg) -> Variant {
-        match v {
-            VariantArg::Abd => Variant::Abd,
-            VariantArg::NoWriteBack => Variant::NoWriteBack,
-            VariantArg::Forgetful => Variant::Forgetful,
-        }
-    }
-}
 
 /// Checks every execution of a small register: linearizability of the clients' history
 /// in every reachable state.
@@ -50,7 +29,7 @@ struct CheckArgs {
     scenario: String,
     /// The register.
     #[arg(long, value_enum, default_value = "abd")]
-    variant: VariantArg,
+    variant: Variant,
     /// The network may deliver a message more than once.
     #[arg(long)]
     duplication: bool,
@@ -88,7 +67,7 @@ pub fn check(args: &[String]) -> Result<Output, Error> {
         restarts: args.restarts,
         crash_below: None,
     };
-    let variant = Variant::from(args.variant);
+    let variant = args.variant;
     let system = system(args.servers as usize, variant, faults, clients.clone());
     let mut checker = Checker::new(&system).invariant("linearizable", invariant());
     if let Some(max) = args.max_states {
@@ -151,8 +130,14 @@ pub fn check(args: &[String]) -> Result<Output, Error> {
             if let Some(path) = args.svg {
                 let title =
                     format!("{variant:?}: the shortest run that is not linearizable");
-                let mut picture = diagram(&title, &violation.trace, None, short);
-                plain_diagram(&mut picture);
+                let picture = diagram_with(
+                    &title,
+                    &violation.trace,
+                    None,
+                    short,
+                    request_label,
+                    response_label,
+                );
                 let _ = writeln!(out, "  diagram: {}", path.display());
                 output.files.push((path, picture.to_svg().into_bytes()));
             }
@@ -160,12 +145,6 @@ pub fn check(args: &[String]) -> Result<Output, Error> {
     }
     output.stdout = out;
     Ok(output)
-}
-
-/// `write(1)`, `read() → 1`, `read() → nil`, `read() ?` (no answer yet).
-fn describe(request: &RegisterOp, response: Option<&RegisterRet>) -> String {
-    use linearizability::explain::Describe;
-    request.describe(response)
 }
 
 /// Each operation of a model checker's history, with the order of its invocation and
@@ -183,7 +162,7 @@ fn history_text(history: &History<RegisterOp, RegisterRet>) -> String {
             "       client {} at p{}: {:<14} {span}",
             op.client,
             op.process,
-            describe(&op.request, response)
+            op.request.describe(response)
         );
     }
     out
@@ -201,7 +180,7 @@ struct SimulateArgs {
     seeds: u64,
     /// The register.
     #[arg(long, value_enum, default_value = "abd")]
-    variant: VariantArg,
+    variant: Variant,
     /// Only this mix (default: every one).
     #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(Mix::ALL.map(Mix::name)))]
     mix: Option<String>,
@@ -210,7 +189,7 @@ struct SimulateArgs {
 /// `cargo run --release -p abd --example simulate -- --seeds S [--variant V] [--mix M]`.
 pub fn simulate(args: &[String]) -> Result<Output, Error> {
     let args: SimulateArgs = notebook::parse("simulate", args)?;
-    let variant = Variant::from(args.variant);
+    let variant = args.variant;
     let n = args.servers as usize;
     let mixes: Vec<Mix> = match args.mix {
         Some(name) => Mix::from_name(&name).into_iter().collect(),

@@ -96,8 +96,8 @@ pub enum Message {
     },
 }
 
-/// The register, and the planted bug.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// The register, and the planted bugs (`--variant` on the command line).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum Variant {
     /// ABD in its multi-writer form (Lynch & Shvartsman).
     Abd,
@@ -408,35 +408,20 @@ pub fn plain_value(value: &Option<i64>) -> String {
     value.map_or("nil".to_owned(), |v| v.to_string())
 }
 
-/// A diagram label that shows a register operation or its response as Rust prints it
-/// (`Write(1)`, `Value(Some(1))`), rewritten as the book writes them (`write(1)`, `1`).
-pub fn plain(label: &str) -> String {
-    let mut out = label
-        .replace("Value(None)", "nil")
-        .replace("Write(", "write(")
-        .replace("Read", "read()")
-        .replace("Ok", "ok");
-    while let Some(start) = out.find("Value(Some(") {
-        let inner = start + "Value(Some(".len();
-        let Some(len) = out[inner..].find("))") else {
-            break;
-        };
-        out = format!(
-            "{}{}{}",
-            &out[..start],
-            &out[inner..inner + len],
-            &out[inner + len + 2..]
-        );
+/// A request as the book writes it, for diagrams: `write(1)`, `read()`.
+pub fn request_label(request: &RegisterOp) -> String {
+    match request {
+        RegisterOp::Read => "read()".into(),
+        RegisterOp::Write(v) => format!("write({v})"),
+        RegisterOp::Cas(a, b) => format!("cas({a}, {b})"),
     }
-    out
 }
 
-/// Rewrites the register operations in a diagram's labels with [`plain`].
-pub fn plain_diagram(diagram: &mut figures::Diagram) {
-    for point in &mut diagram.points {
-        point.label = plain(&point.label);
-    }
-    for arrow in &mut diagram.arrows {
-        arrow.label = plain(&arrow.label);
+/// A response as the book writes it, for diagrams: `1`, `nil`, `ok`.
+pub fn response_label(response: &RegisterRet) -> String {
+    match response {
+        RegisterRet::Value(v) => plain_value(v),
+        RegisterRet::Ok => "ok".into(),
+        RegisterRet::Fail => "fails".into(),
     }
 }

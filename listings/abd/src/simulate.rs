@@ -3,21 +3,20 @@
 //! checker.
 
 use crate::check::linearizable;
+use crate::measure::{Load, measure_with};
 use crate::register::{Abd, Variant};
 use linearizability::models::{RegisterOp, RegisterRet};
-use process::{ClientId, History, Process, ProcessId, Time};
+use process::{ClientId, History, Process, ProcessId};
 use rand::RngExt;
 use rand::rngs::Xoshiro256PlusPlus;
 pub use sim::mixes::Mix;
-use sim::{Simulation, Stats, Submit, Workload};
+use sim::{Submit, Workload};
 use std::time::Duration;
 
 /// How long a client waits for an answer before giving up (its operation stays open).
 pub const CLIENT_TIMEOUT: Duration = Duration::from_millis(200);
 /// How long a phase waits before asking the silent replicas again.
 pub const RETRANSMIT: Duration = Duration::from_millis(10);
-/// Every run ends by then, in virtual time.
-pub const HORIZON: Time = Time(2_000_000_000);
 
 // ANCHOR: workload
 /// The clients make `operations` operations between them, each a read with probability
@@ -72,23 +71,24 @@ pub struct Run {
     pub history: History<RegisterOp, RegisterRet>,
     /// Whether the history is linearizable.
     pub linearizable: bool,
-    /// What the run cost.
-    pub stats: Stats,
 }
 
 /// Runs `n` processes of `variant` in the world of `mix` with `seed`: three clients,
-/// thirty operations between them.
+/// thirty operations between them, at any process.
 pub fn run(n: usize, variant: Variant, mix: Mix, seed: u64) -> Run {
     let processes = Abd::cluster(n, variant, Some(RETRANSMIT));
     let faulty: Vec<ProcessId> = (0..n).collect();
-    let mut sim = Simulation::new(processes, mix.world(n, &faulty, seed), seed);
-    let workload = Random::new((0..n).collect(), 0.5, 30);
-    sim.add_clients(3, CLIENT_TIMEOUT, Box::new(workload));
-    sim.run_until(HORIZON);
-    let history = sim.history().clone();
+    let load = Load {
+        clients: 3,
+        operations: 10,
+        reads: 0.5,
+        targets: faulty.clone(),
+        timeout: CLIENT_TIMEOUT,
+    };
+    let history =
+        measure_with(processes, mix.world(n, &faulty, seed), seed, load).history;
     Run {
         linearizable: linearizable(&history),
         history,
-        stats: sim.stats().clone(),
     }
 }

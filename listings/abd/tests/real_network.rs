@@ -6,39 +6,21 @@ use abd::check::linearizable;
 use abd::register::{Abd, Variant};
 use linearizability::models::{RegisterOp, RegisterRet};
 use net::client::Client;
-use net::node::{Config, Node};
+use net::node::{Config, Node, Running, loopback};
 use process::History;
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
 use std::net::{SocketAddr, UdpSocket};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-struct Running {
-    stop: Arc<AtomicBool>,
-    thread: JoinHandle<std::io::Result<()>>,
-}
-
 fn start(config: Config, socket: UdpSocket) -> Running {
-    let stop = Arc::new(AtomicBool::new(false));
     let n = config.peers.len();
     let process = Abd::new(n, Variant::Abd, Some(Duration::from_millis(20)));
-    let node = Node::new(config, process, socket).expect("a node");
-    let flag = stop.clone();
-    Running {
-        stop,
-        thread: std::thread::spawn(move || node.run(&flag)),
-    }
+    Node::new(config, process, socket).expect("a node").spawn()
 }
 
 fn stop(node: Running) {
-    node.stop.store(true, Ordering::Relaxed);
-    node.thread
-        .join()
-        .expect("the node thread")
-        .expect("the node ran");
+    node.stop().expect("the node ran");
 }
 
 /// Client `k`'s twenty operations: reads and writes of values unique to it, at node 1
@@ -71,13 +53,7 @@ fn client(
 fn abd_over_udp_is_linearizable_through_a_restart() {
     let dir = std::env::temp_dir().join(format!("abd-udp-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let sockets: Vec<UdpSocket> = (0..3)
-        .map(|_| UdpSocket::bind("127.0.0.1:0").expect("a port"))
-        .collect();
-    let peers: Vec<SocketAddr> = sockets
-        .iter()
-        .map(|s| s.local_addr().expect("an address"))
-        .collect();
+    let (sockets, peers) = loopback(3).expect("three ports");
     let config = |id| Config {
         id,
         peers: peers.clone(),

@@ -175,8 +175,13 @@ where
     };
     let title =
         format!("The {name} register through a partition (seed {seed}): {answer}");
-    let mut diagram = sim.trace().to_diagram(&title, 3, label);
-    abd::register::plain_diagram(&mut diagram);
+    let diagram = sim.trace().to_diagram_with(
+        &title,
+        3,
+        label,
+        abd::register::request_label,
+        abd::register::response_label,
+    );
     Outcome {
         diagram,
         converged: held.windows(2).all(|w| w[0] == w[1]),

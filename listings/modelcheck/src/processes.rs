@@ -414,6 +414,20 @@ pub fn diagram<P: Process>(
     loop_from: Option<usize>,
     label: impl Fn(&P::Message) -> String,
 ) -> figures::Diagram {
+    let debug = |r: &dyn fmt::Debug| format!("{r:?}");
+    diagram_with(title, trace, loop_from, label, |q| debug(q), |r| debug(r))
+}
+
+/// [`diagram`], with clients' requests and responses written by `request` and `response`
+/// rather than as Rust prints them.
+pub fn diagram_with<P: Process>(
+    title: &str,
+    trace: &[(Option<Step<P>>, Global<P>)],
+    loop_from: Option<usize>,
+    label: impl Fn(&P::Message) -> String,
+    request: impl Fn(&P::Request) -> String,
+    response: impl Fn(&P::Response) -> String,
+) -> figures::Diagram {
     use figures::spacetime::{Arrow, Band, BandKind, Fate, Point, PointMark};
     let n = trace.first().map_or(0, |(_, s)| s.processes.len());
     let mut diagram = figures::Diagram {
@@ -511,20 +525,20 @@ pub fn diagram<P: Process>(
                 lane: op.process,
                 time: t,
                 mark: PointMark::Client,
-                label: format!("c{c}: {:?}", op.request),
+                label: format!("c{c}: {}", request(&op.request)),
             });
         }
         // Responses that appeared in this step.
         for (k, op) in state.history.operations.iter().enumerate() {
             let before = previous.and_then(|s| s.history.operations.get(k));
-            if let (Some((response, _)), true) =
+            if let (Some((answer, _)), true) =
                 (&op.returned, before.is_none_or(|b| b.is_open()))
             {
                 diagram.points.push(Point {
                     lane: op.process,
                     time: t,
                     mark: PointMark::Client,
-                    label: format!("c{} ← {response:?}", op.client),
+                    label: format!("c{} ← {}", op.client, response(answer)),
                 });
             }
         }

@@ -8,7 +8,9 @@ use std::collections::HashMap;
 use std::io;
 use std::net::{SocketAddr, UdpSocket};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 /// Where a node lives.
@@ -255,4 +257,49 @@ impl<P: Process> Node<P> {
         }
         Ok(())
     }
+}
+
+/// A node running on a thread of this operating-system process: a cluster in one test.
+pub struct Running {
+    stop: Arc<AtomicBool>,
+    thread: JoinHandle<io::Result<()>>,
+}
+
+impl Running {
+    /// Stops the node, as a kill would (its socket closes; its disk stays), and returns
+    /// how its run ended.
+    pub fn stop(self) -> io::Result<()> {
+        self.stop.store(true, Ordering::Relaxed);
+        self.thread
+            .join()
+            .map_err(|_| io::Error::other("the node's thread panicked"))?
+    }
+}
+
+impl<P: Process> Node<P>
+where
+    Self: Send + 'static,
+{
+    /// Runs the node on a new thread until [`Running::stop`].
+    pub fn spawn(self) -> Running {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        Running {
+            stop,
+            thread: std::thread::spawn(move || self.run(&flag)),
+        }
+    }
+}
+
+/// `n` sockets bound to free ports on loopback, and their addresses: the peers of a
+/// cluster on this machine.
+pub fn loopback(n: usize) -> io::Result<(Vec<UdpSocket>, Vec<SocketAddr>)> {
+    let sockets = (0..n)
+        .map(|_| UdpSocket::bind("127.0.0.1:0"))
+        .collect::<io::Result<Vec<_>>>()?;
+    let peers = sockets
+        .iter()
+        .map(UdpSocket::local_addr)
+        .collect::<io::Result<Vec<_>>>()?;
+    Ok((sockets, peers))
 }

@@ -3,42 +3,24 @@
 //! is left behind.
 
 use net::client::Client;
-use net::node::{Config, Node};
+use net::node::{Config, Node, Running, loopback};
 use net::tally::{Hello, Tally};
-use std::net::{SocketAddr, UdpSocket};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::thread::JoinHandle;
+use std::net::UdpSocket;
 use std::time::{Duration, Instant};
 
 const EVERY: Duration = Duration::from_millis(20);
 
-struct Running {
-    stop: Arc<AtomicBool>,
-    thread: JoinHandle<std::io::Result<()>>,
-}
-
 fn start(config: Config, socket: UdpSocket) -> Running {
-    let stop = Arc::new(AtomicBool::new(false));
     let process = Tally {
         n: config.peers.len(),
         received: 0,
         every: EVERY,
     };
-    let node = Node::new(config, process, socket).expect("a node");
-    let flag = stop.clone();
-    Running {
-        stop,
-        thread: std::thread::spawn(move || node.run(&flag)),
-    }
+    Node::new(config, process, socket).expect("a node").spawn()
 }
 
 fn kill(node: Running) {
-    node.stop.store(true, Ordering::Relaxed);
-    node.thread
-        .join()
-        .expect("the node thread")
-        .expect("the node ran without error");
+    node.stop().expect("the node ran without error");
 }
 
 fn count(client: &mut Client<(), u64>, node: usize) -> u64 {
@@ -53,13 +35,7 @@ fn a_restarted_node_recovers_what_it_persisted() {
     let began = Instant::now();
     let dir = std::env::temp_dir().join(format!("net-cluster-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let sockets: Vec<UdpSocket> = (0..3)
-        .map(|_| UdpSocket::bind("127.0.0.1:0").expect("a port"))
-        .collect();
-    let peers: Vec<SocketAddr> = sockets
-        .iter()
-        .map(|s| s.local_addr().expect("an address"))
-        .collect();
+    let (sockets, peers) = loopback(3).expect("three ports");
     let config = |id| Config {
         id,
         peers: peers.clone(),

@@ -7,7 +7,7 @@
 use figures::spacetime::{Arrow, Band, BandKind, Diagram, Fate, Point, PointMark};
 use process::{ClientId, Process, ProcessId, Time};
 use std::collections::BTreeMap;
-use std::fmt::Write;
+use std::fmt::{self, Write};
 
 /// Why a message was not delivered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -205,6 +205,20 @@ impl<P: Process> Trace<P> {
         processes: usize,
         label: impl Fn(&P::Message) -> String,
     ) -> Diagram {
+        let debug = |r: &dyn fmt::Debug| format!("{r:?}");
+        self.to_diagram_with(title, processes, label, |q| debug(q), |r| debug(r))
+    }
+
+    /// [`Trace::to_diagram`], with clients' requests and responses written by `request`
+    /// and `response` rather than as Rust prints them.
+    pub fn to_diagram_with(
+        &self,
+        title: &str,
+        processes: usize,
+        label: impl Fn(&P::Message) -> String,
+        request: impl Fn(&P::Request) -> String,
+        response: impl Fn(&P::Response) -> String,
+    ) -> Diagram {
         let ms = |t: &Time| t.as_millis_f64();
         // Clients get lanes of their own, left of the processes.
         let clients = self
@@ -368,22 +382,22 @@ impl<P: Process> Trace<P> {
                 Event::Invoke {
                     client,
                     process,
-                    request,
+                    request: request_made,
                 } => diagram.arrows.push(Arrow {
                     from: (*client, t),
                     to: (lane(*process), t),
-                    label: format!("{request:?}"),
+                    label: request(request_made),
                     fate: Fate::Delivered,
                 }),
                 // A response in the same instant as its request is drawn just below it.
                 Event::Return {
                     client,
                     process,
-                    response,
+                    response: answer,
                 } => diagram.arrows.push(Arrow {
                     from: (lane(*process), t + 1e-6),
                     to: (*client, t + 1e-6),
-                    label: format!("{response:?}"),
+                    label: response(answer),
                     fate: Fate::Delivered,
                 }),
                 Event::Timeout { client } => diagram.points.push(Point {
