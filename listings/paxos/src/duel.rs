@@ -1,12 +1,13 @@
 //! FLP's shadow: two eager proposers can pre-empt each other for ever, and the model
 //! checker finds the execution as a lasso.
 //!
-//! Ballots grow without bound, so no state of a duel repeats. But Paxos only compares
-//! rounds and adds one to the largest it knows, so renaming the rounds of a global state
-//! in an order-preserving way that keeps gaps of one (and shrinks larger gaps to two)
-//! changes nothing any process can observe: the renamed state has the same futures,
-//! renamed. The checker explores the states up to that renaming, where a duel is a
-//! cycle; the lasso it finds is then replayed on the real states, with real ballots.
+//! Ballots grow without bound, so no state of a duel repeats. The search therefore runs
+//! over states with their rounds renamed (order kept, gaps shrunk), where a duel is a
+//! cycle. That renaming is a heuristic, not an exact symmetry, so the lasso it finds is
+//! confirmed on the real states: after one lap the real state equals the lap's first
+//! state with every round raised by the same amount. Raising every round *is* an exact
+//! symmetry of Paxos, which only compares rounds and adds one to them, so the lap can be
+//! run again from there, for ever.
 
 use crate::check::inputs;
 use crate::paxos::{Ballot, Message, Paxos, Phase, Retry, Role, Setup};
@@ -51,8 +52,10 @@ fn rounds(state: &mut Global<Paxos>, f: &mut impl FnMut(&mut u32)) {
             }
         }
     }
-    for disk in &mut state.storage {
-        f(&mut disk.round);
+    for (disk, process) in state.storage.iter_mut().zip(&state.processes) {
+        if let Role::Proposer(_) = process.role {
+            f(&mut disk.round); // an acceptor's disk holds no round of its own
+        }
         if let Some(p) = &mut disk.acceptor.promised {
             ballot(p, f);
         }
@@ -87,10 +90,39 @@ fn rounds(state: &mut Global<Paxos>, f: &mut impl FnMut(&mut u32)) {
     }
 }
 
+/// The state with `k` added to every round. Paxos compares rounds and adds one to
+/// them, both unchanged by the shift, so the shifted state has the same futures,
+/// shifted: an exact symmetry.
+pub fn shift(state: &Global<Paxos>, k: u32) -> Global<Paxos> {
+    let mut state = state.clone();
+    rounds(&mut state, &mut |r| *r += k);
+    state
+}
+
+/// What the eager policy can observe of a state: everything but the count of ballots
+/// started and the acceptors' ghost record (which no rule reads), with the network in
+/// a fixed order.
+fn observable(state: &Global<Paxos>) -> Global<Paxos> {
+    let mut state = state.clone();
+    for process in &mut state.processes {
+        match &mut process.role {
+            Role::Proposer(p) if process.setup.retry == Retry::Eager => p.ballots = 0,
+            Role::Acceptor(a) => a.ever.clear(),
+            Role::Proposer(_) => {}
+        }
+    }
+    for disk in &mut state.storage {
+        disk.acceptor.ever.clear();
+    }
+    state.network.sort_by_cached_key(fingerprint);
+    state
+}
+
 // ANCHOR: rename
-/// The state with its rounds renamed: 0 stays 0, order and gaps of one are kept, and
-/// larger gaps shrink to two. A proposer's next round, one more than the largest it
-/// knows, then stands in the same relation to every other round as before.
+/// The state with its rounds renamed for the search: 0 stays 0, order and gaps of one
+/// are kept, larger gaps shrink to two. Not exact in general (a proposer that starts two
+/// rounds below a gap would catch up with the round above it), so a lasso found this way
+/// is confirmed with [`shift`] on the real states.
 pub fn rename(state: &Global<Paxos>) -> Global<Paxos> {
     let mut state = state.clone();
     let mut seen = vec![0];
@@ -104,16 +136,7 @@ pub fn rename(state: &Global<Paxos>) -> Global<Paxos> {
     rounds(&mut state, &mut |r| {
         *r = renamed[seen.binary_search(r).expect("a round seen")];
     });
-    // The eager policy never reads how many ballots a proposer has started.
-    for process in &mut state.processes {
-        if let Role::Proposer(p) = &mut process.role
-            && process.setup.retry == Retry::Eager
-        {
-            p.ballots = 0;
-        }
-    }
-    state.network.sort_by_cached_key(fingerprint);
-    state
+    observable(&state)
 }
 // ANCHOR_END: rename
 
@@ -174,10 +197,14 @@ pub struct Duel {
     pub states: usize,
     /// Whether every message in flight when the loop starts is delivered within it.
     pub fair: bool,
+    /// The amount by which one lap raises every round, if the real state after a lap is
+    /// the lap's first state so raised: then the lap repeats for ever.
+    pub raise: Option<u32>,
 }
 
-/// Finds a fair execution in which no value is ever learned, and replays its loop
-/// `laps` times on real states. `None` if every fair execution decides.
+/// Searches for a fair execution in which no value is ever learned, and replays its loop
+/// `laps` times on real states. `None` if the search over renamed states finds none
+/// (not a proof that none exists: the renaming is not exact).
 pub fn find(acceptors: usize, laps: usize) -> Result<Option<Duel>, Incomplete> {
     let renamed = Renamed(system(acceptors));
     let states = modelcheck::Checker::new(&renamed).run().distinct;
@@ -211,11 +238,19 @@ pub fn find(acceptors: usize, laps: usize) -> Result<Option<Duel>, Incomplete> {
     let lap = found.cycle.len();
     let (start, end) = (&trace[loop_from].1, &trace[loop_from + lap].1);
     let fair = start.network.iter().all(|e| !end.network.contains(e));
+    let highest = |s: &Global<Paxos>| {
+        let mut max = 0;
+        rounds(&mut s.clone(), &mut |r| max = max.max(*r));
+        max
+    };
+    let k = highest(end) - highest(start);
+    let raise = (observable(&shift(start, k)) == observable(end)).then_some(k);
     Ok(Some(Duel {
         trace,
         loop_from,
         lap,
         states,
         fair,
+        raise,
     }))
 }

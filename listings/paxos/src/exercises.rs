@@ -3,7 +3,7 @@
 //! **Exercise 11.1 — quorums of other sizes.** Paxos asks a majority in both phases.
 //! Predict, for three acceptors, which sizes of phase 1 and phase 2 quorums keep it safe:
 //! fill in [`safe_with`]. The judge model-checks every pair:
-//! `cargo test -p paxos --test exercises -- --ignored`.
+//! `cargo test --release -p paxos --test exercises -- --ignored exercise_11_1`.
 
 use crate::check::{agreement, system};
 use modelcheck::Checker;
@@ -21,10 +21,21 @@ pub fn safe_with(n: usize, phase1: usize, phase2: usize) -> bool {
 /// Where `predict` disagrees with the model checker, for 3 acceptors, two proposers
 /// with one ballot each, and every pair of quorum sizes.
 pub fn judge(predict: impl Fn(usize, usize, usize) -> bool) -> Vec<String> {
+    let pairs: Vec<(usize, usize)> = (1..=3)
+        .flat_map(|phase1| (1..=3).map(move |phase2| (phase1, phase2)))
+        .collect();
+    judge_sizes(predict, &pairs)
+}
+
+/// Where `predict` disagrees with the model checker on these (phase 1, phase 2) sizes.
+pub fn judge_sizes(
+    predict: impl Fn(usize, usize, usize) -> bool,
+    sizes: &[(usize, usize)],
+) -> Vec<String> {
     let n = 3;
     let mut wrong = Vec::new();
-    for phase1 in 1..=n {
-        for phase2 in 1..=n {
+    for &(phase1, phase2) in sizes {
+        {
             let base = system(n, 2, 1, None, Faults::default());
             let system = Processes {
                 initial: base

@@ -87,6 +87,9 @@ pub enum Bug {
     /// A proposer proposes its own value even when a promise reports an accepted
     /// proposal (breaks P2c).
     IgnoresAccepted,
+    /// A proposer adopts the value of the *lowest*-numbered accepted proposal its
+    /// promises report, not the highest (breaks P2c(b)).
+    LowestAccepted,
 }
 
 /// When a proposer starts a new ballot.
@@ -192,6 +195,9 @@ pub struct Acceptor {
     pub promised: Option<Ballot>,
     /// The highest-numbered proposal it has accepted.
     pub accepted: Option<(Ballot, Value)>,
+    /// Ghost state, for the checker only (no rule reads it): every proposal it has ever
+    /// accepted, so that what is *chosen* can be told from what is learned.
+    pub ever: BTreeSet<(Ballot, Value)>,
 }
 // ANCHOR_END: acceptor
 
@@ -346,6 +352,7 @@ impl Acceptor {
         }
         self.promised = Some(ballot);
         self.accepted = Some((ballot, value));
+        self.ever.insert((ballot, value));
         self.persist(setup, ctx);
         Message::Accepted { ballot, value }
     }
@@ -417,11 +424,13 @@ impl Paxos {
         if promises.len() < setup.phase1() {
             return;
         }
-        let highest = promises.values().flatten().max_by_key(|(b, _)| *b);
-        let value = match highest {
-            Some(&(_, v)) if setup.bug != Some(Bug::IgnoresAccepted) => v,
-            _ => p.input,
+        let reported = promises.values().flatten();
+        let highest = match setup.bug {
+            None | Some(Bug::ForgetsPromise) => reported.max_by_key(|(b, _)| *b),
+            Some(Bug::LowestAccepted) => reported.min_by_key(|(b, _)| *b),
+            Some(Bug::IgnoresAccepted) => None,
         };
+        let value = highest.map_or(p.input, |&(_, v)| v);
         p.phase = Phase::Accepting { ballot, value };
         ctx.send_all(setup.acceptors(), &Message::Accept { ballot, value });
     }

@@ -1,9 +1,8 @@
 //! The programs of the chapter "Paxos Made Simple".
 
-use crate::check::{agreement, inputs, system, validity};
+use crate::check::{safety, system};
 use crate::paxos::{Bug, Message, Retry, Setup};
-use crate::simulate::{policy, quantile, run, run_mix, run_until};
-use modelcheck::Checker;
+use crate::simulate::{HORIZON, mix_world, policy, quantile, run, run_mix, run_until};
 use modelcheck::processes::{Faults, diagram};
 use notebook::{Error, Output};
 use sim::mixes::Mix;
@@ -34,6 +33,18 @@ pub fn label(m: &Message) -> String {
     }
 }
 
+/// The planted bugs' names on the command line.
+const BUGS: [&str; 3] = ["forgets-promise", "ignores-accepted", "lowest-accepted"];
+
+/// The planted bug named `name`, one of [`BUGS`].
+fn bug(name: &str) -> Bug {
+    match name {
+        "forgets-promise" => Bug::ForgetsPromise,
+        "ignores-accepted" => Bug::IgnoresAccepted,
+        _ => Bug::LowestAccepted,
+    }
+}
+
 /// Checks every execution of single-decree Paxos for agreement and validity.
 #[derive(clap::Parser, Debug)]
 #[command(name = "check")]
@@ -61,7 +72,7 @@ struct CheckArgs {
     #[arg(long)]
     restarts: bool,
     /// A planted bug.
-    #[arg(long, value_parser = ["forgets-promise", "ignores-accepted"])]
+    #[arg(long, value_parser = BUGS)]
     bug: Option<String>,
     /// Do not print the time taken (for reproducible output).
     #[arg(long)]
@@ -74,11 +85,7 @@ struct CheckArgs {
 /// `cargo run --release -p paxos --example check -- [--ballots K] [faults] [--bug B]`.
 pub fn check(args: &[String]) -> Result<Output, Error> {
     let args: CheckArgs = notebook::parse("check", args)?;
-    let bug = match args.bug.as_deref() {
-        Some("forgets-promise") => Some(Bug::ForgetsPromise),
-        Some(_) => Some(Bug::IgnoresAccepted),
-        None => None,
-    };
+    let bug = args.bug.as_deref().map(bug);
     let faults = Faults {
         loss: args.loss,
         duplication: args.duplication,
@@ -88,12 +95,8 @@ pub fn check(args: &[String]) -> Result<Output, Error> {
     };
     let (a, p) = (args.acceptors as usize, args.proposers as usize);
     let system = system(a, p, args.ballots, bug, faults);
-    let proposed = inputs(p);
     let began = Instant::now();
-    let report = Checker::new(&system)
-        .invariant("agreement", agreement)
-        .invariant("validity", move |s| validity(s, &proposed))
-        .run();
+    let report = safety(&system).run();
     let took = began.elapsed();
     let mut out = String::new();
     let mut knobs = Vec::new();
@@ -128,7 +131,8 @@ pub fn check(args: &[String]) -> Result<Output, Error> {
         None => {
             let _ = writeln!(
                 out,
-                "  agreement and validity hold in every reachable state"
+                "  in every reachable state, one value at most is chosen, it was proposed,\n  \
+                 and only it is learned"
             );
         }
         Some(violation) => {
@@ -190,7 +194,10 @@ pub fn lasso(args: &[String]) -> Result<Output, Error> {
             let _ = writeln!(out, "  no answer: {e:?}");
         }
         Ok(None) => {
-            let _ = writeln!(out, "  every fair execution chooses a value");
+            let _ = writeln!(
+                out,
+                "  no duel among the renamed states (not a proof that none exists)"
+            );
         }
         Ok(Some(duel)) => {
             let _ = writeln!(out, "  states, up to renaming rounds: {}", duel.states);
@@ -214,6 +221,14 @@ pub fn lasso(args: &[String]) -> Result<Output, Error> {
                 "  every message in flight when the loop starts is delivered within it: {}",
                 if duel.fair { "yes" } else { "no" }
             );
+            let _ = match duel.raise {
+                Some(k) => writeln!(
+                    out,
+                    "  after one lap the real state is the lap's first with every round raised\n  \
+                     by {k}, an exact symmetry of Paxos: the lap repeats for ever"
+                ),
+                None => writeln!(out, "  the lap does not repeat on the real states"),
+            };
             if let Some(path) = args.svg {
                 let title = "Dueling proposers: a fair execution that never chooses";
                 let picture = diagram(title, &duel.trace, Some(duel.loop_from), label);
@@ -399,6 +414,12 @@ struct SimulateArgs {
     /// The proposers' policy.
     #[arg(long, default_value = "leader", value_parser = ["eager", "backoff", "leader"])]
     policy: String,
+    /// A planted bug.
+    #[arg(long, value_parser = BUGS)]
+    bug: Option<String>,
+    /// Draw the first run that breaks agreement or validity, if any, into this SVG file.
+    #[arg(long, value_name = "PATH")]
+    svg: Option<PathBuf>,
 }
 
 /// `cargo run --release -p paxos --example simulate -- --acceptors N --seeds S`.
@@ -418,13 +439,18 @@ pub fn simulate(args: &[String]) -> Result<Output, Error> {
         "  {:<12} {:>9} {:>9} {:>8} {:>11} {:>9}",
         "mix", "decided", "disagree", "invalid", "median ms", "p99 ms"
     );
+    let planted = args.bug.as_deref().map(bug);
+    let mut first = None;
     for mix in Mix::ALL {
         let (mut decided, mut disagree, mut invalid) = (0, 0, 0);
         let mut times = Vec::new();
         for seed in 0..args.seeds {
-            let run = run_mix(n, retry, mix, seed);
+            let run = run_mix(n, retry, mix, planted, seed);
             disagree += usize::from(!run.agreement);
             invalid += usize::from(!run.validity);
+            if !(run.agreement && run.validity) {
+                first.get_or_insert((mix, seed));
+            }
             if let Some(t) = run.decided() {
                 decided += 1;
                 times
@@ -438,6 +464,99 @@ pub fn simulate(args: &[String]) -> Result<Output, Error> {
             mix.name(),
             quantile(&times, 0.5),
             quantile(&times, 0.99)
+        );
+    }
+    let mut output = Output::default();
+    if let Some((mix, seed)) = first {
+        let _ = writeln!(
+            out,
+            "  first run to break safety: mix {}, seed {seed}",
+            mix.name()
+        );
+        if let Some(path) = args.svg {
+            let (setup, config) = mix_world(n, retry, mix, planted, seed);
+            let name = args.bug.as_deref().unwrap_or("no bug");
+            let title = format!("{name}, mix {}, seed {seed}", mix.name());
+            let run = run_until(setup, config, seed, HORIZON, Some(&title));
+            let picture = run.diagram.expect("drawn").to_svg();
+            let _ = writeln!(out, "  diagram: {}", path.display());
+            output.files.push((path, picture.into_bytes()));
+        }
+    }
+    output.stdout = out;
+    Ok(output)
+}
+
+/// Liveness after the network stabilizes: decision time after GST, per policy.
+#[derive(clap::Parser, Debug)]
+#[command(name = "gst")]
+struct GstArgs {
+    /// Acceptors.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=15))]
+    acceptors: u32,
+    /// The global stabilization time, in ms: until then the proposers are cut off from
+    /// the acceptors.
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=1000))]
+    gst: u64,
+    /// Seeds: 0, 1, ..., SEEDS - 1.
+    #[arg(long, default_value_t = 200)]
+    seeds: u64,
+}
+
+/// `cargo run --release -p paxos --example gst -- [--acceptors N] [--gst MS] [--seeds S]`.
+pub fn gst(args: &[String]) -> Result<Output, Error> {
+    let args: GstArgs = notebook::parse("gst", args)?;
+    let n = args.acceptors as usize;
+    let gst = Duration::from_millis(args.gst);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{n} acceptors, 2 proposers cut off from them until GST = {} ms, then every\n\
+         delay uniform in {}–{} ms; {} seeds; time from GST to the first learner:",
+        args.gst,
+        crate::simulate::DELAY.0.as_millis(),
+        crate::simulate::DELAY.1.as_millis(),
+        args.seeds
+    );
+    let _ = writeln!(
+        out,
+        "  {:<8} {:>8} {:>11} {:>9} {:>9}",
+        "policy", "decided", "median ms", "p99 ms", "max ms"
+    );
+    for name in ["eager", "backoff", "leader"] {
+        let retry = policy(name).expect("a policy");
+        let mut after = Vec::new();
+        for seed in 0..args.seeds {
+            let run = crate::simulate::run_gst(n, retry, gst, seed);
+            if let Some(t) = run.decided() {
+                after.push(t.as_millis_f64() - gst.as_secs_f64() * 1e3);
+            }
+        }
+        after.sort_by(f64::total_cmp);
+        if after.is_empty() {
+            let _ = writeln!(
+                out,
+                "  {name:<8} {:>8}   (waits for answers that were lost)",
+                0
+            );
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "  {name:<8} {:>8} {:>11.1} {:>9.1} {:>9.1}",
+            after.len(),
+            quantile(&after, 0.5),
+            quantile(&after, 0.99),
+            after.last().copied().unwrap_or(f64::NAN)
+        );
+    }
+    if let Some(Retry::Leader { after, .. }) = policy("leader") {
+        let _ = writeln!(
+            out,
+            "  the leader's bound: its retry timer ({} ms) + 4 delays of at most {} ms = {} ms",
+            after.as_millis(),
+            crate::simulate::DELAY.1.as_millis(),
+            (after + 4 * crate::simulate::DELAY.1).as_millis()
         );
     }
     Ok(Output {

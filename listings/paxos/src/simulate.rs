@@ -2,10 +2,10 @@
 //! messages a decision takes.
 
 use crate::check::inputs;
-use crate::paxos::{Message, Retry, Setup, Value};
+use crate::paxos::{Bug, Message, Retry, Setup, Value};
 use process::{ProcessId, Time};
 use sim::mixes::Mix;
-use sim::{Config, Event, Simulation, Stats};
+use sim::{Config, Event, Latency, Simulation, Stats};
 use std::time::Duration;
 
 /// When the proposers begin in the fault-mix runs.
@@ -33,9 +33,9 @@ pub fn policy(name: &str) -> Option<Retry> {
 pub struct Run {
     /// Every value learned: when, by which learner, what.
     pub learned: Vec<(Time, ProcessId, Value)>,
-    /// No two learners learned different values.
+    /// At most one value was chosen, and every value learned is it.
     pub agreement: bool,
-    /// Every learned value was proposed.
+    /// Every value chosen was proposed.
     pub validity: bool,
     /// When the first Prepare was sent.
     pub started: Option<Time>,
@@ -100,9 +100,12 @@ pub fn run_until(
             }
         }
     }
+    let disks = setup.acceptors().map(|p| sim.storage(p));
+    let chosen = crate::check::chosen(setup.phase2(), disks);
     Run {
-        agreement: learned.windows(2).all(|w| w[0].2 == w[1].2),
-        validity: learned.iter().all(|(_, _, v)| proposed.contains(v)),
+        agreement: chosen.len() <= 1
+            && learned.iter().all(|(_, _, v)| chosen.contains(v)),
+        validity: chosen.iter().all(|v| proposed.contains(v)),
         learned,
         started,
         phase2,
@@ -119,20 +122,66 @@ pub fn run_until(
     }
 }
 
-/// `acceptors` acceptors and two proposers with `retry`, in the world of `mix`, where
-/// crashes and partitions strike a minority of the acceptors. The proposers begin at
-/// 30 ms, while the mix's crashes and partitions (in its first 60 ms) are under way.
-pub fn run_mix(acceptors: usize, retry: Retry, mix: Mix, seed: u64) -> Run {
+/// `acceptors` acceptors and two proposers with `retry` (and `bug`, if any), in the
+/// world of `mix`, where crashes and partitions strike a minority of the acceptors.
+/// The proposers begin at 30 ms, while the mix's crashes and partitions (in its first
+/// 60 ms) are under way.
+pub fn mix_world(
+    acceptors: usize,
+    retry: Retry,
+    mix: Mix,
+    bug: Option<Bug>,
+    seed: u64,
+) -> (Setup, Config) {
+    let setup = Setup {
+        acceptors,
+        proposers: 2,
+        retry,
+        bug,
+        start: BEGIN,
+        quorums: None,
+    };
+    let faulty: Vec<ProcessId> = setup.acceptors().collect();
+    (setup, mix.world(acceptors + 2, &faulty, seed))
+}
+
+/// Runs the world of [`mix_world`].
+pub fn run_mix(
+    acceptors: usize,
+    retry: Retry,
+    mix: Mix,
+    bug: Option<Bug>,
+    seed: u64,
+) -> Run {
+    let (setup, config) = mix_world(acceptors, retry, mix, bug, seed);
+    run(setup, config, seed)
+}
+
+/// The bounds of every message delay after GST in [`run_gst`].
+pub const DELAY: (Duration, Duration) =
+    (Duration::from_millis(1), Duration::from_millis(2));
+
+/// Partial synchrony made concrete: until `gst` every message between the proposers
+/// and `acceptors` acceptors is lost (the proposers still hear each other); from then
+/// on every delay lies within [`DELAY`].
+pub fn run_gst(acceptors: usize, retry: Retry, gst: Duration, seed: u64) -> Run {
     let setup = Setup {
         acceptors,
         proposers: 2,
         retry,
         bug: None,
-        start: BEGIN,
+        start: Duration::ZERO,
         quorums: None,
     };
-    let faulty: Vec<ProcessId> = setup.acceptors().collect();
-    run(setup, mix.world(acceptors + 2, &faulty, seed), seed)
+    let mut config = Config::default();
+    config.network.latency = Latency::Uniform {
+        min: DELAY.0,
+        max: DELAY.1,
+    };
+    let cut = vec![setup.acceptors().collect(), setup.proposers().collect()];
+    let healed = Time(gst.as_nanos() as u64);
+    config.network.partitions.scheduled = vec![(Time(0), cut), (healed, Vec::new())];
+    run(setup, config, seed)
 }
 
 /// The `q`-quantile of sorted values (nearest rank).
