@@ -291,6 +291,11 @@ pub fn all() -> Vec<Cell> {
             paxos::programs::check
         ),
         cell!(
+            slow: "cargo run --release -p paxos --example check -- --loss --no-time",
+            Some("src/outputs/paxos-check-loss.txt"),
+            paxos::programs::check
+        ),
+        cell!(
             slow: "cargo run --release -p paxos --example check -- --crashes 1 --restarts --no-time",
             Some("src/outputs/paxos-check-restarts.txt"),
             paxos::programs::check
@@ -301,7 +306,7 @@ pub fn all() -> Vec<Cell> {
             paxos::programs::check
         ),
         cell!(
-            slow: "cargo run --release -p paxos --example check -- --bug forgets-promise --crashes 1 --restarts --no-time",
+            slow: "cargo run --release -p paxos --example check -- --bug forgets-promise --crashes 1 --restarts --no-time --svg src/figures/paxos-forgets-promise.svg",
             Some("src/outputs/paxos-forgets-promise.txt"),
             paxos::programs::check
         ),
@@ -324,6 +329,26 @@ pub fn all() -> Vec<Cell> {
             "cargo run --release -p paxos --example simulate -- --acceptors 3 --seeds 200",
             Some("src/outputs/paxos-simulate.txt"),
             paxos::programs::simulate
+        ),
+        cell!(
+            slow: "cargo run --release -p paxos --example simulate -- --acceptors 5 --seeds 200",
+            Some("src/outputs/paxos-simulate-5.txt"),
+            paxos::programs::simulate
+        ),
+        cell!(
+            slow: "cargo run --release -p paxos --example simulate -- --acceptors 7 --seeds 200",
+            Some("src/outputs/paxos-simulate-7.txt"),
+            paxos::programs::simulate
+        ),
+        cell!(
+            "cargo run --release -p paxos --example simulate -- --policy backoff --bug lowest-accepted --seeds 200 --svg src/figures/paxos-lowest-accepted.svg",
+            Some("src/outputs/paxos-lowest-accepted.txt"),
+            paxos::programs::simulate
+        ),
+        cell!(
+            "cargo run --release -p paxos --example gst -- --seeds 200",
+            Some("src/outputs/paxos-gst.txt"),
+            paxos::programs::gst
         ),
     ]
 }
