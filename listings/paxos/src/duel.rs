@@ -90,6 +90,7 @@ fn rounds(state: &mut Global<Paxos>, f: &mut impl FnMut(&mut u32)) {
     }
 }
 
+// ANCHOR: shift
 /// The state with `k` added to every round. Paxos compares rounds and adds one to
 /// them, both unchanged by the shift, so the shifted state has the same futures,
 /// shifted: an exact symmetry.
@@ -98,6 +99,7 @@ pub fn shift(state: &Global<Paxos>, k: u32) -> Global<Paxos> {
     rounds(&mut state, &mut |r| *r += k);
     state
 }
+// ANCHOR_END: shift
 
 /// What the eager policy can observe of a state: everything but the count of ballots
 /// started and the acceptors' ghost record (which no rule reads), with the network in
@@ -118,7 +120,6 @@ fn observable(state: &Global<Paxos>) -> Global<Paxos> {
     state
 }
 
-// ANCHOR: rename
 /// The state with its rounds renamed for the search: 0 stays 0, order and gaps of one
 /// are kept, larger gaps shrink to two. Not exact in general (a proposer that starts two
 /// rounds below a gap would catch up with the round above it), so a lasso found this way
@@ -138,7 +139,6 @@ pub fn rename(state: &Global<Paxos>) -> Global<Paxos> {
     });
     observable(&state)
 }
-// ANCHOR_END: rename
 
 /// The processes' system, explored up to the renaming of rounds.
 pub struct Renamed(pub Processes<Paxos>);
