@@ -306,6 +306,11 @@ pub fn all() -> Vec<Cell> {
             paxos::programs::check
         ),
         cell!(
+            "cargo run --release -p paxos --example check -- --bug hasty-learner --no-time",
+            Some("src/outputs/paxos-hasty-learner.txt"),
+            paxos::programs::check
+        ),
+        cell!(
             slow: "cargo run --release -p paxos --example check -- --bug forgets-promise --crashes 1 --restarts --no-time --svg src/figures/paxos-forgets-promise.svg",
             Some("src/outputs/paxos-forgets-promise.txt"),
             paxos::programs::check

@@ -90,6 +90,9 @@ pub enum Bug {
     /// A proposer adopts the value of the *lowest*-numbered accepted proposal its
     /// promises report, not the highest (breaks P2c(b)).
     LowestAccepted,
+    /// A learner learns from the first acceptance it hears of, not a majority's (breaks
+    /// the third requirement: learn only what has been chosen).
+    HastyLearner,
 }
 
 /// When a proposer starts a new ballot.
@@ -426,7 +429,9 @@ impl Paxos {
         }
         let reported = promises.values().flatten();
         let highest = match setup.bug {
-            None | Some(Bug::ForgetsPromise) => reported.max_by_key(|(b, _)| *b),
+            None | Some(Bug::ForgetsPromise | Bug::HastyLearner) => {
+                reported.max_by_key(|(b, _)| *b)
+            }
             Some(Bug::LowestAccepted) => reported.min_by_key(|(b, _)| *b),
             Some(Bug::IgnoresAccepted) => None,
         };
@@ -449,7 +454,10 @@ impl Paxos {
         value: Value,
         ctx: &mut Context<'_, Paxos>,
     ) {
-        let majority = self.setup.phase2();
+        let majority = match self.setup.bug {
+            Some(Bug::HastyLearner) => 1,
+            _ => self.setup.phase2(),
+        };
         let eager = self.setup.retry == Retry::Eager; // only it counts answers
         let Role::Proposer(p) = &mut self.role else {
             return;

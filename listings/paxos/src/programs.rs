@@ -34,13 +34,19 @@ pub fn label(m: &Message) -> String {
 }
 
 /// The planted bugs' names on the command line.
-const BUGS: [&str; 3] = ["forgets-promise", "ignores-accepted", "lowest-accepted"];
+const BUGS: [&str; 4] = [
+    "forgets-promise",
+    "ignores-accepted",
+    "lowest-accepted",
+    "hasty-learner",
+];
 
 /// The planted bug named `name`, one of [`BUGS`].
 fn bug(name: &str) -> Bug {
     match name {
         "forgets-promise" => Bug::ForgetsPromise,
         "ignores-accepted" => Bug::IgnoresAccepted,
+        "hasty-learner" => Bug::HastyLearner,
         _ => Bug::LowestAccepted,
     }
 }
@@ -290,7 +296,7 @@ pub fn duel(args: &[String]) -> Result<Output, Error> {
         let _ = match run.decided() {
             Some(t) => writeln!(
                 out,
-                "  {name:<8} chose {} at {:.1} ms, after {ballots} ballots",
+                "  {name:<8} chose {} at {:.1} ms, {ballots} ballots started",
                 run.learned[0].2,
                 t.as_millis_f64()
             ),

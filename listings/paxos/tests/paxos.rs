@@ -28,9 +28,13 @@ fn a_proposer_that_ignores_accepted_values_is_caught() {
     assert_eq!(violation.invariant, "agreement");
 }
 
-/// About 40 s in release mode: `cargo test --release -p paxos -- --ignored`.
 #[test]
-#[ignore = "slow: a million states"]
+fn a_learner_that_learns_from_one_acceptance_is_caught() {
+    let report = check(Some(Bug::HastyLearner), Faults::default());
+    assert_eq!(report.violation.expect("caught").invariant, "learning");
+}
+
+#[test]
 fn an_acceptor_that_forgets_its_promise_is_caught_after_a_restart() {
     let faults = Faults {
         crashes: 1,
@@ -38,7 +42,8 @@ fn an_acceptor_that_forgets_its_promise_is_caught_after_a_restart() {
         crash_below: Some(3),
         ..Faults::default()
     };
-    assert!(check(Some(Bug::ForgetsPromise), faults).violation.is_some());
+    let violation = check(Some(Bug::ForgetsPromise), faults).violation;
+    assert_eq!(violation.expect("caught").invariant, "agreement");
 }
 
 #[test]
