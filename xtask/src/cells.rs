@@ -279,6 +279,82 @@ pub fn all() -> Vec<Cell> {
             Some("src/outputs/abd-availability.txt"),
             abd::programs::availability
         ),
+        // Paxos Made Simple
+        cell!(
+            "cargo run --release -p paxos --example check -- --no-time",
+            Some("src/outputs/paxos-check.txt"),
+            paxos::programs::check
+        ),
+        cell!(
+            slow: "cargo run --release -p paxos --example check -- --duplication --no-time",
+            Some("src/outputs/paxos-check-duplication.txt"),
+            paxos::programs::check
+        ),
+        cell!(
+            slow: "cargo run --release -p paxos --example check -- --loss --no-time",
+            Some("src/outputs/paxos-check-loss.txt"),
+            paxos::programs::check
+        ),
+        cell!(
+            slow: "cargo run --release -p paxos --example check -- --crashes 1 --restarts --no-time",
+            Some("src/outputs/paxos-check-restarts.txt"),
+            paxos::programs::check
+        ),
+        cell!(
+            "cargo run --release -p paxos --example check -- --bug ignores-accepted --no-time --svg src/figures/paxos-ignores-accepted.svg",
+            Some("src/outputs/paxos-ignores-accepted.txt"),
+            paxos::programs::check
+        ),
+        cell!(
+            "cargo run --release -p paxos --example check -- --bug hasty-learner --no-time",
+            Some("src/outputs/paxos-hasty-learner.txt"),
+            paxos::programs::check
+        ),
+        cell!(
+            slow: "cargo run --release -p paxos --example check -- --bug forgets-promise --crashes 1 --restarts --no-time --svg src/figures/paxos-forgets-promise.svg",
+            Some("src/outputs/paxos-forgets-promise.txt"),
+            paxos::programs::check
+        ),
+        cell!(
+            slow: "cargo run --release -p paxos --example lasso -- --acceptors 2 --svg src/figures/paxos-lasso.svg",
+            Some("src/outputs/paxos-lasso.txt"),
+            paxos::programs::lasso
+        ),
+        cell!(
+            "cargo run --release -p paxos --example duel -- --seed 1 --svg src/figures/paxos-duel.svg",
+            Some("src/outputs/paxos-duel.txt"),
+            paxos::programs::duel
+        ),
+        cell!(
+            "cargo run --release -p paxos --example decide -- --acceptors 3 --seeds 200",
+            Some("src/outputs/paxos-decide.txt"),
+            paxos::programs::decide
+        ),
+        cell!(
+            "cargo run --release -p paxos --example simulate -- --acceptors 3 --seeds 200",
+            Some("src/outputs/paxos-simulate.txt"),
+            paxos::programs::simulate
+        ),
+        cell!(
+            slow: "cargo run --release -p paxos --example simulate -- --acceptors 5 --seeds 200",
+            Some("src/outputs/paxos-simulate-5.txt"),
+            paxos::programs::simulate
+        ),
+        cell!(
+            slow: "cargo run --release -p paxos --example simulate -- --acceptors 7 --seeds 200",
+            Some("src/outputs/paxos-simulate-7.txt"),
+            paxos::programs::simulate
+        ),
+        cell!(
+            "cargo run --release -p paxos --example simulate -- --policy backoff --bug lowest-accepted --seeds 200 --svg src/figures/paxos-lowest-accepted.svg",
+            Some("src/outputs/paxos-lowest-accepted.txt"),
+            paxos::programs::simulate
+        ),
+        cell!(
+            "cargo run --release -p paxos --example gst -- --seeds 200",
+            Some("src/outputs/paxos-gst.txt"),
+            paxos::programs::gst
+        ),
     ]
 }
 

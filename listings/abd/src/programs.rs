@@ -65,6 +65,7 @@ pub fn check(args: &[String]) -> Result<Output, Error> {
         duplication: args.duplication,
         crashes: args.crashes,
         restarts: args.restarts,
+        crash_below: None,
     };
     let variant = args.variant;
     let system = system(args.servers as usize, variant, faults, clients.clone());

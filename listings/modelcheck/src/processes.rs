@@ -34,6 +34,8 @@ pub struct Faults {
     pub crashes: usize,
     /// Whether a crashed process may restart (from what it persisted).
     pub restarts: bool,
+    /// Only processes numbered below this may crash (`None`: any may).
+    pub crash_below: Option<ProcessId>,
 }
 
 /// A message in flight.
@@ -348,7 +350,8 @@ impl<P: Process> System for Processes<P> {
                         out.push((Step::Fire(p, timer.clone(), choices), next));
                     }
                 }
-                if state.crashes < self.faults.crashes {
+                let may_crash = self.faults.crash_below.is_none_or(|below| p < below);
+                if state.crashes < self.faults.crashes && may_crash {
                     let mut crashed = state.clone();
                     crashed.up[p] = false;
                     // Volatile state is lost.

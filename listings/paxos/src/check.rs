@@ -1,0 +1,100 @@
+//! Safety by model checking: agreement and validity in every reachable state.
+
+use crate::paxos::{Ballot, Bug, Disk, Paxos, Retry, Setup, Value};
+use modelcheck::Checker;
+use modelcheck::processes::{Faults, Global, Processes};
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+/// The inputs of the proposers: proposer `i` proposes `i + 1`.
+pub fn inputs(proposers: usize) -> Vec<Value> {
+    (1..=proposers as Value).collect()
+}
+
+/// `acceptors` acceptors and `proposers` proposers, each proposer trying at most
+/// `ballots` ballots (a timer that may fire at any moment starts the next), under
+/// `faults`.
+pub fn system(
+    acceptors: usize,
+    proposers: usize,
+    ballots: u32,
+    bug: Option<Bug>,
+    faults: Faults,
+) -> Processes<Paxos> {
+    let retry = if ballots <= 1 {
+        Retry::Never
+    } else {
+        Retry::Timer {
+            after: Duration::from_millis(1), // the model checker ignores durations
+            max: ballots,
+        }
+    };
+    let setup = Setup {
+        acceptors,
+        proposers,
+        retry,
+        bug,
+        start: Duration::ZERO,
+        quorums: None,
+    };
+    Processes {
+        initial: setup.processes(&inputs(proposers)),
+        faults,
+        clients: Vec::new(),
+    }
+}
+
+// ANCHOR: invariants
+/// The values chosen: those of proposals accepted by `quorum` acceptors (a majority,
+/// unless exercise 11.1 says otherwise). Read from the ghost record of every acceptance
+/// on the processes' `disks`, which survives crashes: an acceptor persists each
+/// acceptance before it announces it.
+pub fn chosen<'a>(
+    quorum: usize,
+    disks: impl IntoIterator<Item = &'a Disk>,
+) -> BTreeSet<Value> {
+    let mut votes: BTreeMap<(Ballot, Value), usize> = BTreeMap::new();
+    for disk in disks {
+        for proposal in &disk.acceptor.ever {
+            *votes.entry(*proposal).or_default() += 1;
+        }
+    }
+    votes
+        .into_iter()
+        .filter(|&(_, n)| n >= quorum)
+        .map(|((_, v), _)| v)
+        .collect()
+}
+
+/// The values chosen in a global state.
+fn chosen_in(state: &Global<Paxos>) -> BTreeSet<Value> {
+    chosen(state.processes[0].setup.phase2(), &state.storage)
+}
+
+/// Only a single value is chosen.
+pub fn agreement(state: &Global<Paxos>) -> bool {
+    chosen_in(state).len() <= 1
+}
+
+/// Only a value that has been proposed may be chosen.
+pub fn validity(state: &Global<Paxos>, proposed: &[Value]) -> bool {
+    chosen_in(state).iter().all(|v| proposed.contains(v))
+}
+
+/// A process never learns that a value has been chosen unless it actually has been.
+pub fn learning(state: &Global<Paxos>) -> bool {
+    let chosen = chosen_in(state);
+    state.outputs.iter().flatten().all(|v| chosen.contains(v))
+}
+// ANCHOR_END: invariants
+
+/// A checker of `system` with the three safety requirements as invariants, for
+/// proposers proposing [`inputs`].
+pub fn safety(system: &Processes<Paxos>) -> Checker<'_, Processes<Paxos>> {
+    let proposers = system.initial[0].setup.proposers;
+    let proposed = inputs(proposers);
+    Checker::new(system)
+        .invariant("agreement", agreement)
+        .invariant("validity", move |s| validity(s, &proposed))
+        .invariant("learning", learning)
+}

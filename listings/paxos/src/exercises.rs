@@ -1,0 +1,75 @@
+//! Exercises of the chapter "Paxos Made Simple", each judged by a test.
+//!
+//! **Exercise 11.1 — quorums of other sizes.** Paxos asks a majority in both phases.
+//! Predict, for three acceptors, which sizes of phase 1 and phase 2 quorums keep it safe:
+//! fill in [`safe_with`]. The judge model-checks every pair:
+//! `cargo test --release -p paxos --test exercises -- --ignored exercise_11_1`.
+
+use crate::check::{agreement, system};
+use modelcheck::Checker;
+use modelcheck::processes::{Faults, Processes};
+
+// ANCHOR: exercise
+/// Exercise 11.1: whether single-decree Paxos on `n` acceptors stays safe when a proposer
+/// needs `phase1` promises and a value is chosen by `phase2` acceptances of one proposal.
+pub fn safe_with(n: usize, phase1: usize, phase2: usize) -> bool {
+    let _ = (n, phase1, phase2);
+    true
+}
+// ANCHOR_END: exercise
+
+/// Where `predict` disagrees with the model checker, for 3 acceptors, two proposers
+/// with one ballot each, and every pair of quorum sizes.
+pub fn judge(predict: impl Fn(usize, usize, usize) -> bool) -> Vec<String> {
+    let pairs: Vec<(usize, usize)> = (1..=3)
+        .flat_map(|phase1| (1..=3).map(move |phase2| (phase1, phase2)))
+        .collect();
+    judge_sizes(predict, &pairs)
+}
+
+/// Where `predict` disagrees with the model checker on these (phase 1, phase 2) sizes.
+pub fn judge_sizes(
+    predict: impl Fn(usize, usize, usize) -> bool,
+    sizes: &[(usize, usize)],
+) -> Vec<String> {
+    let n = 3;
+    let mut wrong = Vec::new();
+    for &(phase1, phase2) in sizes {
+        {
+            let base = system(n, 2, 1, None, Faults::default());
+            let system = Processes {
+                initial: base
+                    .initial
+                    .into_iter()
+                    .map(|mut p| {
+                        p.setup.quorums = Some((phase1, phase2));
+                        p
+                    })
+                    .collect(),
+                ..base
+            };
+            let safe = Checker::new(&system)
+                .invariant("agreement", agreement)
+                .run()
+                .violation
+                .is_none();
+            if predict(n, phase1, phase2) != safe {
+                wrong.push(format!(
+                    "n = {n}, phase 1 {phase1}, phase 2 {phase2}: the model checker finds {}",
+                    if safe { "it safe" } else { "two values chosen" }
+                ));
+            }
+        }
+    }
+    wrong
+}
+
+/// A solution to exercise 11.1.
+pub mod solution {
+    /// Safe exactly when every phase 1 quorum meets every phase 2 quorum (Howard,
+    /// Malkhi and Spiegelman, "Flexible Paxos", 2016): phase 2 quorums need not meet
+    /// each other.
+    pub fn safe_with(n: usize, phase1: usize, phase2: usize) -> bool {
+        phase1 + phase2 > n
+    }
+}

@@ -1,0 +1,572 @@
+//! The programs of the chapter "Paxos Made Simple".
+
+use crate::check::{safety, system};
+use crate::paxos::{Bug, Message, Retry, Setup};
+use crate::simulate::{HORIZON, mix_world, policy, quantile, run, run_mix, run_until};
+use modelcheck::processes::{Faults, diagram};
+use notebook::{Error, Output};
+use sim::mixes::Mix;
+use sim::{Config, Latency};
+use std::fmt::Write;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// A message, short, for diagrams.
+pub fn label(m: &Message) -> String {
+    let value = |a: &Option<(crate::paxos::Ballot, u32)>| match a {
+        Some((b, v)) => format!(" {b:?}:{v}"),
+        None => String::new(),
+    };
+    match m {
+        Message::Prepare { ballot } => format!("prepare {ballot:?}"),
+        Message::Promise { ballot, accepted } => {
+            format!("promise {ballot:?}{}", value(accepted))
+        }
+        Message::Accept { ballot, value } => format!("accept {ballot:?}:{value}"),
+        Message::Accepted { ballot, value } => format!("accepted {ballot:?}:{value}"),
+        Message::Refuse {
+            ballot, promised, ..
+        } => {
+            format!("refuse {ballot:?} < {promised:?}")
+        }
+        Message::Heartbeat => "heartbeat".into(),
+    }
+}
+
+/// The planted bugs' names on the command line.
+const BUGS: [&str; 4] = [
+    "forgets-promise",
+    "ignores-accepted",
+    "lowest-accepted",
+    "hasty-learner",
+];
+
+/// The planted bug named `name`, one of [`BUGS`].
+fn bug(name: &str) -> Bug {
+    match name {
+        "forgets-promise" => Bug::ForgetsPromise,
+        "ignores-accepted" => Bug::IgnoresAccepted,
+        "hasty-learner" => Bug::HastyLearner,
+        _ => Bug::LowestAccepted,
+    }
+}
+
+/// Checks every execution of single-decree Paxos for agreement and validity.
+#[derive(clap::Parser, Debug)]
+#[command(name = "check")]
+struct CheckArgs {
+    /// Acceptors.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=5))]
+    acceptors: u32,
+    /// Proposers, each also a learner.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=3))]
+    proposers: u32,
+    /// Ballots each proposer may start (a timer that may fire at any time starts the
+    /// next).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=3))]
+    ballots: u32,
+    /// The network may lose messages.
+    #[arg(long)]
+    loss: bool,
+    /// The network may deliver a message more than once.
+    #[arg(long)]
+    duplication: bool,
+    /// At most this many crashes.
+    #[arg(long, default_value_t = 0)]
+    crashes: usize,
+    /// A crashed process may restart from its disk.
+    #[arg(long)]
+    restarts: bool,
+    /// A planted bug.
+    #[arg(long, value_parser = BUGS)]
+    bug: Option<String>,
+    /// Do not print the time taken (for reproducible output).
+    #[arg(long)]
+    no_time: bool,
+    /// Draw the shortest violating run, if any, into this SVG file.
+    #[arg(long, value_name = "PATH")]
+    svg: Option<PathBuf>,
+}
+
+/// `cargo run --release -p paxos --example check -- [--ballots K] [faults] [--bug B]`.
+pub fn check(args: &[String]) -> Result<Output, Error> {
+    let args: CheckArgs = notebook::parse("check", args)?;
+    let bug = args.bug.as_deref().map(bug);
+    let faults = Faults {
+        loss: args.loss,
+        duplication: args.duplication,
+        crashes: args.crashes,
+        restarts: args.restarts,
+        crash_below: Some(args.acceptors as usize), // acceptors crash; proposers do not
+    };
+    let (a, p) = (args.acceptors as usize, args.proposers as usize);
+    let system = system(a, p, args.ballots, bug, faults);
+    let began = Instant::now();
+    let report = safety(&system).run();
+    let took = began.elapsed();
+    let mut out = String::new();
+    let mut knobs = Vec::new();
+    if args.loss {
+        knobs.push("loss".to_owned());
+    }
+    if args.duplication {
+        knobs.push("duplication".to_owned());
+    }
+    if args.crashes > 0 {
+        let restarts = if args.restarts { ", then restarts" } else { "" };
+        knobs.push(format!("at most {} crash(es){restarts}", args.crashes));
+    }
+    let _ = writeln!(
+        out,
+        "{a} acceptors, {p} proposers, {} ballot(s) each{}{}",
+        args.ballots,
+        if knobs.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", knobs.join(", "))
+        },
+        bug.map_or(String::new(), |b| format!(", planted bug {b:?}"))
+    );
+    let _ = writeln!(out, "  distinct states: {}", report.distinct);
+    let _ = writeln!(out, "  depth: {}", report.depth);
+    if !args.no_time {
+        let _ = writeln!(out, "  time: {:.1} s", took.as_secs_f64());
+    }
+    let mut output = Output::default();
+    match report.violation {
+        None => {
+            let _ = writeln!(
+                out,
+                "  in every reachable state, one value at most is chosen, it was proposed,\n  \
+                 and only it is learned"
+            );
+        }
+        Some(violation) => {
+            let steps = violation.trace.len() - 1;
+            let _ = writeln!(
+                out,
+                "  {} violated after {steps} steps:",
+                violation.invariant
+            );
+            for (i, (step, _)) in violation.trace.iter().enumerate().skip(1) {
+                let _ = writeln!(out, "  {i:>3}. {:?}", step.as_ref().expect("a step"));
+            }
+            let last = &violation.trace[steps].1;
+            for (q, learned) in last.outputs.iter().enumerate() {
+                if !learned.is_empty() {
+                    let _ = writeln!(out, "  p{q} learned {learned:?}");
+                }
+            }
+            if let Some(path) = args.svg {
+                let title = format!(
+                    "{:?}: two values chosen",
+                    bug.unwrap_or(Bug::IgnoresAccepted)
+                );
+                let picture = diagram(&title, &violation.trace, None, label);
+                let _ = writeln!(out, "  diagram: {}", path.display());
+                output.files.push((path, picture.to_svg().into_bytes()));
+            }
+        }
+    }
+    output.stdout = out;
+    Ok(output)
+}
+
+/// Finds, with the model checker, a fair execution of two eager proposers in which no
+/// value is ever chosen.
+#[derive(clap::Parser, Debug)]
+#[command(name = "lasso")]
+struct LassoArgs {
+    /// Acceptors.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=5))]
+    acceptors: u32,
+    /// Draw the execution, its loop run twice, into this SVG file.
+    #[arg(long, value_name = "PATH")]
+    svg: Option<PathBuf>,
+}
+
+/// `cargo run --release -p paxos --example lasso -- [--acceptors N] [--svg PATH]`.
+pub fn lasso(args: &[String]) -> Result<Output, Error> {
+    let args: LassoArgs = notebook::parse("lasso", args)?;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "two eager proposers, {} acceptors, a reliable network",
+        args.acceptors
+    );
+    let mut output = Output::default();
+    match crate::duel::find(args.acceptors as usize, 2) {
+        Err(e) => {
+            let _ = writeln!(out, "  no answer: {e:?}");
+        }
+        Ok(None) => {
+            let _ = writeln!(
+                out,
+                "  no duel among the renamed states (not a proof that none exists)"
+            );
+        }
+        Ok(Some(duel)) => {
+            let _ = writeln!(out, "  states, up to renaming rounds: {}", duel.states);
+            let _ = writeln!(
+                out,
+                "  a fair execution in which no value is ever chosen: {} steps, then a loop\n  \
+                 of {} steps repeated for ever (shown twice; the rounds grow each time):",
+                duel.loop_from, duel.lap
+            );
+            for (i, (step, _)) in duel.trace.iter().enumerate().skip(1) {
+                let mark = if i == duel.loop_from + 1 {
+                    " <- the loop"
+                } else {
+                    ""
+                };
+                let _ =
+                    writeln!(out, "  {i:>3}. {:?}{mark}", step.as_ref().expect("a step"));
+            }
+            let _ = writeln!(
+                out,
+                "  every message in flight when the loop starts is delivered within it: {}",
+                if duel.fair { "yes" } else { "no" }
+            );
+            let _ = match duel.raise {
+                Some(k) => writeln!(
+                    out,
+                    "  after one lap the real state is the lap's first with every round raised\n  \
+                     by {k}, an exact symmetry of Paxos: the lap repeats for ever"
+                ),
+                None => writeln!(out, "  the lap does not repeat on the real states"),
+            };
+            if let Some(path) = args.svg {
+                let title = "Dueling proposers: a fair execution that never chooses";
+                let picture = diagram(title, &duel.trace, Some(duel.loop_from), label);
+                let _ = writeln!(out, "  diagram: {}", path.display());
+                output.files.push((path, picture.to_svg().into_bytes()));
+            }
+        }
+    }
+    output.stdout = out;
+    Ok(output)
+}
+
+/// Two proposers in the simulator, without and with the cures for dueling.
+#[derive(clap::Parser, Debug)]
+#[command(name = "duel")]
+struct DuelArgs {
+    /// The seed.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Where to draw the eager proposers' run [default: target/duel-SEED.svg].
+    #[arg(long, value_name = "PATH")]
+    svg: Option<PathBuf>,
+}
+
+/// `cargo run --release -p paxos --example duel -- --seed N`.
+pub fn duel(args: &[String]) -> Result<Output, Error> {
+    let args: DuelArgs = notebook::parse("duel", args)?;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "3 acceptors, 2 proposers starting together, message delays uniform in 1–2 ms, seed {}",
+        args.seed
+    );
+    let mut config = Config::default();
+    config.network.latency = Latency::Uniform {
+        min: Duration::from_millis(1),
+        max: Duration::from_millis(2),
+    };
+    config.network.fifo = false;
+    let mut eager_run = None;
+    for name in ["eager", "backoff", "leader"] {
+        let retry = policy(name).expect("a policy");
+        let setup = Setup {
+            acceptors: 3,
+            proposers: 2,
+            retry,
+            bug: None,
+            start: Duration::ZERO,
+            quorums: None,
+        };
+        let title = format!("Eager proposers, seed {}: the first 40 ms", args.seed);
+        let run = run(setup, config.clone(), args.seed);
+        let ballots = run.ballots;
+        if name == "eager" {
+            let end = process::Time(40_000_000);
+            eager_run =
+                run_until(setup, config.clone(), args.seed, end, Some(&title)).diagram;
+        }
+        let _ = match run.decided() {
+            Some(t) => writeln!(
+                out,
+                "  {name:<8} chose {} at {:.1} ms, {ballots} ballots started",
+                run.learned[0].2,
+                t.as_millis_f64()
+            ),
+            None => writeln!(
+                out,
+                "  {name:<8} chose nothing in {:.0} ms: {ballots} ballots",
+                crate::simulate::HORIZON.as_millis_f64()
+            ),
+        };
+    }
+    let path = args.svg.unwrap_or_else(|| {
+        PathBuf::from("target").join(format!("duel-{}.svg", args.seed))
+    });
+    let _ = writeln!(
+        out,
+        "  diagram of the eager proposers' first 40 ms: {}",
+        path.display()
+    );
+    let picture = eager_run
+        .map(|d| d.to_svg().into_bytes())
+        .unwrap_or_default();
+    Ok(Output {
+        stdout: out,
+        files: vec![(path, picture)],
+    })
+}
+
+/// Decision latency and messages per decision.
+#[derive(clap::Parser, Debug)]
+#[command(name = "decide")]
+struct DecideArgs {
+    /// Acceptors.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=15))]
+    acceptors: u32,
+    /// Seeds: 0, 1, ..., SEEDS - 1.
+    #[arg(long, default_value_t = 200)]
+    seeds: u64,
+}
+
+/// `cargo run --release -p paxos --example decide -- --acceptors N --seeds S`.
+pub fn decide(args: &[String]) -> Result<Output, Error> {
+    let args: DecideArgs = notebook::parse("decide", args)?;
+    let n = args.acceptors as usize;
+    let mut out = String::new();
+    // One proposer, every delay exactly 1 ms: latency in ms is message delays.
+    let setup = Setup {
+        acceptors: n,
+        proposers: 1,
+        retry: Retry::Never,
+        bug: None,
+        start: Duration::ZERO,
+        quorums: None,
+    };
+    let mut exact = Config::default();
+    exact.network.latency = Latency::Constant(Duration::from_millis(1));
+    let one = run(setup, exact, 0);
+    let ms = |t: Option<process::Time>| t.map_or(f64::NAN, |t| t.as_millis_f64());
+    let _ = writeln!(
+        out,
+        "{n} acceptors, one proposer (the learner), every message delayed exactly 1 ms:\n  \
+         message delays from prepare to learning: {}\n  \
+         message delays from accept to learning (phase 2): {}\n  \
+         messages: {} (prepare, promise, accept, accepted: 4 x {n})",
+        ms(one.decided()) - ms(one.started),
+        ms(one.decided()) - ms(one.phase2),
+        one.messages
+    );
+    // Two proposers with Ω, log-normal delays, many seeds.
+    let retry = policy("leader").expect("a policy");
+    let setup = Setup {
+        acceptors: n,
+        proposers: 2,
+        retry,
+        bug: None,
+        start: Duration::ZERO,
+        quorums: None,
+    };
+    let mut latencies = Vec::new();
+    let mut messages = Vec::new();
+    for seed in 0..args.seeds {
+        let mut config = Config::default();
+        config.network.latency = Latency::LogNormal {
+            median: Duration::from_millis(1),
+            sigma: 0.5,
+        };
+        let run = run(setup, config, seed);
+        if let (Some(d), Some(s)) = (run.decided(), run.started) {
+            latencies.push(d.as_millis_f64() - s.as_millis_f64());
+            messages.push(run.messages as f64);
+        }
+    }
+    latencies.sort_by(f64::total_cmp);
+    messages.sort_by(f64::total_cmp);
+    let _ = writeln!(
+        out,
+        "{n} acceptors, two proposers with a leader (Ω), log-normal delays (median 1 ms,\n\
+         sigma 0.5), {} seeds: decided in {}; from the first prepare to the first learner,\n  \
+         median {:.2} ms, p99 {:.2} ms; messages, median {:.0}",
+        args.seeds,
+        latencies.len(),
+        quantile(&latencies, 0.5),
+        quantile(&latencies, 0.99),
+        quantile(&messages, 0.5)
+    );
+    Ok(Output {
+        stdout: out,
+        ..Output::default()
+    })
+}
+
+/// Runs Paxos under every fault mix for many seeds, judging agreement and validity.
+#[derive(clap::Parser, Debug)]
+#[command(name = "simulate")]
+struct SimulateArgs {
+    /// Acceptors.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=15))]
+    acceptors: u32,
+    /// Seeds per mix.
+    #[arg(long, default_value_t = 200)]
+    seeds: u64,
+    /// The proposers' policy.
+    #[arg(long, default_value = "leader", value_parser = ["eager", "backoff", "leader"])]
+    policy: String,
+    /// A planted bug.
+    #[arg(long, value_parser = BUGS)]
+    bug: Option<String>,
+    /// Draw the first run that breaks agreement or validity, if any, into this SVG file.
+    #[arg(long, value_name = "PATH")]
+    svg: Option<PathBuf>,
+}
+
+/// `cargo run --release -p paxos --example simulate -- --acceptors N --seeds S`.
+pub fn simulate(args: &[String]) -> Result<Output, Error> {
+    let args: SimulateArgs = notebook::parse("simulate", args)?;
+    let retry = policy(&args.policy).expect("a policy");
+    let n = args.acceptors as usize;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{n} acceptors, 2 proposers ({}), {} seeds per mix;\n\
+         time from the proposers' start (at 30 ms, amid the faults) to the first learner",
+        args.policy, args.seeds
+    );
+    let _ = writeln!(
+        out,
+        "  {:<12} {:>9} {:>9} {:>8} {:>11} {:>9}",
+        "mix", "decided", "disagree", "invalid", "median ms", "p99 ms"
+    );
+    let planted = args.bug.as_deref().map(bug);
+    let mut first = None;
+    for mix in Mix::ALL {
+        let (mut decided, mut disagree, mut invalid) = (0, 0, 0);
+        let mut times = Vec::new();
+        for seed in 0..args.seeds {
+            let run = run_mix(n, retry, mix, planted, seed);
+            disagree += usize::from(!run.agreement);
+            invalid += usize::from(!run.validity);
+            if !(run.agreement && run.validity) {
+                first.get_or_insert((mix, seed));
+            }
+            if let Some(t) = run.decided() {
+                decided += 1;
+                times
+                    .push(t.as_millis_f64() - crate::simulate::BEGIN.as_secs_f64() * 1e3);
+            }
+        }
+        times.sort_by(f64::total_cmp);
+        let _ = writeln!(
+            out,
+            "  {:<12} {decided:>9} {disagree:>9} {invalid:>8} {:>11.1} {:>9.1}",
+            mix.name(),
+            quantile(&times, 0.5),
+            quantile(&times, 0.99)
+        );
+    }
+    let mut output = Output::default();
+    if let Some((mix, seed)) = first {
+        let _ = writeln!(
+            out,
+            "  first run to break safety: mix {}, seed {seed}",
+            mix.name()
+        );
+        if let Some(path) = args.svg {
+            let (setup, config) = mix_world(n, retry, mix, planted, seed);
+            let name = args.bug.as_deref().unwrap_or("no bug");
+            let title = format!("{name}, mix {}, seed {seed}", mix.name());
+            let run = run_until(setup, config, seed, HORIZON, Some(&title));
+            let picture = run.diagram.expect("drawn").to_svg();
+            let _ = writeln!(out, "  diagram: {}", path.display());
+            output.files.push((path, picture.into_bytes()));
+        }
+    }
+    output.stdout = out;
+    Ok(output)
+}
+
+/// Liveness after the network stabilizes: decision time after GST, per policy.
+#[derive(clap::Parser, Debug)]
+#[command(name = "gst")]
+struct GstArgs {
+    /// Acceptors.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=15))]
+    acceptors: u32,
+    /// The global stabilization time, in ms: until then the proposers are cut off from
+    /// the acceptors.
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=1000))]
+    gst: u64,
+    /// Seeds: 0, 1, ..., SEEDS - 1.
+    #[arg(long, default_value_t = 200)]
+    seeds: u64,
+}
+
+/// `cargo run --release -p paxos --example gst -- [--acceptors N] [--gst MS] [--seeds S]`.
+pub fn gst(args: &[String]) -> Result<Output, Error> {
+    let args: GstArgs = notebook::parse("gst", args)?;
+    let n = args.acceptors as usize;
+    let gst = Duration::from_millis(args.gst);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{n} acceptors, 2 proposers cut off from them until GST = {} ms, then every\n\
+         delay uniform in {}–{} ms; {} seeds; time from GST to the first learner:",
+        args.gst,
+        crate::simulate::DELAY.0.as_millis(),
+        crate::simulate::DELAY.1.as_millis(),
+        args.seeds
+    );
+    let _ = writeln!(
+        out,
+        "  {:<8} {:>8} {:>11} {:>9} {:>9}",
+        "policy", "decided", "median ms", "p99 ms", "max ms"
+    );
+    for name in ["eager", "backoff", "leader"] {
+        let retry = policy(name).expect("a policy");
+        let mut after = Vec::new();
+        for seed in 0..args.seeds {
+            let run = crate::simulate::run_gst(n, retry, gst, seed);
+            if let Some(t) = run.decided() {
+                after.push(t.as_millis_f64() - gst.as_secs_f64() * 1e3);
+            }
+        }
+        after.sort_by(f64::total_cmp);
+        if after.is_empty() {
+            let _ = writeln!(
+                out,
+                "  {name:<8} {:>8}   (waits for answers that were lost)",
+                0
+            );
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "  {name:<8} {:>8} {:>11.1} {:>9.1} {:>9.1}",
+            after.len(),
+            quantile(&after, 0.5),
+            quantile(&after, 0.99),
+            after.last().copied().unwrap_or(f64::NAN)
+        );
+    }
+    if let Some(Retry::Leader { after, .. }) = policy("leader") {
+        let _ = writeln!(
+            out,
+            "  the leader's bound: its retry timer ({} ms) + 4 delays of at most {} ms = {} ms",
+            after.as_millis(),
+            crate::simulate::DELAY.1.as_millis(),
+            (after + 4 * crate::simulate::DELAY.1).as_millis()
+        );
+    }
+    Ok(Output {
+        stdout: out,
+        ..Output::default()
+    })
+}

@@ -1,0 +1,194 @@
+//! Paxos in the simulator: agreement and validity judged in every run, and the time and
+//! messages a decision takes.
+
+use crate::check::inputs;
+use crate::paxos::{Bug, Message, Retry, Setup, Value};
+use process::{ProcessId, Time};
+use sim::mixes::Mix;
+use sim::{Config, Event, Latency, Simulation, Stats};
+use std::time::Duration;
+
+/// When the proposers begin in the fault-mix runs.
+pub const BEGIN: Duration = Duration::from_millis(30);
+
+/// Every run ends by then, in virtual time.
+pub const HORIZON: Time = Time(2_000_000_000);
+
+/// The proposers' policies the experiments compare.
+pub fn policy(name: &str) -> Option<Retry> {
+    let ms = Duration::from_millis;
+    match name {
+        "eager" => Some(Retry::Eager),
+        "backoff" => Some(Retry::Backoff { after: ms(5) }),
+        "leader" => Some(Retry::Leader {
+            heartbeat: ms(5),
+            timeout: ms(20),
+            after: ms(20),
+        }),
+        _ => None,
+    }
+}
+
+/// One simulated run and what it showed.
+pub struct Run {
+    /// Every value learned: when, by which learner, what.
+    pub learned: Vec<(Time, ProcessId, Value)>,
+    /// At most one value was chosen, and every value learned is it.
+    pub agreement: bool,
+    /// Every value chosen was proposed.
+    pub validity: bool,
+    /// When the first Prepare was sent.
+    pub started: Option<Time>,
+    /// When the first Accept was sent.
+    pub phase2: Option<Time>,
+    /// What the run cost.
+    pub stats: Stats,
+    /// Paxos messages (heartbeats not counted) sent before the first value was learned.
+    pub messages: u64,
+    /// Ballots started before the first value was learned (or in the whole run).
+    pub ballots: usize,
+    /// The run as a space-time diagram, if asked for.
+    pub diagram: Option<figures::Diagram>,
+}
+
+impl Run {
+    /// When the first value was learned.
+    pub fn decided(&self) -> Option<Time> {
+        self.learned.first().map(|(t, _, _)| *t)
+    }
+}
+
+/// Runs `setup` in `config` with `seed` until the horizon.
+pub fn run(setup: Setup, config: Config, seed: u64) -> Run {
+    run_until(setup, config, seed, HORIZON, None)
+}
+
+/// Runs `setup` in `config` with `seed` until `end`, drawing the run under `title` if
+/// one is given.
+pub fn run_until(
+    setup: Setup,
+    config: Config,
+    seed: u64,
+    end: Time,
+    title: Option<&str>,
+) -> Run {
+    let proposed = inputs(setup.proposers);
+    let mut config = config;
+    config.trace = true;
+    let mut sim = Simulation::new(setup.processes(&proposed), config, seed);
+    sim.run_until(end);
+    let learned: Vec<_> = sim.outputs().to_vec();
+    let first = learned.first().map(|(t, _, _)| *t);
+    let (mut started, mut phase2, mut messages) = (None, None, 0);
+    let mut ballots = std::collections::BTreeSet::new();
+    for (at, event) in &sim.trace().events {
+        if let Event::Send { message, .. } = event {
+            match message {
+                Message::Prepare { ballot } => {
+                    started.get_or_insert(*at);
+                    if first.is_none_or(|f| *at <= f) {
+                        ballots.insert(*ballot);
+                    }
+                }
+                Message::Accept { .. } => {
+                    phase2.get_or_insert(*at);
+                }
+                _ => {}
+            }
+            if *message != Message::Heartbeat && first.is_none_or(|f| *at <= f) {
+                messages += 1;
+            }
+        }
+    }
+    let disks = setup.acceptors().map(|p| sim.storage(p));
+    let chosen = crate::check::chosen(setup.phase2(), disks);
+    Run {
+        agreement: chosen.len() <= 1
+            && learned.iter().all(|(_, _, v)| chosen.contains(v)),
+        validity: chosen.iter().all(|v| proposed.contains(v)),
+        learned,
+        started,
+        phase2,
+        stats: sim.stats().clone(),
+        messages,
+        ballots: ballots.len(),
+        diagram: title.map(|t| {
+            sim.trace().to_diagram(
+                t,
+                setup.acceptors + setup.proposers,
+                crate::programs::label,
+            )
+        }),
+    }
+}
+
+/// `acceptors` acceptors and two proposers with `retry` (and `bug`, if any), in the
+/// world of `mix`, where crashes and partitions strike a minority of the acceptors.
+/// The proposers begin at 30 ms, while the mix's crashes and partitions (in its first
+/// 60 ms) are under way.
+pub fn mix_world(
+    acceptors: usize,
+    retry: Retry,
+    mix: Mix,
+    bug: Option<Bug>,
+    seed: u64,
+) -> (Setup, Config) {
+    let setup = Setup {
+        acceptors,
+        proposers: 2,
+        retry,
+        bug,
+        start: BEGIN,
+        quorums: None,
+    };
+    let faulty: Vec<ProcessId> = setup.acceptors().collect();
+    (setup, mix.world(acceptors + 2, &faulty, seed))
+}
+
+/// Runs the world of [`mix_world`].
+pub fn run_mix(
+    acceptors: usize,
+    retry: Retry,
+    mix: Mix,
+    bug: Option<Bug>,
+    seed: u64,
+) -> Run {
+    let (setup, config) = mix_world(acceptors, retry, mix, bug, seed);
+    run(setup, config, seed)
+}
+
+/// The bounds of every message delay after GST in [`run_gst`].
+pub const DELAY: (Duration, Duration) =
+    (Duration::from_millis(1), Duration::from_millis(2));
+
+/// Partial synchrony made concrete: until `gst` every message between the proposers
+/// and `acceptors` acceptors is lost (the proposers still hear each other); from then
+/// on every delay lies within [`DELAY`].
+pub fn run_gst(acceptors: usize, retry: Retry, gst: Duration, seed: u64) -> Run {
+    let setup = Setup {
+        acceptors,
+        proposers: 2,
+        retry,
+        bug: None,
+        start: Duration::ZERO,
+        quorums: None,
+    };
+    let mut config = Config::default();
+    config.network.latency = Latency::Uniform {
+        min: DELAY.0,
+        max: DELAY.1,
+    };
+    let cut = vec![setup.acceptors().collect(), setup.proposers().collect()];
+    let healed = Time(gst.as_nanos() as u64);
+    config.network.partitions.scheduled = vec![(Time(0), cut), (healed, Vec::new())];
+    run(setup, config, seed)
+}
+
+/// The `q`-quantile of sorted values (nearest rank).
+pub fn quantile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let rank = (q * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}

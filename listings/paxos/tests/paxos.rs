@@ -1,0 +1,129 @@
+//! Paxos checked: safety in every execution of a small system, the planted bugs caught,
+//! and safety and cost in the simulator.
+
+use modelcheck::processes::{Faults, Processes};
+use paxos::check::{safety, system};
+use paxos::paxos::{Bug, Paxos, Retry, Setup};
+use paxos::simulate::{policy, run, run_mix};
+use sim::mixes::Mix;
+use sim::{Config, Latency};
+use std::time::Duration;
+
+fn check(bug: Option<Bug>, faults: Faults) -> modelcheck::Report<Processes<Paxos>> {
+    safety(&system(3, 2, 1, bug, faults)).run()
+}
+
+#[test]
+fn paxos_is_safe_in_every_execution_of_three_acceptors_and_two_proposers() {
+    let report = check(None, Faults::default());
+    assert!(report.complete);
+    assert!(report.violation.is_none());
+    assert!(report.distinct > 100_000);
+}
+
+#[test]
+fn a_proposer_that_ignores_accepted_values_is_caught() {
+    let report = check(Some(Bug::IgnoresAccepted), Faults::default());
+    let violation = report.violation.expect("caught");
+    assert_eq!(violation.invariant, "agreement");
+}
+
+#[test]
+fn a_learner_that_learns_from_one_acceptance_is_caught() {
+    let report = check(Some(Bug::HastyLearner), Faults::default());
+    assert_eq!(report.violation.expect("caught").invariant, "learning");
+}
+
+#[test]
+fn an_acceptor_that_forgets_its_promise_is_caught_after_a_restart() {
+    let faults = Faults {
+        crashes: 1,
+        restarts: true,
+        crash_below: Some(3),
+        ..Faults::default()
+    };
+    let violation = check(Some(Bug::ForgetsPromise), faults).violation;
+    assert_eq!(violation.expect("caught").invariant, "agreement");
+}
+
+#[test]
+fn agreement_and_validity_hold_in_every_mix_for_3_5_and_7_acceptors() {
+    for name in ["eager", "backoff", "leader"] {
+        let retry = policy(name).expect("a policy");
+        for acceptors in [3, 5, 7] {
+            for mix in Mix::ALL {
+                for seed in 0..20 {
+                    let run = run_mix(acceptors, retry, mix, None, seed);
+                    let at = format!("{name}, {acceptors}, {mix:?}, seed {seed}");
+                    assert!(run.agreement && run.validity, "{at}");
+                    // Only Ω's leader is sure to decide: eager proposers wait for lost
+                    // answers for ever.
+                    assert!(name != "leader" || run.decided().is_some(), "{at}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_decision_takes_four_message_delays_and_phase_two_takes_two() {
+    for n in [3, 5, 7] {
+        let setup = Setup {
+            acceptors: n,
+            proposers: 1,
+            retry: Retry::Never,
+            bug: None,
+            start: Duration::ZERO,
+            quorums: None,
+        };
+        let mut config = Config::default();
+        config.network.latency = Latency::Constant(Duration::from_millis(1));
+        let run = run(setup, config, 0);
+        let ms = |t: Option<process::Time>| t.expect("a time").as_millis_f64();
+        assert_eq!(ms(run.decided()) - ms(run.started), 4.0);
+        assert_eq!(ms(run.decided()) - ms(run.phase2), 2.0);
+        assert_eq!(run.messages, 4 * n as u64);
+    }
+}
+
+/// About 20 s in release mode: `cargo test --release -p paxos -- --ignored`.
+#[test]
+#[ignore = "slow: 590,573 renamed states"]
+fn two_eager_proposers_duel_for_ever_in_a_fair_execution() {
+    let duel = paxos::duel::find(2, 2).expect("complete").expect("a duel");
+    assert!(duel.fair);
+    assert_eq!(duel.raise, Some(4));
+    let decided = |(_, s): &(_, modelcheck::processes::Global<Paxos>)| {
+        s.outputs.iter().any(|o| !o.is_empty())
+    };
+    assert!(!duel.trace.iter().any(decided));
+}
+
+#[test]
+fn after_gst_the_leader_decides_within_its_timer_and_four_delays() {
+    let Some(Retry::Leader { after, .. }) = policy("leader") else {
+        panic!("the leader policy");
+    };
+    let gst = Duration::from_millis(100);
+    let bound = gst + after + 4 * paxos::simulate::DELAY.1;
+    for seed in 0..50 {
+        let run =
+            paxos::simulate::run_gst(3, policy("leader").expect("a policy"), gst, seed);
+        let decided = run.decided().expect("decided");
+        assert!(run.agreement && run.validity);
+        assert!(
+            decided.0 <= bound.as_nanos() as u64,
+            "seed {seed}: {decided:?}"
+        );
+    }
+}
+
+#[test]
+fn a_proposer_that_adopts_the_lowest_accepted_value_is_caught_by_the_simulator() {
+    let backoff = policy("backoff").expect("a policy");
+    let caught = (0..200).any(|seed| {
+        let run = run_mix(3, backoff, Mix::Latency, Some(Bug::LowestAccepted), seed);
+        !run.agreement
+    });
+    assert!(caught);
+}
