@@ -30,12 +30,8 @@ pub fn system(
         }
     };
     let setup = Setup {
-        acceptors,
-        proposers,
-        retry,
         bug,
-        start: Duration::ZERO,
-        quorums: None,
+        ..Setup::new(acceptors, proposers, retry)
     };
     Processes {
         initial: setup.processes(&inputs(proposers)),

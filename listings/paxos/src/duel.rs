@@ -15,7 +15,6 @@ use modelcheck::System;
 use modelcheck::checker::fingerprint;
 use modelcheck::lasso::{self, Incomplete};
 use modelcheck::processes::{Faults, Global, Processes, Step};
-use std::time::Duration;
 
 /// Every round in a global state, in a fixed order, for reading or renaming.
 fn rounds(state: &mut Global<Paxos>, f: &mut impl FnMut(&mut u32)) {
@@ -170,14 +169,7 @@ impl System for Renamed {
 
 /// Two eager proposers and `acceptors` acceptors on a reliable network.
 pub fn system(acceptors: usize) -> Processes<Paxos> {
-    let setup = Setup {
-        acceptors,
-        proposers: 2,
-        retry: Retry::Eager,
-        bug: None,
-        start: Duration::ZERO,
-        quorums: None,
-    };
+    let setup = Setup::new(acceptors, 2, Retry::Eager);
     Processes {
         initial: setup.processes(&inputs(2)),
         faults: Faults::default(),

@@ -146,6 +146,19 @@ pub struct Setup {
 }
 
 impl Setup {
+    /// `acceptors` acceptors and `proposers` proposers retrying by `retry`, beginning at
+    /// once, with majority quorums and no planted bug.
+    pub fn new(acceptors: usize, proposers: usize, retry: Retry) -> Setup {
+        Setup {
+            acceptors,
+            proposers,
+            retry,
+            bug: None,
+            start: Duration::ZERO,
+            quorums: None,
+        }
+    }
+
     /// The acceptors' names.
     pub fn acceptors(&self) -> std::ops::Range<ProcessId> {
         0..self.acceptors

@@ -277,14 +277,7 @@ pub fn duel(args: &[String]) -> Result<Output, Error> {
     let mut eager_run = None;
     for name in ["eager", "backoff", "leader"] {
         let retry = policy(name).expect("a policy");
-        let setup = Setup {
-            acceptors: 3,
-            proposers: 2,
-            retry,
-            bug: None,
-            start: Duration::ZERO,
-            quorums: None,
-        };
+        let setup = Setup::new(3, 2, retry);
         let title = format!("Eager proposers, seed {}: the first 40 ms", args.seed);
         let run = run(setup, config.clone(), args.seed);
         let ballots = run.ballots;
@@ -341,18 +334,7 @@ pub fn decide(args: &[String]) -> Result<Output, Error> {
     let args: DecideArgs = notebook::parse("decide", args)?;
     let n = args.acceptors as usize;
     let mut out = String::new();
-    // One proposer, every delay exactly 1 ms: latency in ms is message delays.
-    let setup = Setup {
-        acceptors: n,
-        proposers: 1,
-        retry: Retry::Never,
-        bug: None,
-        start: Duration::ZERO,
-        quorums: None,
-    };
-    let mut exact = Config::default();
-    exact.network.latency = Latency::Constant(Duration::from_millis(1));
-    let one = run(setup, exact, 0);
+    let one = crate::simulate::one_proposer(n);
     let ms = |t: Option<process::Time>| t.map_or(f64::NAN, |t| t.as_millis_f64());
     let _ = writeln!(
         out,
@@ -366,14 +348,7 @@ pub fn decide(args: &[String]) -> Result<Output, Error> {
     );
     // Two proposers with Ω, log-normal delays, many seeds.
     let retry = policy("leader").expect("a policy");
-    let setup = Setup {
-        acceptors: n,
-        proposers: 2,
-        retry,
-        bug: None,
-        start: Duration::ZERO,
-        quorums: None,
-    };
+    let setup = Setup::new(n, 2, retry);
     let mut latencies = Vec::new();
     let mut messages = Vec::new();
     for seed in 0..args.seeds {

@@ -58,6 +58,14 @@ impl Run {
     }
 }
 
+/// One proposer and `acceptors` acceptors, every message delayed exactly 1 ms, so that
+/// latency in milliseconds counts message delays.
+pub fn one_proposer(acceptors: usize) -> Run {
+    let mut exact = Config::default();
+    exact.network.latency = Latency::Constant(Duration::from_millis(1));
+    run(Setup::new(acceptors, 1, Retry::Never), exact, 0)
+}
+
 /// Runs `setup` in `config` with `seed` until the horizon.
 pub fn run(setup: Setup, config: Config, seed: u64) -> Run {
     run_until(setup, config, seed, HORIZON, None)
@@ -134,12 +142,9 @@ pub fn mix_world(
     seed: u64,
 ) -> (Setup, Config) {
     let setup = Setup {
-        acceptors,
-        proposers: 2,
-        retry,
         bug,
         start: BEGIN,
-        quorums: None,
+        ..Setup::new(acceptors, 2, retry)
     };
     let faulty: Vec<ProcessId> = setup.acceptors().collect();
     (setup, mix.world(acceptors + 2, &faulty, seed))
@@ -165,14 +170,7 @@ pub const DELAY: (Duration, Duration) =
 /// and `acceptors` acceptors is lost (the proposers still hear each other); from then
 /// on every delay lies within [`DELAY`].
 pub fn run_gst(acceptors: usize, retry: Retry, gst: Duration, seed: u64) -> Run {
-    let setup = Setup {
-        acceptors,
-        proposers: 2,
-        retry,
-        bug: None,
-        start: Duration::ZERO,
-        quorums: None,
-    };
+    let setup = Setup::new(acceptors, 2, retry);
     let mut config = Config::default();
     config.network.latency = Latency::Uniform {
         min: DELAY.0,

@@ -3,10 +3,9 @@
 
 use modelcheck::processes::{Faults, Processes};
 use paxos::check::{safety, system};
-use paxos::paxos::{Bug, Paxos, Retry, Setup};
-use paxos::simulate::{policy, run, run_mix};
+use paxos::paxos::{Bug, Paxos, Retry};
+use paxos::simulate::{policy, run_mix};
 use sim::mixes::Mix;
-use sim::{Config, Latency};
 use std::time::Duration;
 
 fn check(bug: Option<Bug>, faults: Faults) -> modelcheck::Report<Processes<Paxos>> {
@@ -68,17 +67,7 @@ fn agreement_and_validity_hold_in_every_mix_for_3_5_and_7_acceptors() {
 #[test]
 fn a_decision_takes_four_message_delays_and_phase_two_takes_two() {
     for n in [3, 5, 7] {
-        let setup = Setup {
-            acceptors: n,
-            proposers: 1,
-            retry: Retry::Never,
-            bug: None,
-            start: Duration::ZERO,
-            quorums: None,
-        };
-        let mut config = Config::default();
-        config.network.latency = Latency::Constant(Duration::from_millis(1));
-        let run = run(setup, config, 0);
+        let run = paxos::simulate::one_proposer(n);
         let ms = |t: Option<process::Time>| t.expect("a time").as_millis_f64();
         assert_eq!(ms(run.decided()) - ms(run.started), 4.0);
         assert_eq!(ms(run.decided()) - ms(run.phase2), 2.0);
