@@ -93,15 +93,6 @@ pub fn latencies(
     ms
 }
 
-/// The `q`-quantile of sorted values (nearest rank).
-pub fn quantile(sorted: &[f64], q: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let rank = (q * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
-}
-
 /// A world in which the processes in `crashed` are down from the start, with the
 /// network otherwise as `config` has it.
 pub fn with_crashed(mut config: Config, crashed: &[ProcessId]) -> Config {

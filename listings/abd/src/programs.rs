@@ -1,7 +1,7 @@
 //! The programs of the chapter "Quorums".
 
 use crate::check::{Clients, invariant, scenario, system};
-use crate::measure::{Load, latencies, measure, one_delay, quantile, with_crashed};
+use crate::measure::{Load, latencies, measure, one_delay, with_crashed};
 use crate::register::{Variant, request_label, response_label, short};
 use crate::simulate::{CLIENT_TIMEOUT, Mix, run};
 use figures::chart::{Axis, Chart, Corner, Mark, Series};
@@ -11,6 +11,7 @@ use modelcheck::Checker;
 use modelcheck::processes::{Faults, diagram_with};
 use notebook::{Error, Output};
 use process::{History, ProcessId};
+use sim::quantile;
 use sim::{Config, Latency};
 use std::fmt::Write;
 use std::path::PathBuf;

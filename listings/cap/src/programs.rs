@@ -2,13 +2,14 @@
 
 use crate::available::Available;
 use crate::partition::{HEAL, Register, SIDES, run};
-use abd::measure::{Load, measure, measure_with, quantile};
+use abd::measure::{Load, measure, measure_with};
 use abd::register::Variant;
 use figures::chart::{Axis, Chart, Corner, Mark, Series};
 use linearizability::check::Verdict;
 use linearizability::explain;
 use linearizability::models::Register as RegisterModel;
 use notebook::{Error, Output};
+use sim::quantile;
 use sim::{Config, Latency};
 use std::fmt::Write;
 use std::path::PathBuf;

@@ -2,10 +2,11 @@
 
 use crate::check::{safety, system};
 use crate::paxos::{Bug, Message, Retry, Setup};
-use crate::simulate::{HORIZON, mix_world, policy, quantile, run, run_mix, run_until};
+use crate::simulate::{HORIZON, mix_world, policy, run, run_mix, run_until};
 use modelcheck::processes::{Faults, diagram};
 use notebook::{Error, Output};
 use sim::mixes::Mix;
+use sim::quantile;
 use sim::{Config, Latency};
 use std::fmt::Write;
 use std::path::PathBuf;

@@ -181,12 +181,3 @@ pub fn run_gst(acceptors: usize, retry: Retry, gst: Duration, seed: u64) -> Run 
     config.network.partitions.scheduled = vec![(Time(0), cut), (healed, Vec::new())];
     run(setup, config, seed)
 }
-
-/// The `q`-quantile of sorted values (nearest rank).
-pub fn quantile(sorted: &[f64], q: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let rank = (q * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
-}

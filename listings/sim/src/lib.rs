@@ -19,6 +19,6 @@ pub use config::{
     Action, Clock, Config, Link, Network, Nodes, Partitions, RandomPartitions,
 };
 pub use latency::Latency;
-pub use stats::Stats;
+pub use stats::{Stats, quantile};
 pub use trace::{Cause, Event, Trace};
 pub use world::Simulation;

@@ -29,3 +29,13 @@ impl Stats {
         }
     }
 }
+
+/// The `q`-quantile of sorted values (nearest rank), NaN if there are none: how the
+/// experiments summarize what many seeded runs measured.
+pub fn quantile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let rank = (q * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
