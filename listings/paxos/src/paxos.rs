@@ -336,12 +336,8 @@ impl Acceptor {
         setup: &Setup,
         ctx: &mut Context<'_, Paxos>,
     ) -> Message {
-        if self.promised.is_some_and(|p| ballot < p) {
-            return Message::Refuse {
-                ballot,
-                promised: self.promised.unwrap_or_default(),
-                phase: 1,
-            };
+        if let Some(refusal) = self.refusal(ballot, 1) {
+            return refusal;
         }
         self.promised = Some(ballot);
         self.persist(setup, ctx);
@@ -359,18 +355,24 @@ impl Acceptor {
         setup: &Setup,
         ctx: &mut Context<'_, Paxos>,
     ) -> Message {
-        if self.promised.is_some_and(|p| ballot < p) {
-            return Message::Refuse {
-                ballot,
-                promised: self.promised.unwrap_or_default(),
-                phase: 2,
-            };
+        if let Some(refusal) = self.refusal(ballot, 2) {
+            return refusal;
         }
         self.promised = Some(ballot);
         self.accepted = Some((ballot, value));
         self.ever.insert((ballot, value));
         self.persist(setup, ctx);
         Message::Accepted { ballot, value }
+    }
+
+    /// P1a's test, for both phases: a request numbered below the promise is refused.
+    fn refusal(&self, ballot: Ballot, phase: u8) -> Option<Message> {
+        let promised = self.promised.filter(|&p| ballot < p)?;
+        Some(Message::Refuse {
+            ballot,
+            promised,
+            phase,
+        })
     }
 
     fn persist(&self, setup: &Setup, ctx: &mut Context<'_, Paxos>) {
