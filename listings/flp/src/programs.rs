@@ -1,0 +1,178 @@
+//! The programs of the chapter "FLP".
+
+use crate::adversary::{Bounds, Outcome, run, valences};
+use crate::protocols::{Message, Protocol};
+use modelcheck::processes::diagram;
+use notebook::{Error, Output};
+use std::fmt::Write;
+use std::path::PathBuf;
+
+/// A message, short, for diagrams.
+pub fn label(m: &Message) -> String {
+    match m {
+        Message::Vote(v) => format!("vote {v}"),
+        Message::Decide(v) => format!("decide {v}"),
+        Message::Report { round, x } => format!("r{round} report {x}"),
+        Message::Propose { round, v } => match v {
+            Some(v) => format!("r{round} propose {v}"),
+            None => format!("r{round} propose ?"),
+        },
+    }
+}
+
+/// Runs the FLP proof against a deterministic protocol: its safety, the valence of its
+/// initial configurations, and the run that never decides.
+#[derive(clap::Parser, Debug)]
+#[command(name = "adversary")]
+struct AdversaryArgs {
+    /// The protocol: majority-of-rest (decide on n − 1 votes), wait-for-all (decide on
+    /// all n votes), coordinator (process 0 decides for all), rounds (Ben-Or with the
+    /// coin fixed to 0).
+    #[arg(long, value_parser = Protocol::ALL.map(Protocol::name))]
+    protocol: String,
+    /// Stages of the adversary's run, if it comes to that.
+    #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=100))]
+    stages: u32,
+    /// Processes.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(2..=4))]
+    n: u32,
+    /// Where to draw the run [default: target/flp-PROTOCOL.svg].
+    #[arg(long, value_name = "PATH")]
+    svg: Option<PathBuf>,
+}
+
+/// `cargo run --release -p flp --example adversary -- --protocol NAME --stages K`.
+pub fn adversary(args: &[String]) -> Result<Output, Error> {
+    let args: AdversaryArgs = notebook::parse("adversary", args)?;
+    let protocol = Protocol::from_name(&args.protocol).expect("a protocol");
+    let n = args.n as usize;
+    let bounds = Bounds {
+        rounds: 1000,
+        valence: 20_000,
+        schedules: 200,
+    };
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}, n = {n}, at most one process faulty",
+        protocol.name()
+    );
+    let _ = writeln!(
+        out,
+        "valence of each initial configuration (inputs p0..p{}):",
+        n - 1
+    );
+    for (inputs, valence) in valences(protocol, n, bounds) {
+        let bits: String = inputs.iter().map(|b| char::from(b'0' + b)).collect();
+        let _ = writeln!(out, "  {bits}  {}", valence.name());
+    }
+    let path = args.svg.unwrap_or_else(|| {
+        PathBuf::from("target").join(format!("flp-{}.svg", protocol.name()))
+    });
+    let (title, trace, loop_from) = match run(protocol, n, args.stages as usize, bounds) {
+        Outcome::Unsafe { invariant, run } => {
+            let _ = writeln!(
+                out,
+                "not even partially correct: {invariant} broken in {} steps:",
+                run.len() - 1
+            );
+            steps(&mut out, &run);
+            (
+                format!("{}: {invariant} broken", protocol.name()),
+                run,
+                None,
+            )
+        }
+        Outcome::Blocked {
+            zero,
+            one,
+            p,
+            states,
+            run,
+        } => {
+            let bits =
+                |v: &[u8]| v.iter().map(|b| char::from(b'0' + b)).collect::<String>();
+            let _ = writeln!(
+                out,
+                "no initial configuration is bivalent: {} is 0-valent, {} is 1-valent, and\n\
+                 they differ only in p{p}'s input. A run in which p{p} takes no steps looks the\n\
+                 same from both, so it cannot decide (Lemma 2): none of its {states}\n\
+                 configurations decides. p{p} crashed at the start, every other message delivered:",
+                bits(&zero),
+                bits(&one)
+            );
+            steps(&mut out, &run);
+            (
+                format!("{}: p{p} takes no steps, nobody decides", protocol.name()),
+                run,
+                None,
+            )
+        }
+        Outcome::Undecided {
+            inputs,
+            stages,
+            run,
+        } => {
+            let bits: String = inputs.iter().map(|b| char::from(b'0' + b)).collect();
+            let _ = writeln!(
+                out,
+                "{bits} is bivalent. The adversary (Lemma 3), each stage delivering the oldest\n\
+                 message in flight last, after a schedule chosen to keep the configuration bivalent:"
+            );
+            for (i, stage) in stages.iter().enumerate() {
+                let _ = writeln!(
+                    out,
+                    "  stage {:>2}: {} other steps, then {:?}; bivalent (0 in {}, 1 in {} steps)",
+                    i + 1,
+                    stage.before,
+                    stage.oldest,
+                    stage.witnesses.0,
+                    stage.witnesses.1
+                );
+            }
+            let last = &run.last().expect("a configuration").1;
+            let rounds = last.processes.iter().map(|p| p.round).max().unwrap_or(0);
+            let _ = writeln!(
+                out,
+                "after {} stages and {} steps: no process has decided; round {rounds} reached",
+                stages.len(),
+                run.len() - 1
+            );
+            (
+                format!(
+                    "{}: {} stages, still bivalent",
+                    protocol.name(),
+                    stages.len()
+                ),
+                run,
+                None,
+            )
+        }
+        Outcome::Stuck { stages, run } => {
+            let _ = writeln!(
+                out,
+                "the adversary found no bivalent continuation at stage {} within its bounds",
+                stages.len() + 1
+            );
+            (format!("{}: stuck", protocol.name()), run, None)
+        }
+    };
+    let picture = diagram(&title, &trace, loop_from, label);
+    let _ = writeln!(out, "diagram: {}", path.display());
+    Ok(Output {
+        stdout: out,
+        files: vec![(path, picture.to_svg().into_bytes())],
+    })
+}
+
+fn steps(out: &mut String, run: &crate::valence::Run) {
+    for (i, (step, _)) in run.iter().enumerate().skip(1) {
+        let _ = writeln!(out, "  {i:>3}. {:?}", step.as_ref().expect("a step"));
+    }
+    let last = &run.last().expect("a configuration").1;
+    for (p, decisions) in last.outputs.iter().enumerate() {
+        if !decisions.is_empty() {
+            let _ = writeln!(out, "  p{p} decided {decisions:?}");
+        }
+    }
+}

@@ -1,0 +1,266 @@
+//! Deterministic consensus protocols for binary inputs, each the kind a practitioner
+//! might write, and each defeated by FLP in its own way.
+
+use process::{Context, Process, ProcessId};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// An input or a decision: 0 or 1.
+pub type Bit = u8;
+
+/// The protocols the adversary is run against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Protocol {
+    /// Send your input to all; on n − 1 votes (your own included), decide the majority,
+    /// ties going to 0. It never waits for a crashed process.
+    MajorityOfRest,
+    /// Send your input to all; on all n votes, decide the majority, ties going to 0.
+    WaitForAll,
+    /// Process 0 decides its input and tells the others, who wait for it.
+    Coordinator,
+    /// Ben-Or's rounds (crash version, n > 2f) with the coin replaced by a fixed choice
+    /// of 0: deterministic, safe, and never waiting for more than n − f processes.
+    Rounds,
+}
+
+impl Protocol {
+    /// Every protocol, in the order the chapter discusses them.
+    pub const ALL: [Protocol; 4] = [
+        Protocol::MajorityOfRest,
+        Protocol::WaitForAll,
+        Protocol::Coordinator,
+        Protocol::Rounds,
+    ];
+
+    /// The name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Protocol::MajorityOfRest => "majority-of-rest",
+            Protocol::WaitForAll => "wait-for-all",
+            Protocol::Coordinator => "coordinator",
+            Protocol::Rounds => "rounds",
+        }
+    }
+
+    /// The protocol named `name`.
+    pub fn from_name(name: &str) -> Option<Protocol> {
+        Protocol::ALL.into_iter().find(|p| p.name() == name)
+    }
+
+    /// `n` processes with these inputs.
+    pub fn processes(self, inputs: &[Bit], rounds: u32) -> Vec<Voter> {
+        let n = inputs.len();
+        inputs
+            .iter()
+            .map(|&input| Voter {
+                protocol: self,
+                n,
+                rounds,
+                input,
+                votes: BTreeMap::new(),
+                decided: None,
+                round: 0,
+                x: input,
+                proposed: false,
+                reports: BTreeSet::new(),
+                proposals: BTreeSet::new(),
+            })
+            .collect()
+    }
+}
+
+/// What the processes send.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Message {
+    /// My input.
+    Vote(Bit),
+    /// The coordinator's decision.
+    Decide(Bit),
+    /// Ben-Or, phase 1 of `round`: my estimate.
+    Report {
+        /// The round.
+        round: u32,
+        /// The estimate.
+        x: Bit,
+    },
+    /// Ben-Or, phase 2 of `round`: the value a majority reported, or none (`?`).
+    Propose {
+        /// The round.
+        round: u32,
+        /// The value, if a majority reported it.
+        v: Option<Bit>,
+    },
+}
+
+/// A process of any of the protocols.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Voter {
+    /// The protocol it runs.
+    pub protocol: Protocol,
+    /// Processes in all.
+    pub n: usize,
+    /// For `Rounds`: the last round it runs (the state space must end somewhere).
+    pub rounds: u32,
+    /// Its input.
+    pub input: Bit,
+    /// Votes received, its own included.
+    pub votes: BTreeMap<ProcessId, Bit>,
+    /// Its decision, once made (write-once, as FLP's output register).
+    pub decided: Option<Bit>,
+    /// For `Rounds`: the current round (from 1), its estimate, whether it has proposed
+    /// in this round, and the reports and proposals received, its own included.
+    pub round: u32,
+    /// The estimate.
+    pub x: Bit,
+    /// Whether it has sent its phase 2 message of this round.
+    pub proposed: bool,
+    /// (round, sender, estimate).
+    pub reports: BTreeSet<(u32, ProcessId, Bit)>,
+    /// (round, sender, proposal).
+    pub proposals: BTreeSet<(u32, ProcessId, Option<Bit>)>,
+}
+
+impl Voter {
+    /// Crashes tolerated by `Rounds`: the largest f with n > 2f.
+    fn f(&self) -> usize {
+        (self.n - 1) / 2
+    }
+
+    fn decide(&mut self, v: Bit, ctx: &mut Context<'_, Voter>) {
+        if self.decided.is_none() {
+            self.decided = Some(v);
+            ctx.output(v);
+        }
+    }
+
+    fn broadcast(&self, message: Message, ctx: &mut Context<'_, Voter>) {
+        let me = ctx.id();
+        ctx.send_all((0..self.n).filter(|&q| q != me), &message);
+    }
+
+    /// The majority of the votes, ties going to 0.
+    fn majority(&self) -> Bit {
+        let ones = self.votes.values().filter(|&&v| v == 1).count();
+        Bit::from(2 * ones > self.votes.len())
+    }
+
+    fn counted(&mut self, ctx: &mut Context<'_, Voter>) {
+        let needed = match self.protocol {
+            Protocol::MajorityOfRest => self.n - 1,
+            _ => self.n,
+        };
+        if self.votes.len() >= needed {
+            let v = self.majority();
+            self.decide(v, ctx);
+        }
+    }
+
+    /// Starts round `round` of Ben-Or: report the estimate.
+    fn begin(&mut self, round: u32, ctx: &mut Context<'_, Voter>) {
+        self.round = round;
+        self.proposed = false;
+        // Nothing of an earlier round is read again.
+        self.reports.retain(|&(r, _, _)| r >= round);
+        self.proposals.retain(|&(r, _, _)| r >= round);
+        self.reports.insert((round, ctx.id(), self.x));
+        self.broadcast(Message::Report { round, x: self.x }, ctx);
+    }
+
+    /// Ben-Or: take every step the messages received allow.
+    fn advance(&mut self, ctx: &mut Context<'_, Voter>) {
+        let (n, f) = (self.n, self.f());
+        loop {
+            let r = self.round;
+            if r == 0 || r > self.rounds {
+                return;
+            }
+            if !self.proposed {
+                let reports: Vec<Bit> = self
+                    .reports
+                    .iter()
+                    .filter(|(round, _, _)| *round == r)
+                    .map(|&(_, _, x)| x)
+                    .collect();
+                if reports.len() < n - f {
+                    return;
+                }
+                let count = |v| reports.iter().filter(|&&x| x == v).count();
+                let v = [0, 1].into_iter().find(|&v| 2 * count(v) > n);
+                self.proposed = true;
+                self.proposals.insert((r, ctx.id(), v));
+                self.broadcast(Message::Propose { round: r, v }, ctx);
+            }
+            let proposals: Vec<Option<Bit>> = self
+                .proposals
+                .iter()
+                .filter(|(round, _, _)| *round == r)
+                .map(|&(_, _, v)| v)
+                .collect();
+            if proposals.len() < n - f {
+                return;
+            }
+            let count = |v| proposals.iter().filter(|&&p| p == Some(v)).count();
+            if let Some(v) = [0, 1].into_iter().find(|&v| count(v) > f) {
+                self.decide(v, ctx);
+                self.x = v;
+            } else if let Some(v) = [0, 1].into_iter().find(|&v| count(v) > 0) {
+                self.x = v;
+            } else {
+                self.x = 0; // where Ben-Or tosses a coin
+            }
+            if r == self.rounds {
+                self.round = r + 1;
+                return;
+            }
+            self.begin(r + 1, ctx);
+        }
+    }
+}
+
+impl Process for Voter {
+    type Message = Message;
+    type Timer = ();
+    type Request = ();
+    type Response = ();
+    type Output = Bit;
+    type Storage = ();
+
+    fn on_start(&mut self, ctx: &mut Context<'_, Self>) {
+        let me = ctx.id();
+        match self.protocol {
+            Protocol::MajorityOfRest | Protocol::WaitForAll => {
+                self.votes.insert(me, self.input);
+                self.broadcast(Message::Vote(self.input), ctx);
+            }
+            Protocol::Coordinator if me == 0 => {
+                self.decide(self.input, ctx);
+                self.broadcast(Message::Decide(self.input), ctx);
+            }
+            Protocol::Coordinator => {}
+            Protocol::Rounds => self.begin(1, ctx),
+        }
+    }
+
+    fn on_message(
+        &mut self,
+        from: ProcessId,
+        message: Message,
+        ctx: &mut Context<'_, Self>,
+    ) {
+        match message {
+            Message::Vote(v) => {
+                self.votes.insert(from, v);
+                self.counted(ctx);
+            }
+            Message::Decide(v) => self.decide(v, ctx),
+            Message::Report { round, x } => {
+                self.reports.insert((round, from, x));
+                self.advance(ctx);
+            }
+            Message::Propose { round, v } => {
+                self.proposals.insert((round, from, v));
+                self.advance(ctx);
+            }
+        }
+    }
+}

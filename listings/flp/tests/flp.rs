@@ -1,0 +1,80 @@
+//! The FLP proof run against each protocol ends where the theorem says it must.
+
+use flp::adversary::{Bounds, Outcome, run, valences};
+use flp::protocols::Protocol;
+use flp::valence::decided;
+use modelcheck::processes::Step;
+
+const BOUNDS: Bounds = Bounds {
+    rounds: 1000,
+    valence: 20_000,
+    schedules: 200,
+};
+
+#[test]
+fn deciding_on_n_minus_1_votes_breaks_agreement() {
+    let Outcome::Unsafe { invariant, run } = run(Protocol::MajorityOfRest, 3, 6, BOUNDS)
+    else {
+        panic!("majority-of-rest is not safe");
+    };
+    assert_eq!(invariant, "agreement");
+    assert_eq!(run.len() - 1, 2);
+}
+
+#[test]
+fn waiting_for_everyone_or_for_a_coordinator_blocks_on_one_crash() {
+    for (protocol, blocker) in [(Protocol::WaitForAll, 0), (Protocol::Coordinator, 0)] {
+        let Outcome::Blocked {
+            zero, one, p, run, ..
+        } = run(protocol, 3, 6, BOUNDS)
+        else {
+            panic!("{protocol:?} blocks");
+        };
+        assert_eq!(p, blocker);
+        assert_eq!(zero.iter().zip(&one).filter(|(a, b)| a != b).count(), 1);
+        assert!(run.iter().all(|(_, c)| !decided(c, 0) && !decided(c, 1)));
+        assert!(
+            run.last().expect("a run").1.network.is_empty(),
+            "every message received"
+        );
+    }
+}
+
+#[test]
+fn the_valences_of_the_blocking_protocols_are_their_decision_functions() {
+    for (inputs, valence) in valences(Protocol::WaitForAll, 3, BOUNDS) {
+        let majority = u8::from(inputs.iter().filter(|&&b| b == 1).count() >= 2);
+        assert_eq!(valence.univalent(), Some(majority), "{inputs:?}");
+    }
+    for (inputs, valence) in valences(Protocol::Coordinator, 3, BOUNDS) {
+        assert_eq!(valence.univalent(), Some(inputs[0]), "{inputs:?}");
+    }
+}
+
+#[test]
+fn the_adversary_keeps_deterministic_rounds_bivalent_delivering_the_oldest_message() {
+    let Outcome::Undecided { stages, run, .. } = run(Protocol::Rounds, 3, 12, BOUNDS)
+    else {
+        panic!("the adversary keeps rounds undecided");
+    };
+    assert_eq!(stages.len(), 12);
+    assert!(run.iter().all(|(_, c)| !decided(c, 0) && !decided(c, 1)));
+    // Each stage ends by delivering the message that was oldest when it began.
+    let mut at = 0;
+    for stage in &stages {
+        at += stage.before + 1;
+        let Some(Step::Deliver(delivered, _)) = &run[at].0 else {
+            panic!("a delivery");
+        };
+        assert_eq!(*delivered, stage.oldest);
+    }
+}
+
+#[test]
+fn the_adversary_says_when_its_bounds_are_too_small() {
+    let tiny = Bounds {
+        valence: 3,
+        ..BOUNDS
+    };
+    assert!(matches!(run(Protocol::Rounds, 3, 6, tiny), Outcome::Stuck { .. }));
+}
