@@ -28,7 +28,7 @@ struct AdversaryArgs {
     /// The protocol: majority-of-rest (decide on n − 1 votes), wait-for-all (decide on
     /// all n votes), coordinator (process 0 decides for all), rounds (Ben-Or with the
     /// coin fixed to 0).
-    #[arg(long, value_parser = Protocol::ALL.map(Protocol::name))]
+    #[arg(long, value_parser = Protocol::DETERMINISTIC.map(Protocol::name))]
     protocol: String,
     /// Stages of the adversary's run, if it comes to that.
     #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=100))]
@@ -175,4 +175,77 @@ fn steps(out: &mut String, run: &crate::valence::Run) {
             let _ = writeln!(out, "  p{p} decided {decisions:?}");
         }
     }
+}
+
+/// Ben-Or's randomized consensus: rounds to decide, over many seeds.
+#[derive(clap::Parser, Debug)]
+#[command(name = "ben_or")]
+struct BenOrArgs {
+    /// Processes.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=15))]
+    n: u32,
+    /// Crashes tolerated, and crashing (the last f processes, in the first 5 ms); n > 2f.
+    #[arg(long, default_value_t = 1)]
+    f: u32,
+    /// Seeds: 0, 1, ..., SEEDS - 1.
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    seeds: u64,
+}
+
+/// `cargo run --release -p flp --example ben_or -- --n N --f F --seeds S`.
+pub fn ben_or(args: &[String]) -> Result<Output, Error> {
+    let args: BenOrArgs = notebook::parse("ben_or", args)?;
+    let (n, f) = (args.n as usize, args.f as usize);
+    if n <= 2 * f {
+        return Err(Error::Usage(format!(
+            "Ben-Or needs n > 2f: n = {n}, f = {f}; try --f {}",
+            (n - 1) / 2
+        )));
+    }
+    let inputs: String = crate::escapes::split(n)
+        .iter()
+        .map(|b| char::from(b'0' + b))
+        .collect();
+    let mut rounds = Vec::new();
+    let (mut unsafe_runs, mut undecided) = (0, 0);
+    for seed in 0..args.seeds {
+        let run = crate::escapes::ben_or(n, f, seed);
+        unsafe_runs += usize::from(!(run.agreement && run.validity));
+        match run.rounds {
+            Some(r) => rounds.push(r),
+            None => undecided += 1,
+        }
+    }
+    rounds.sort_unstable();
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Ben-Or, n = {n}, f = {f} (the last {f} crashing in the first 5 ms), inputs {inputs},\n\
+         log-normal delays, {} seeds: rounds until every correct process decided",
+        args.seeds
+    );
+    let most = rounds.last().copied().unwrap_or(0);
+    for r in 1..=most {
+        let count = rounds.iter().filter(|&&x| x == r).count();
+        if count > 0 {
+            let bar = "#".repeat((60 * count).div_ceil(rounds.len()));
+            let _ = writeln!(out, "  {r:>4} {count:>6}  {bar}");
+        }
+    }
+    let mean =
+        rounds.iter().map(|&r| f64::from(r)).sum::<f64>() / rounds.len().max(1) as f64;
+    let at = |q: f64| {
+        rounds[((q * rounds.len() as f64).ceil() as usize).clamp(1, rounds.len()) - 1]
+    };
+    let _ = writeln!(
+        out,
+        "  mean {mean:.2}, median {}, p99 {}, max {most}; undecided {undecided}; \
+         agreement or validity broken in {unsafe_runs}",
+        at(0.5),
+        at(0.99)
+    );
+    Ok(Output {
+        stdout: out,
+        ..Output::default()
+    })
 }

@@ -21,11 +21,23 @@ pub enum Protocol {
     /// Ben-Or's rounds (crash version, n > 2f) with the coin replaced by a fixed choice
     /// of 0: deterministic, safe, and never waiting for more than n − f processes.
     Rounds,
+    /// Ben-Or's randomized protocol [Ben83]: `Rounds` with a fair coin. Not deterministic,
+    /// so FLP does not apply; it decides with probability 1.
+    BenOr,
 }
 
 impl Protocol {
     /// Every protocol, in the order the chapter discusses them.
-    pub const ALL: [Protocol; 4] = [
+    pub const ALL: [Protocol; 5] = [
+        Protocol::MajorityOfRest,
+        Protocol::WaitForAll,
+        Protocol::Coordinator,
+        Protocol::Rounds,
+        Protocol::BenOr,
+    ];
+
+    /// The deterministic ones, which FLP's adversary can be run against.
+    pub const DETERMINISTIC: [Protocol; 4] = [
         Protocol::MajorityOfRest,
         Protocol::WaitForAll,
         Protocol::Coordinator,
@@ -39,6 +51,7 @@ impl Protocol {
             Protocol::WaitForAll => "wait-for-all",
             Protocol::Coordinator => "coordinator",
             Protocol::Rounds => "rounds",
+            Protocol::BenOr => "ben-or",
         }
     }
 
@@ -47,15 +60,19 @@ impl Protocol {
         Protocol::ALL.into_iter().find(|p| p.name() == name)
     }
 
-    /// `n` processes with these inputs.
-    pub fn processes(self, inputs: &[Bit], rounds: u32) -> Vec<Voter> {
+    /// Processes with these inputs, tolerating `f` crashes where the protocol can (the
+    /// rounds wait for n − f messages), each running at most `rounds` rounds.
+    pub fn processes(self, inputs: &[Bit], f: usize, rounds: u32) -> Vec<Voter> {
         let n = inputs.len();
         inputs
             .iter()
             .map(|&input| Voter {
                 protocol: self,
                 n,
+                f,
                 rounds,
+                halt: None,
+                decided_round: None,
                 input,
                 votes: BTreeMap::new(),
                 decided: None,
@@ -99,6 +116,13 @@ pub struct Voter {
     pub protocol: Protocol,
     /// Processes in all.
     pub n: usize,
+    /// For the rounds: crashes tolerated (n > 2f).
+    pub f: usize,
+    /// For the rounds: the round after which it stops, one after its decision (every
+    /// correct process has decided by then).
+    pub halt: Option<u32>,
+    /// The round in which it decided.
+    pub decided_round: Option<u32>,
     /// For `Rounds`: the last round it runs (the state space must end somewhere).
     pub rounds: u32,
     /// Its input.
@@ -121,11 +145,6 @@ pub struct Voter {
 }
 
 impl Voter {
-    /// Crashes tolerated by `Rounds`: the largest f with n > 2f.
-    fn f(&self) -> usize {
-        (self.n - 1) / 2
-    }
-
     fn decide(&mut self, v: Bit, ctx: &mut Context<'_, Voter>) {
         if self.decided.is_none() {
             self.decided = Some(v);
@@ -168,7 +187,7 @@ impl Voter {
 
     /// Ben-Or: take every step the messages received allow.
     fn advance(&mut self, ctx: &mut Context<'_, Voter>) {
-        let (n, f) = (self.n, self.f());
+        let (n, f) = (self.n, self.f);
         loop {
             let r = self.round;
             if r == 0 || r > self.rounds {
@@ -201,14 +220,20 @@ impl Voter {
             }
             let count = |v| proposals.iter().filter(|&&p| p == Some(v)).count();
             if let Some(v) = [0, 1].into_iter().find(|&v| count(v) > f) {
+                if self.decided.is_none() {
+                    self.decided_round = Some(r);
+                    self.halt = Some(r + 1);
+                }
                 self.decide(v, ctx);
                 self.x = v;
             } else if let Some(v) = [0, 1].into_iter().find(|&v| count(v) > 0) {
                 self.x = v;
+            } else if self.protocol == Protocol::BenOr {
+                self.x = Bit::from(ctx.coin());
             } else {
                 self.x = 0; // where Ben-Or tosses a coin
             }
-            if r == self.rounds {
+            if r == self.rounds || self.halt == Some(r) {
                 self.round = r + 1;
                 return;
             }
@@ -237,7 +262,7 @@ impl Process for Voter {
                 self.broadcast(Message::Decide(self.input), ctx);
             }
             Protocol::Coordinator => {}
-            Protocol::Rounds => self.begin(1, ctx),
+            Protocol::Rounds | Protocol::BenOr => self.begin(1, ctx),
         }
     }
 

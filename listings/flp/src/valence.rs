@@ -21,7 +21,7 @@ pub fn system(
     crashes: usize,
 ) -> Processes<Voter> {
     Processes {
-        initial: protocol.processes(inputs, rounds),
+        initial: protocol.processes(inputs, (inputs.len() - 1) / 2, rounds),
         faults: Faults {
             crashes,
             ..Faults::default()

@@ -76,5 +76,36 @@ fn the_adversary_says_when_its_bounds_are_too_small() {
         valence: 3,
         ..BOUNDS
     };
-    assert!(matches!(run(Protocol::Rounds, 3, 6, tiny), Outcome::Stuck { .. }));
+    assert!(matches!(
+        run(Protocol::Rounds, 3, 6, tiny),
+        Outcome::Stuck { .. }
+    ));
+}
+
+#[test]
+fn ben_or_is_safe_in_every_run_of_its_first_round_with_coins_as_branches() {
+    use flp::adversary::{AllInputs, agreement, validity};
+    use flp::valence::{all_inputs, system};
+    let all = AllInputs(
+        all_inputs(3)
+            .iter()
+            .map(|inputs| system(Protocol::BenOr, inputs, 1, 1))
+            .collect(),
+    );
+    let report = modelcheck::Checker::new(&all)
+        .invariant("agreement", agreement)
+        .invariant("validity", validity)
+        .run();
+    assert!(report.complete && report.violation.is_none());
+}
+
+#[test]
+fn ben_or_decides_safely_on_every_seed() {
+    for (n, f) in [(3, 1), (5, 2)] {
+        for seed in 0..200 {
+            let run = flp::escapes::ben_or(n, f, seed);
+            assert!(run.agreement && run.validity, "n {n}, seed {seed}");
+            assert!(run.rounds.is_some(), "n {n}, seed {seed}");
+        }
+    }
 }
