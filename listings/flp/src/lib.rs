@@ -3,6 +3,7 @@
 //! keeps a protocol undecided for ever — or finds that it was never safe.
 
 pub mod adversary;
+pub mod coordinator;
 pub mod escapes;
 pub mod programs;
 pub mod protocols;

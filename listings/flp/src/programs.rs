@@ -249,3 +249,130 @@ pub fn ben_or(args: &[String]) -> Result<Output, Error> {
         ..Output::default()
     })
 }
+
+/// The rotating coordinator with ◇S (an oracle that lies until it stabilizes) or with
+/// doubling timeouts under partial synchrony.
+#[derive(clap::Parser, Debug)]
+#[command(name = "coordinator")]
+struct CoordinatorArgs {
+    /// oracle: ◇S, lying until --stable; timeout: every message lost until GST = --stable,
+    /// then delays of 1–2 ms, and timeouts that double every round.
+    #[arg(long, value_parser = ["oracle", "timeout"])]
+    detector: String,
+    /// Processes.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=15))]
+    n: u32,
+    /// Crashes (the first f processes, in the first 20 ms); n > 2f.
+    #[arg(long, default_value_t = 1)]
+    f: u32,
+    /// When the detector stabilizes, or GST, in ms.
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(0..=10_000))]
+    stable: u64,
+    /// Seeds: 0, 1, ..., SEEDS - 1.
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    seeds: u64,
+    /// The planted bug: a coordinator proposes its own estimate, ignoring timestamps.
+    #[arg(long)]
+    ignores_timestamps: bool,
+}
+
+/// `cargo run --release -p flp --example coordinator -- --detector oracle|timeout`.
+pub fn coordinator(args: &[String]) -> Result<Output, Error> {
+    use crate::coordinator::Detector;
+    use std::time::Duration;
+    let args: CoordinatorArgs = notebook::parse("coordinator", args)?;
+    let (n, f) = (args.n as usize, args.f as usize);
+    if n <= 2 * f {
+        return Err(Error::Usage(format!(
+            "the rotating coordinator needs n > 2f: n = {n}, f = {f}"
+        )));
+    }
+    let stable = process::Time(args.stable * 1_000_000);
+    let detectors: Vec<(String, Detector)> = if args.detector == "oracle" {
+        let oracle = Detector::Oracle {
+            stable,
+            crashed: Vec::new(),
+        };
+        vec![("◇S oracle".to_owned(), oracle)]
+    } else {
+        [1, 4, 16]
+            .map(|ms| {
+                let first = Duration::from_millis(ms);
+                (format!("timeout {ms} ms"), Detector::Timeout { first })
+            })
+            .to_vec()
+    };
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "rotating coordinator, n = {n}, f = {f} ({} crashing in the first 20 ms), {} seeds;\n\
+         {} at {} ms; time from then until every correct process decided",
+        (0..f)
+            .map(|p| format!("p{p}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        args.seeds,
+        if args.detector == "oracle" {
+            "the detector stops lying"
+        } else {
+            "GST"
+        },
+        args.stable
+    );
+    let _ = writeln!(
+        out,
+        "  {:<14} {:>8} {:>8} {:>7} {:>10} {:>8} {:>8} {:>7}",
+        "detector",
+        "decided",
+        "before",
+        "unsafe",
+        "median ms",
+        "p99 ms",
+        "max ms",
+        "rounds"
+    );
+    for (name, detector) in detectors {
+        let (mut before, mut unsafe_runs) = (0, 0);
+        let mut after = Vec::new();
+        let mut rounds = Vec::new();
+        for seed in 0..args.seeds {
+            let run = crate::escapes::rotating(
+                n,
+                f,
+                &detector,
+                args.ignores_timestamps,
+                stable,
+                seed,
+            );
+            unsafe_runs += usize::from(!(run.agreement && run.validity));
+            if let (Some(t), Some(r)) = (run.decided, run.rounds) {
+                rounds.push(r);
+                if t < stable {
+                    before += 1;
+                } else {
+                    after.push((t.0 - stable.0) as f64 / 1e6);
+                }
+            }
+        }
+        after.sort_by(f64::total_cmp);
+        rounds.sort_unstable();
+        let q = |v: &[f64], q: f64| {
+            v.get(((q * v.len() as f64).ceil() as usize).clamp(1, v.len().max(1)) - 1)
+                .copied()
+                .unwrap_or(f64::NAN)
+        };
+        let _ = writeln!(
+            out,
+            "  {name:<14} {:>8} {before:>8} {unsafe_runs:>7} {:>10.1} {:>8.1} {:>8.1} {:>7}",
+            rounds.len(),
+            q(&after, 0.5),
+            q(&after, 0.99),
+            after.last().copied().unwrap_or(f64::NAN),
+            rounds.get(rounds.len() / 2).copied().unwrap_or(0)
+        );
+    }
+    Ok(Output {
+        stdout: out,
+        ..Output::default()
+    })
+}

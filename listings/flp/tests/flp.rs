@@ -109,3 +109,38 @@ fn ben_or_decides_safely_on_every_seed() {
         }
     }
 }
+
+#[test]
+fn the_rotating_coordinator_is_safe_in_every_run_of_one_round_while_the_detector_lies() {
+    let report = flp::coordinator::check(1, false, 1_000_000);
+    assert!(report.complete && report.violation.is_none());
+}
+
+/// About a minute in release mode: `cargo test --release -p flp -- --ignored`.
+#[test]
+#[ignore = "slow: 708,020 states"]
+fn a_coordinator_that_ignores_timestamps_is_caught_in_two_rounds() {
+    let report = flp::coordinator::check(2, true, 3_000_000);
+    assert_eq!(report.violation.expect("caught").invariant, "agreement");
+}
+
+#[test]
+fn the_rotating_coordinator_decides_safely_once_the_detector_or_the_network_stabilizes() {
+    use flp::coordinator::Detector;
+    use std::time::Duration;
+    let stable = process::Time(100_000_000);
+    let oracle = Detector::Oracle {
+        stable,
+        crashed: Vec::new(),
+    };
+    let timeout = Detector::Timeout {
+        first: Duration::from_millis(4),
+    };
+    for detector in [oracle, timeout] {
+        for seed in 0..100 {
+            let run = flp::escapes::rotating(3, 1, &detector, false, stable, seed);
+            assert!(run.agreement && run.validity, "{detector:?}, seed {seed}");
+            assert!(run.decided.is_some(), "{detector:?}, seed {seed}");
+        }
+    }
+}
