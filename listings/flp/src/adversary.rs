@@ -6,13 +6,15 @@
 //!   opposite valence, differing in process p's input; the proof of Lemma 2 then says no
 //!   run in which p takes no steps can decide, and the model checker confirms it;
 //! - a bivalent initial configuration, from which the adversary of Lemma 3 builds, stage
-//!   by stage, a run that stays bivalent, delivering at each stage the oldest message
-//!   in flight, so that every message is eventually delivered.
+//!   by stage, a run that stays bivalent. As in the proof of the theorem, a queue of
+//!   processes is kept; each stage ends with its head receiving its earliest message
+//!   (or ∅), and the head goes to the back, so the run is admissible.
 
 use crate::protocols::{Bit, Protocol, Voter};
 use crate::valence::{Reach, Rooted, Run, Valence, all_inputs, decided, initial, system};
 use modelcheck::processes::{Envelope, Global, Processes, Step};
 use modelcheck::{Checker, System};
+use process::ProcessId;
 use std::collections::{HashMap, VecDeque};
 
 /// Every initial configuration of a protocol at once, for the safety check.
@@ -59,8 +61,11 @@ pub fn validity(state: &Global<Voter>) -> bool {
 /// One stage of the adversary's run.
 #[derive(Clone, Debug)]
 pub struct Stage {
-    /// The oldest message in flight when the stage began, delivered last in the stage.
-    pub oldest: Envelope<Voter>,
+    /// The process at the head of the queue.
+    pub process: ProcessId,
+    /// Its earliest message in flight when the stage began, received last in the stage;
+    /// `None` if it had none (it receives ∅).
+    pub oldest: Option<Envelope<Voter>>,
     /// Steps taken before it (the schedule σ of Lemma 3, without e).
     pub before: usize,
     /// Steps to the nearest configuration deciding 0, and 1, from the stage's end.
@@ -274,9 +279,23 @@ fn adversary(protocol: Protocol, inputs: &[Bit], k: usize, bounds: Bounds) -> Ou
     let mut pending: VecDeque<Envelope<Voter>> = root.network.iter().cloned().collect();
     let mut stages = Vec::new();
     let mut state = root;
+    // The paper's queue of processes: each stage ends with its head receiving its
+    // earliest message, or ∅; the head then goes to the back.
+    let mut queue: VecDeque<ProcessId> = (0..inputs.len()).collect();
     for _ in 0..k {
-        let Some(e) = pending.front().cloned() else {
-            break;
+        let p = queue.pop_front().expect("processes");
+        queue.push_back(p);
+        let Some(e) = pending.iter().find(|e| e.to == p).cloned() else {
+            // The event (p, ∅): p receives nothing, and its state does not change, so
+            // the configuration stays bivalent with an empty schedule.
+            let witnesses = stages.last().map_or((0, 0), |s: &Stage| s.witnesses);
+            stages.push(Stage {
+                process: p,
+                oldest: None,
+                before: 0,
+                witnesses,
+            });
+            continue;
         };
         let Some((schedule, witnesses)) = stage(&s, &state, &e, bounds) else {
             return Outcome::Stuck { stages, run };
@@ -293,7 +312,8 @@ fn adversary(protocol: Protocol, inputs: &[Bit], k: usize, bounds: Bounds) -> Ou
             state = next;
         }
         stages.push(Stage {
-            oldest: e,
+            process: p,
+            oldest: Some(e),
             before,
             witnesses,
         });

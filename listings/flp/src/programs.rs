@@ -116,19 +116,25 @@ pub fn adversary(args: &[String]) -> Result<Output, Error> {
             let bits: String = inputs.iter().map(|b| char::from(b'0' + b)).collect();
             let _ = writeln!(
                 out,
-                "{bits} is bivalent. The adversary (Lemma 3), each stage delivering the oldest\n\
-                 message in flight last, after a schedule chosen to keep the configuration bivalent:"
+                "{bits} is bivalent. The adversary (Lemma 3): each stage, the process at the head\n\
+                 of the queue receives its earliest message last, after a schedule chosen to keep\n\
+                 the configuration bivalent:"
             );
             for (i, stage) in stages.iter().enumerate() {
-                let _ = writeln!(
-                    out,
-                    "  stage {:>2}: {} other steps, then {:?}; bivalent (0 in {}, 1 in {} steps)",
-                    i + 1,
-                    stage.before,
-                    stage.oldest,
-                    stage.witnesses.0,
-                    stage.witnesses.1
-                );
+                let p = stage.process;
+                let _ = match &stage.oldest {
+                    None => writeln!(out, "  stage {:>2}: p{p} receives ∅", i + 1),
+                    Some(e) => writeln!(
+                        out,
+                        "  stage {:>2}: {} other steps, then p{p} receives {:?}; bivalent \
+                         (0 in {}, 1 in {} steps)",
+                        i + 1,
+                        stage.before,
+                        e,
+                        stage.witnesses.0,
+                        stage.witnesses.1
+                    ),
+                };
             }
             let last = &run.last().expect("a configuration").1;
             let rounds = last.processes.iter().map(|p| p.round).max().unwrap_or(0);
