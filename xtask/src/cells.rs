@@ -279,6 +279,47 @@ pub fn all() -> Vec<Cell> {
             Some("src/outputs/abd-availability.txt"),
             abd::programs::availability
         ),
+        // FLP
+        cell!(
+            "cargo run --release -p flp --example adversary -- --protocol majority-of-rest --svg src/figures/flp-majority-of-rest.svg",
+            Some("src/outputs/flp-majority-of-rest.txt"),
+            flp::programs::adversary
+        ),
+        cell!(
+            "cargo run --release -p flp --example adversary -- --protocol wait-for-all --svg src/figures/flp-wait-for-all.svg",
+            Some("src/outputs/flp-wait-for-all.txt"),
+            flp::programs::adversary
+        ),
+        cell!(
+            "cargo run --release -p flp --example adversary -- --protocol coordinator --svg src/figures/flp-coordinator.svg",
+            Some("src/outputs/flp-coordinator.txt"),
+            flp::programs::adversary
+        ),
+        cell!(
+            "cargo run --release -p flp --example adversary -- --protocol rounds --stages 12 --svg src/figures/flp-rounds.svg",
+            Some("src/outputs/flp-rounds.txt"),
+            flp::programs::adversary
+        ),
+        cell!(
+            "cargo run --release -p flp --example ben_or -- --n 5 --f 2 --seeds 1000",
+            Some("src/outputs/flp-ben-or.txt"),
+            flp::programs::ben_or
+        ),
+        cell!(
+            "cargo run --release -p flp --example rounds -- --seeds 1000 --svg src/figures/flp-ben-or-rounds.svg",
+            Some("src/outputs/flp-ben-or-rounds.txt"),
+            flp::programs::rounds
+        ),
+        cell!(
+            "cargo run --release -p flp --example coordinator -- --detector oracle",
+            Some("src/outputs/flp-oracle.txt"),
+            flp::programs::coordinator
+        ),
+        cell!(
+            "cargo run --release -p flp --example coordinator -- --detector timeout",
+            Some("src/outputs/flp-timeout.txt"),
+            flp::programs::coordinator
+        ),
         // Paxos Made Simple
         cell!(
             "cargo run --release -p paxos --example check -- --no-time",

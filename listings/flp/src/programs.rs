@@ -96,8 +96,8 @@ pub fn adversary(args: &[String]) -> Result<Output, Error> {
                 out,
                 "no initial configuration is bivalent: {} is 0-valent, {} is 1-valent, and\n\
                  they differ only in p{p}'s input. A run in which p{p} takes no steps looks the\n\
-                 same from both, so it cannot decide (Lemma 2): none of its {states}\n\
-                 configurations decides. p{p} crashed at the start, every other message delivered:",
+                 same from both, so it cannot decide (Lemma 2): of the {states} configuration(s)\n\
+                 it reaches, none decides. p{p} crashed at the start, every other message delivered:",
                 bits(&zero),
                 bits(&one)
             );
@@ -118,7 +118,7 @@ pub fn adversary(args: &[String]) -> Result<Output, Error> {
                 out,
                 "{bits} is bivalent. The adversary (Lemma 3): each stage, the process at the head\n\
                  of the queue receives its earliest message last, after a schedule chosen to keep\n\
-                 the configuration bivalent:"
+                 the configuration bivalent (both decisions still reachable, in so many steps):"
             );
             for (i, stage) in stages.iter().enumerate() {
                 let p = stage.process;
@@ -126,11 +126,12 @@ pub fn adversary(args: &[String]) -> Result<Output, Error> {
                     None => writeln!(out, "  stage {:>2}: p{p} receives ∅", i + 1),
                     Some(e) => writeln!(
                         out,
-                        "  stage {:>2}: {} other steps, then p{p} receives {:?}; bivalent \
-                         (0 in {}, 1 in {} steps)",
+                        "  stage {:>2}: {} other steps, then p{p} receives \"{}\" from p{}; \
+                         0 in {}, 1 in {} steps",
                         i + 1,
                         stage.before,
-                        e,
+                        label(&e.message),
+                        e.from,
                         stage.witnesses.0,
                         stage.witnesses.1
                     ),
@@ -381,4 +382,89 @@ pub fn coordinator(args: &[String]) -> Result<Output, Error> {
         stdout: out,
         ..Output::default()
     })
+}
+
+/// Ben-Or's rounds against n: the chance that a run needs more than r rounds.
+#[derive(clap::Parser, Debug)]
+#[command(name = "rounds")]
+struct RoundsArgs {
+    /// Seeds per n: 0, 1, ..., SEEDS - 1.
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    seeds: u64,
+    /// Draw P(rounds > r) for each n into this SVG file.
+    #[arg(long, value_name = "PATH")]
+    svg: Option<PathBuf>,
+}
+
+/// `cargo run --release -p flp --example rounds -- --seeds S [--svg PATH]`.
+pub fn rounds(args: &[String]) -> Result<Output, Error> {
+    use figures::chart::{Axis, Chart, Corner, Mark, Series};
+    let args: RoundsArgs = notebook::parse("rounds", args)?;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Ben-Or, f = (n - 1)/2 crashing in the first 5 ms, split inputs, {} seeds per n:\n\
+         rounds until every correct process decided",
+        args.seeds
+    );
+    let _ = writeln!(
+        out,
+        "  {:>3} {:>3} {:>7} {:>7} {:>5} {:>5}",
+        "n", "f", "mean", "median", "p99", "max"
+    );
+    let mut series = Vec::new();
+    let mut longest = 1;
+    for n in [3usize, 5, 7, 9] {
+        let f = (n - 1) / 2;
+        let mut rounds: Vec<u32> = (0..args.seeds)
+            .map(|seed| {
+                crate::escapes::ben_or(n, f, seed)
+                    .rounds
+                    .unwrap_or(u32::MAX)
+            })
+            .collect();
+        rounds.sort_unstable();
+        let at = |q: f64| {
+            rounds[((q * rounds.len() as f64).ceil() as usize).clamp(1, rounds.len()) - 1]
+        };
+        let mean =
+            rounds.iter().map(|&r| f64::from(r)).sum::<f64>() / rounds.len() as f64;
+        let max = rounds[rounds.len() - 1];
+        longest = longest.max(max);
+        let _ = writeln!(
+            out,
+            "  {n:>3} {f:>3} {mean:>7.2} {:>7} {:>5} {max:>5}",
+            at(0.5),
+            at(0.99)
+        );
+        let total = rounds.len() as f64;
+        let points = (1..=max)
+            .map(|r| {
+                let above = rounds.iter().filter(|&&x| x > r).count() as f64;
+                (f64::from(r), (above / total).max(0.5 / total))
+            })
+            .collect();
+        series.push(Series {
+            name: format!("n = {n}, f = {f}"),
+            points,
+            mark: Mark::Line,
+        });
+    }
+    let mut output = Output::default();
+    if let Some(path) = args.svg {
+        let chart = Chart {
+            title: "Ben-Or: the chance a run needs more than r rounds".into(),
+            x: Axis::linear("rounds r", 1.0..f64::from(longest)),
+            y: Axis::log(
+                "fraction of runs needing more than r rounds",
+                (0.5 / args.seeds as f64)..1.0,
+            ),
+            series,
+            legend: Corner::UpperRight,
+        };
+        let _ = writeln!(out, "figure: {}", path.display());
+        output.files.push((path, chart.to_svg().into_bytes()));
+    }
+    output.stdout = out;
+    Ok(output)
 }
