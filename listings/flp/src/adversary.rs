@@ -98,7 +98,8 @@ pub enum Outcome {
         run: Run,
     },
     /// From the bivalent initial configuration on `inputs`, `stages` stages, each ending
-    /// bivalent and none deciding.
+    /// bivalent and none deciding; if `lap`, the run's end repeats an earlier stage end
+    /// up to a shift of rounds, and the run is a lasso.
     Undecided {
         /// The inputs.
         inputs: Vec<Bit>,
@@ -106,6 +107,8 @@ pub enum Outcome {
         stages: Vec<Stage>,
         /// The run.
         run: Run,
+        /// Where it repeats, if it does.
+        lap: Option<Repeat>,
     },
     /// The searches' bounds were too small: no valence could be told, or no bivalent
     /// continuation was found at the stage after `stages`.
@@ -282,7 +285,21 @@ fn adversary(protocol: Protocol, inputs: &[Bit], k: usize, bounds: Bounds) -> Ou
     // The paper's queue of processes: each stage ends with its head receiving its
     // earliest message, or ∅; the head then goes to the back.
     let mut queue: VecDeque<ProcessId> = (0..inputs.len()).collect();
+    // Stage ends seen, up to a shift of every round: where the run then stood, and by
+    // how much its rounds were lowered.
+    let mut seen: HashMap<Lap, (usize, usize, u32)> = HashMap::new();
+    let mut lap = None;
     for _ in 0..k {
+        let (key, base) = Lap::of(&state, &pending, queue[0]);
+        if let Some(&(stage, step, before)) = seen.get(&key) {
+            lap = Some(Repeat {
+                stage,
+                step,
+                raise: base - before,
+            });
+            break;
+        }
+        seen.insert(key, (stages.len(), run.len() - 1, base));
         let p = queue.pop_front().expect("processes");
         queue.push_back(p);
         let Some(e) = pending.iter().find(|e| e.to == p).cloned() else {
@@ -322,7 +339,60 @@ fn adversary(protocol: Protocol, inputs: &[Bit], k: usize, bounds: Bounds) -> Ou
         inputs: inputs.to_vec(),
         stages,
         run,
+        lap,
     }
+}
+
+/// A stage end in a form that forgets the absolute rounds: the configuration, the
+/// messages in flight in sending order, and the head of the process queue, every round
+/// lowered so that the lowest is 1.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct Lap(Global<Voter>, Vec<Envelope<Voter>>, ProcessId);
+
+impl Lap {
+    /// The stage end's key, and by how much its rounds were lowered.
+    fn of(
+        state: &Global<Voter>,
+        pending: &VecDeque<Envelope<Voter>>,
+        head: ProcessId,
+    ) -> (Lap, u32) {
+        let mut lowest = u32::MAX;
+        for p in &state.processes {
+            p.rounds_each(&mut |r| lowest = lowest.min(r));
+        }
+        for e in &state.network {
+            e.message
+                .round()
+                .into_iter()
+                .for_each(|r| lowest = lowest.min(r));
+        }
+        let by = lowest.saturating_sub(1);
+        let mut state = state.clone();
+        for p in &mut state.processes {
+            p.lower(by);
+        }
+        let lower = |e: &Envelope<Voter>| Envelope {
+            message: e.message.lowered(by),
+            ..e.clone()
+        };
+        state.network = state.network.iter().map(lower).collect();
+        let pending = pending.iter().map(lower).collect();
+        (Lap(state, pending, head), by)
+    }
+}
+
+/// Where the adversary's run repeats: the stage end at `stage` (step `step` of the run)
+/// recurs at the run's end with every round raised by `raise`. Raising every round is an
+/// exact symmetry of `Rounds`, which only compares rounds and adds one to them, so the
+/// stages between repeat for ever: a lasso.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Repeat {
+    /// The stage the loop starts at.
+    pub stage: usize,
+    /// The step of the run the loop starts at.
+    pub step: usize,
+    /// How much one lap raises every round.
+    pub raise: u32,
 }
 
 /// One stage: breadth-first over schedules without `e`, the first σ with e(σ(C))

@@ -47,7 +47,7 @@ pub fn adversary(args: &[String]) -> Result<Output, Error> {
     let protocol = Protocol::from_name(&args.protocol).expect("a protocol");
     let n = args.n as usize;
     let bounds = Bounds {
-        rounds: 1000,
+        rounds: u32::MAX,
         valence: 20_000,
         schedules: 200,
     };
@@ -112,6 +112,7 @@ pub fn adversary(args: &[String]) -> Result<Output, Error> {
             inputs,
             stages,
             run,
+            lap,
         } => {
             let bits: String = inputs.iter().map(|b| char::from(b'0' + b)).collect();
             let _ = writeln!(
@@ -145,15 +146,33 @@ pub fn adversary(args: &[String]) -> Result<Output, Error> {
                 stages.len(),
                 run.len() - 1
             );
-            (
-                format!(
-                    "{}: {} stages, still bivalent",
-                    protocol.name(),
-                    stages.len()
+            match lap {
+                Some(lap) => {
+                    let _ = writeln!(
+                        out,
+                        "the configuration after stage {} is the one after stage {} with every round\n\
+                         raised by {}, messages in flight and process queue alike: an exact symmetry,\n\
+                         so stages {} to {} repeat for ever. A lasso: admissible, and never deciding.",
+                        stages.len(),
+                        lap.stage,
+                        lap.raise,
+                        lap.stage + 1,
+                        stages.len()
+                    );
+                    let title =
+                        format!("{}: a lasso that never decides", protocol.name());
+                    (title, run, Some(lap.step))
+                }
+                None => (
+                    format!(
+                        "{}: {} stages, still bivalent",
+                        protocol.name(),
+                        stages.len()
+                    ),
+                    run,
+                    None,
                 ),
-                run,
-                None,
-            )
+            }
         }
         Outcome::Stuck { stages, run } => {
             let _ = writeln!(

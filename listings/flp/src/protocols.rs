@@ -289,3 +289,53 @@ impl Process for Voter {
         }
     }
 }
+
+impl Message {
+    /// The round a message belongs to, if any.
+    pub fn round(&self) -> Option<u32> {
+        match self {
+            Message::Report { round, .. } | Message::Propose { round, .. } => {
+                Some(*round)
+            }
+            Message::Vote(_) | Message::Decide(_) => None,
+        }
+    }
+
+    /// The message with its round lowered by `by`.
+    pub fn lowered(&self, by: u32) -> Message {
+        let mut m = self.clone();
+        if let Message::Report { round, .. } | Message::Propose { round, .. } = &mut m {
+            *round -= by;
+        }
+        m
+    }
+}
+
+impl Voter {
+    /// Calls `f` with every round the process holds.
+    pub fn rounds_each(&self, f: &mut impl FnMut(u32)) {
+        if self.round > 0 {
+            f(self.round);
+        }
+        self.reports.iter().for_each(|&(r, _, _)| f(r));
+        self.proposals.iter().for_each(|&(r, _, _)| f(r));
+    }
+
+    /// Lowers every round the process holds by `by`: with no bound on rounds, an exact
+    /// symmetry, since rounds are only compared and incremented.
+    pub fn lower(&mut self, by: u32) {
+        if self.round > 0 {
+            self.round -= by;
+        }
+        self.reports = self
+            .reports
+            .iter()
+            .map(|&(r, p, x)| (r - by, p, x))
+            .collect();
+        self.proposals = self
+            .proposals
+            .iter()
+            .map(|&(r, p, v)| (r - by, p, v))
+            .collect();
+    }
+}

@@ -6,7 +6,7 @@ use flp::valence::decided;
 use modelcheck::processes::Step;
 
 const BOUNDS: Bounds = Bounds {
-    rounds: 1000,
+    rounds: u32::MAX,
     valence: 20_000,
     schedules: 200,
 };
