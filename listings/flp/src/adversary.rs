@@ -356,29 +356,43 @@ impl Lap {
         pending: &VecDeque<Envelope<Voter>>,
         head: ProcessId,
     ) -> (Lap, u32) {
-        let mut lowest = u32::MAX;
-        for p in &state.processes {
-            p.rounds_each(&mut |r| lowest = lowest.min(r));
-        }
-        for e in &state.network {
-            e.message
-                .round()
-                .into_iter()
-                .for_each(|r| lowest = lowest.min(r));
-        }
-        let by = lowest.saturating_sub(1);
-        let mut state = state.clone();
-        for p in &mut state.processes {
-            p.lower(by);
-        }
-        let lower = |e: &Envelope<Voter>| Envelope {
-            message: e.message.lowered(by),
-            ..e.clone()
-        };
-        state.network = state.network.iter().map(lower).collect();
-        let pending = pending.iter().map(lower).collect();
+        let (state, by) = lowered(state);
+        let pending = pending
+            .iter()
+            .map(|e| Envelope {
+                message: e.message.lowered(by),
+                ..e.clone()
+            })
+            .collect();
         (Lap(state, pending, head), by)
     }
+}
+
+/// The configuration with every round lowered so that the lowest is 1 (network in a
+/// fixed order), and by how much.
+pub fn lowered(state: &Global<Voter>) -> (Global<Voter>, u32) {
+    let mut lowest = u32::MAX;
+    for p in &state.processes {
+        p.rounds_each(&mut |r| lowest = lowest.min(r));
+    }
+    for e in &state.network {
+        e.message
+            .round()
+            .into_iter()
+            .for_each(|r| lowest = lowest.min(r));
+    }
+    let by = lowest.saturating_sub(1);
+    let mut state = state.clone();
+    for p in &mut state.processes {
+        p.lower(by);
+    }
+    for e in &mut state.network {
+        e.message = e.message.lowered(by);
+    }
+    state
+        .network
+        .sort_by_cached_key(modelcheck::checker::fingerprint);
+    (state, by)
 }
 
 /// Where the adversary's run repeats: the stage end at `stage` (step `step` of the run)
