@@ -3,7 +3,7 @@
 
 use process::{Context, Process, ProcessId};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// An input or a decision: 0 or 1.
 pub type Bit = u8;
@@ -79,8 +79,8 @@ impl Protocol {
                 round: 0,
                 x: input,
                 proposed: false,
-                reports: BTreeSet::new(),
-                proposals: BTreeSet::new(),
+                reports: BTreeMap::new(),
+                proposals: BTreeMap::new(),
             })
             .collect()
     }
@@ -138,10 +138,11 @@ pub struct Voter {
     pub x: Bit,
     /// Whether it has sent its phase 2 message of this round.
     pub proposed: bool,
-    /// (round, sender, estimate).
-    pub reports: BTreeSet<(u32, ProcessId, Bit)>,
-    /// (round, sender, proposal).
-    pub proposals: BTreeSet<(u32, ProcessId, Option<Bit>)>,
+    /// How many reports of each (round, estimate) it has received, its own included
+    /// (counts, not senders: no network here duplicates a message).
+    pub reports: BTreeMap<(u32, Bit), u8>,
+    /// How many proposals of each (round, proposal), its own included.
+    pub proposals: BTreeMap<(u32, Option<Bit>), u8>,
 }
 
 impl Voter {
@@ -179,9 +180,9 @@ impl Voter {
         self.round = round;
         self.proposed = false;
         // Nothing of an earlier round is read again.
-        self.reports.retain(|&(r, _, _)| r >= round);
-        self.proposals.retain(|&(r, _, _)| r >= round);
-        self.reports.insert((round, ctx.id(), self.x));
+        self.reports.retain(|&(r, _), _| r >= round);
+        self.proposals.retain(|&(r, _), _| r >= round);
+        *self.reports.entry((round, self.x)).or_default() += 1;
         self.broadcast(Message::Report { round, x: self.x }, ctx);
     }
 
@@ -194,31 +195,20 @@ impl Voter {
                 return;
             }
             if !self.proposed {
-                let reports: Vec<Bit> = self
-                    .reports
-                    .iter()
-                    .filter(|(round, _, _)| *round == r)
-                    .map(|&(_, _, x)| x)
-                    .collect();
-                if reports.len() < n - f {
+                let count = |v| usize::from(self.reports.get(&(r, v)).copied().unwrap_or(0));
+                if count(0) + count(1) < n - f {
                     return;
                 }
-                let count = |v| reports.iter().filter(|&&x| x == v).count();
                 let v = [0, 1].into_iter().find(|&v| 2 * count(v) > n);
                 self.proposed = true;
-                self.proposals.insert((r, ctx.id(), v));
+                *self.proposals.entry((r, v)).or_default() += 1;
                 self.broadcast(Message::Propose { round: r, v }, ctx);
             }
-            let proposals: Vec<Option<Bit>> = self
-                .proposals
-                .iter()
-                .filter(|(round, _, _)| *round == r)
-                .map(|&(_, _, v)| v)
-                .collect();
-            if proposals.len() < n - f {
+            let got = |v| usize::from(self.proposals.get(&(r, v)).copied().unwrap_or(0));
+            if got(None) + got(Some(0)) + got(Some(1)) < n - f {
                 return;
             }
-            let count = |v| proposals.iter().filter(|&&p| p == Some(v)).count();
+            let count = |v| got(Some(v));
             if let Some(v) = [0, 1].into_iter().find(|&v| count(v) > f) {
                 if self.decided.is_none() {
                     self.decided_round = Some(r);
@@ -279,11 +269,11 @@ impl Process for Voter {
             }
             Message::Decide(v) => self.decide(v, ctx),
             Message::Report { round, x } => {
-                self.reports.insert((round, from, x));
+                *self.reports.entry((round, x)).or_default() += 1;
                 self.advance(ctx);
             }
             Message::Propose { round, v } => {
-                self.proposals.insert((round, from, v));
+                *self.proposals.entry((round, v)).or_default() += 1;
                 self.advance(ctx);
             }
         }
@@ -317,8 +307,8 @@ impl Voter {
         if self.round > 0 {
             f(self.round);
         }
-        self.reports.iter().for_each(|&(r, _, _)| f(r));
-        self.proposals.iter().for_each(|&(r, _, _)| f(r));
+        self.reports.keys().for_each(|&(r, _)| f(r));
+        self.proposals.keys().for_each(|&(r, _)| f(r));
     }
 
     /// Lowers every round the process holds by `by`: with no bound on rounds, an exact
@@ -327,15 +317,7 @@ impl Voter {
         if self.round > 0 {
             self.round -= by;
         }
-        self.reports = self
-            .reports
-            .iter()
-            .map(|&(r, p, x)| (r - by, p, x))
-            .collect();
-        self.proposals = self
-            .proposals
-            .iter()
-            .map(|&(r, p, v)| (r - by, p, v))
-            .collect();
+        self.reports = self.reports.iter().map(|(&(r, x), &c)| ((r - by, x), c)).collect();
+        self.proposals = self.proposals.iter().map(|(&(r, v), &c)| ((r - by, v), c)).collect();
     }
 }
