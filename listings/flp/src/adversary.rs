@@ -82,6 +82,11 @@ pub enum Outcome {
         /// The run.
         run: Run,
     },
+    /// Not partially correct, condition (2): no run decides `never`.
+    Trivial {
+        /// The decision value no run reaches.
+        never: Bit,
+    },
     /// No initial configuration is bivalent: `zero` and `one` are adjacent, 0-valent and
     /// 1-valent, differing in process `p`'s input; no run in which `p` takes no steps
     /// decides, of the `states` reachable; `run` is one, to its end.
@@ -169,6 +174,16 @@ pub fn run(protocol: Protocol, n: usize, k: usize, bounds: Bounds) -> Outcome {
         };
     }
     let table = valences(protocol, n, bounds);
+    // Partial correctness (2): each decision value is reachable from some initial
+    // configuration. Claimed broken only if the search was complete.
+    for v in [0, 1] {
+        let unreachable = |valence: &Valence| {
+            matches!(if v == 0 { &valence.zero } else { &valence.one }, Reach::No)
+        };
+        if table.iter().all(|(_, valence)| unreachable(valence)) {
+            return Outcome::Trivial { never: v };
+        }
+    }
     if let Some((inputs, _)) = table.iter().find(|(_, v)| v.bivalent()) {
         return adversary(protocol, inputs, k, bounds);
     }

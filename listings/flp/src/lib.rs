@@ -5,6 +5,7 @@
 pub mod adversary;
 pub mod coordinator;
 pub mod escapes;
+pub mod exercises;
 pub mod lasso;
 pub mod programs;
 pub mod protocols;

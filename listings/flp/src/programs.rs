@@ -83,6 +83,20 @@ pub fn adversary(args: &[String]) -> Result<Output, Error> {
                 None,
             )
         }
+        Outcome::Trivial { never } => {
+            let _ = writeln!(
+                out,
+                "not partially correct: no run decides {never} (condition (2) forbids a protocol\n\
+                 that ignores its inputs)"
+            );
+            let s = crate::valence::system(protocol, &vec![never; n], bounds.rounds, 0);
+            let root = crate::valence::initial(&s);
+            (
+                format!("{}: never decides {never}", protocol.name()),
+                vec![(None, root)],
+                None,
+            )
+        }
         Outcome::Blocked {
             zero,
             one,

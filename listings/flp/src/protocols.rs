@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 pub type Bit = u8;
 
 /// The protocols the adversary is run against.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub enum Protocol {
     /// Send your input to all; on n − 1 votes (your own included), decide the majority,
     /// ties going to 0. It never waits for a crashed process.
@@ -24,6 +24,29 @@ pub enum Protocol {
     /// Ben-Or's randomized protocol [Ben83]: `Rounds` with a fair coin. Not deterministic,
     /// so FLP does not apply; it decides with probability 1.
     BenOr,
+    /// Exercise 7.1: on n − 1 votes (its own included), decide what the rule says, if
+    /// anything.
+    Exercise(Rule),
+}
+
+/// A decision rule for exercise 7.1: given the n − 1 votes a process has (its own
+/// included) and n, the value to decide, or `None` to wait for ever.
+pub type Rule = fn(&[Bit], usize) -> Option<Bit>;
+
+// Protocols are equal when they are the same kind: one system runs one rule, so the
+// exercise's rule (a function pointer, whose address means nothing) is not compared.
+impl PartialEq for Protocol {
+    fn eq(&self, other: &Protocol) -> bool {
+        std::mem::discriminant(self) == std::mem::discriminant(other)
+    }
+}
+
+impl Eq for Protocol {}
+
+impl std::hash::Hash for Protocol {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        std::mem::discriminant(self).hash(state);
+    }
 }
 
 impl Protocol {
@@ -52,6 +75,7 @@ impl Protocol {
             Protocol::Coordinator => "coordinator",
             Protocol::Rounds => "rounds",
             Protocol::BenOr => "ben-or",
+            Protocol::Exercise(_) => "exercise",
         }
     }
 
@@ -166,11 +190,20 @@ impl Voter {
 
     fn counted(&mut self, ctx: &mut Context<'_, Voter>) {
         let needed = match self.protocol {
-            Protocol::MajorityOfRest => self.n - 1,
+            Protocol::MajorityOfRest | Protocol::Exercise(_) => self.n - 1,
             _ => self.n,
         };
-        if self.votes.len() >= needed {
-            let v = self.majority();
+        if self.votes.len() < needed {
+            return;
+        }
+        let v = match self.protocol {
+            Protocol::Exercise(rule) => {
+                let votes: Vec<Bit> = self.votes.values().copied().collect();
+                rule(&votes, self.n)
+            }
+            _ => Some(self.majority()),
+        };
+        if let Some(v) = v {
             self.decide(v, ctx);
         }
     }
@@ -195,7 +228,8 @@ impl Voter {
                 return;
             }
             if !self.proposed {
-                let count = |v| usize::from(self.reports.get(&(r, v)).copied().unwrap_or(0));
+                let count =
+                    |v| usize::from(self.reports.get(&(r, v)).copied().unwrap_or(0));
                 if count(0) + count(1) < n - f {
                     return;
                 }
@@ -243,7 +277,7 @@ impl Process for Voter {
     fn on_start(&mut self, ctx: &mut Context<'_, Self>) {
         let me = ctx.id();
         match self.protocol {
-            Protocol::MajorityOfRest | Protocol::WaitForAll => {
+            Protocol::MajorityOfRest | Protocol::WaitForAll | Protocol::Exercise(_) => {
                 self.votes.insert(me, self.input);
                 self.broadcast(Message::Vote(self.input), ctx);
             }
@@ -317,7 +351,15 @@ impl Voter {
         if self.round > 0 {
             self.round -= by;
         }
-        self.reports = self.reports.iter().map(|(&(r, x), &c)| ((r - by, x), c)).collect();
-        self.proposals = self.proposals.iter().map(|(&(r, v), &c)| ((r - by, v), c)).collect();
+        self.reports = self
+            .reports
+            .iter()
+            .map(|(&(r, x), &c)| ((r - by, x), c))
+            .collect();
+        self.proposals = self
+            .proposals
+            .iter()
+            .map(|(&(r, v), &c)| ((r - by, v), c))
+            .collect();
     }
 }
