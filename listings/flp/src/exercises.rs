@@ -30,8 +30,13 @@ pub fn judge(rule: fn(&[Bit], usize) -> Option<Bit>) -> Result<&'static str, Str
     };
     match run(Protocol::Exercise(rule), 3, 6, bounds) {
         Outcome::Unsafe { invariant, run } => Err(format!(
-            "{invariant} is broken in {} steps: two processes see different votes",
-            run.len() - 1
+            "{invariant} is broken in {} steps: {}",
+            run.len() - 1,
+            if invariant == "agreement" {
+                "two processes decide differently"
+            } else {
+                "a process decides a value that was no process's input"
+            }
         )),
         Outcome::Trivial { never } => Err(format!("no run decides {never}")),
         Outcome::Blocked { .. } => Ok("blocked"),

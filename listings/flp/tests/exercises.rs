@@ -6,8 +6,8 @@ use flp::exercises::{judge, rule, solution};
 fn the_judge_rejects_the_starting_point_and_accepts_the_solution() {
     assert!(judge(rule).is_err());
     assert_eq!(judge(solution::rule), Ok("blocked"));
-    // A rule that ignores the votes is safe, and not partially correct.
-    assert_eq!(judge(|_, _| Some(0)), Err("no run decides 1".to_owned()));
+    // A rule that never decides is safe, and not partially correct.
+    assert_eq!(judge(|_, _| None), Err("no run decides 0".to_owned()));
 }
 
 /// Exercise 7.1: `cargo test --release -p flp --test exercises -- --ignored exercise_7_1`.
