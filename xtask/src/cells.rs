@@ -291,7 +291,7 @@ pub fn all() -> Vec<Cell> {
             flp::programs::adversary
         ),
         cell!(
-            "cargo run --release -p flp --example adversary -- --protocol coordinator --svg src/figures/flp-coordinator.svg",
+            "cargo run --release -p flp --example adversary -- --protocol coordinator",
             Some("src/outputs/flp-coordinator.txt"),
             flp::programs::adversary
         ),

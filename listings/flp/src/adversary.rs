@@ -424,6 +424,7 @@ pub struct Repeat {
     pub raise: u32,
 }
 
+// ANCHOR: stage
 /// One stage: breadth-first over schedules without `e`, the first σ with e(σ(C))
 /// bivalent, as steps, and the lengths of the runs to each decision from there.
 #[allow(clippy::type_complexity)]
@@ -468,3 +469,4 @@ fn stage(
     }
     None
 }
+// ANCHOR_END: stage

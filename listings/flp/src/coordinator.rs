@@ -201,6 +201,7 @@ impl Process for Rotating {
         self.begin(1, ctx);
     }
 
+    // ANCHOR: coordinator
     fn on_message(
         &mut self,
         _: ProcessId,
@@ -249,6 +250,7 @@ impl Process for Rotating {
             Message::Decide(x) => self.decide(x, ctx),
         }
     }
+    // ANCHOR_END: coordinator
 
     fn on_timer(&mut self, timer: Timer, ctx: &mut Context<'_, Self>) {
         if self.decided.is_some() {

@@ -197,12 +197,15 @@ pub fn adversary(args: &[String]) -> Result<Output, Error> {
             (format!("{}: stuck", protocol.name()), run, None)
         }
     };
-    let picture = diagram(&title, &trace, loop_from, label);
-    let _ = writeln!(out, "diagram: {}", path.display());
-    Ok(Output {
-        stdout: out,
-        files: vec![(path, picture.to_svg().into_bytes())],
-    })
+    let mut files = Vec::new();
+    if trace.len() > 1 {
+        let picture = diagram(&title, &trace, loop_from, label);
+        let _ = writeln!(out, "diagram: {}", path.display());
+        files.push((path, picture.to_svg().into_bytes()));
+    } else {
+        let _ = writeln!(out, "no diagram: nothing happens");
+    }
+    Ok(Output { stdout: out, files })
 }
 
 fn steps(out: &mut String, run: &crate::valence::Run) {

@@ -219,6 +219,7 @@ impl Voter {
         self.broadcast(Message::Report { round, x: self.x }, ctx);
     }
 
+    // ANCHOR: rounds
     /// Ben-Or: take every step the messages received allow.
     fn advance(&mut self, ctx: &mut Context<'_, Voter>) {
         let (n, f) = (self.n, self.f);
@@ -264,6 +265,7 @@ impl Voter {
             self.begin(r + 1, ctx);
         }
     }
+    // ANCHOR_END: rounds
 }
 
 impl Process for Voter {

@@ -78,6 +78,7 @@ impl Reach {
     }
 }
 
+// ANCHOR: reach
 /// Whether a configuration deciding `v` is reachable from `root`, exploring at most
 /// `bound` configurations.
 pub fn reach(
@@ -100,6 +101,7 @@ pub fn reach(
         None => Reach::Unknown,
     }
 }
+// ANCHOR_END: reach
 
 /// The valence of a configuration: whether each decision value is reachable.
 #[derive(Clone, Debug)]
