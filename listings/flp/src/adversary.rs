@@ -243,7 +243,7 @@ fn blocked(protocol: Protocol, table: &[(Vec<Bit>, Valence)], bounds: Bounds) ->
 /// flight.
 fn drain(system: &Processes<Voter>, root: Global<Voter>) -> Run {
     let mut run = vec![(None, root.clone())];
-    let mut pending: VecDeque<Envelope<Voter>> = root.network.iter().cloned().collect();
+    let mut pending = sent_at_start(&root);
     let mut state = root;
     while let Some(e) = pending.pop_front() {
         let next = deliver(system, &state, &e);
@@ -285,7 +285,18 @@ fn sent(
             None => new.push(d.clone()),
         }
     }
+    // The network keeps no order; a handler sends each message to every process in
+    // turn, a round's report before its proposal, so this is the order they were sent.
+    new.sort_by_key(|d| (d.message.order(), d.to));
     new
+}
+
+/// The messages in flight in an initial configuration, in the order they were sent:
+/// every process took its first step in turn, p0 first.
+fn sent_at_start(root: &Global<Voter>) -> VecDeque<Envelope<Voter>> {
+    let mut sent = root.network.clone();
+    sent.sort_by_key(|d| (d.from, d.message.order(), d.to));
+    sent.into()
 }
 
 /// Lemma 3, stage by stage: from a bivalent configuration, find a schedule σ that does
@@ -294,7 +305,7 @@ fn adversary(protocol: Protocol, inputs: &[Bit], k: usize, bounds: Bounds) -> Ou
     let s = system(protocol, inputs, bounds.rounds, 0);
     let root = initial(&s);
     let mut run: Run = vec![(None, root.clone())];
-    let mut pending: VecDeque<Envelope<Voter>> = root.network.iter().cloned().collect();
+    let mut pending = sent_at_start(&root);
     let mut stages = Vec::new();
     let mut state = root;
     // The paper's queue of processes: each stage ends with its head receiving its

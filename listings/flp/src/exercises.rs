@@ -41,7 +41,9 @@ pub fn judge(rule: fn(&[Bit], usize) -> Option<Bit>) -> Result<&'static str, Str
         Outcome::Trivial { never } => Err(format!("no run decides {never}")),
         Outcome::Blocked { .. } => Ok("blocked"),
         Outcome::Undecided { .. } => Ok("undecided"),
-        Outcome::Stuck { .. } => Ok("stuck"),
+        Outcome::Stuck { .. } => {
+            Err("the searches' bounds were too small to tell".to_owned())
+        }
     }
 }
 

@@ -25,12 +25,6 @@ pub struct Lowered {
     pub lag: u32,
 }
 
-/// A process sends its messages in this order: a round's report, then its proposal.
-fn order(m: &crate::protocols::Message) -> (u32, u8) {
-    let kind = u8::from(matches!(m, crate::protocols::Message::Propose { .. }));
-    (m.round().unwrap_or(0), kind)
-}
-
 fn spread(state: &Global<Voter>) -> u32 {
     let rounds = state.processes.iter().map(|p| p.round);
     rounds.clone().max().unwrap_or(0) - rounds.min().unwrap_or(0)
@@ -56,7 +50,7 @@ impl System for Lowered {
             let fifo = match &out[i].0 {
                 Step::Deliver(e, _) => state.network.iter().all(|d| {
                     (d.from, d.to) != (e.from, e.to)
-                        || order(&d.message) >= order(&e.message)
+                        || d.message.order() >= e.message.order()
                 }),
                 _ => true,
             };
@@ -108,8 +102,8 @@ pub fn find(
         .max_states(bound)
         .run()
         .distinct;
-    let undecided = |s: &Global<Voter>| decided(s, 0) || decided(s, 1);
-    let Some(found) = lasso::find(&lowered_system, undecided, bound)? else {
+    let progress = |s: &Global<Voter>| decided(s, 0) || decided(s, 1);
+    let Some(found) = lasso::find(&lowered_system, progress, bound)? else {
         return Ok(None);
     };
     let mut targets: Vec<Global<Voter>> =

@@ -111,7 +111,8 @@ pub fn adversary(args: &[String]) -> Result<Output, Error> {
                 "no initial configuration is bivalent: {} is 0-valent, {} is 1-valent, and\n\
                  they differ only in p{p}'s input. A run in which p{p} takes no steps looks the\n\
                  same from both, so it cannot decide (Lemma 2): of the {states} configuration(s)\n\
-                 it reaches, none decides. p{p} crashed at the start, every other message delivered:",
+                 it reaches, none decides. The run with p{p} crashed at the start, every message\n\
+                 to the others received:",
                 bits(&zero),
                 bits(&one)
             );
@@ -203,7 +204,10 @@ pub fn adversary(args: &[String]) -> Result<Output, Error> {
         let _ = writeln!(out, "diagram: {}", path.display());
         files.push((path, picture.to_svg().into_bytes()));
     } else {
-        let _ = writeln!(out, "no diagram: nothing happens");
+        let _ = writeln!(
+            out,
+            "  (no process has anything to receive)\nno diagram: nothing happens"
+        );
     }
     Ok(Output { stdout: out, files })
 }

@@ -327,6 +327,15 @@ impl Message {
         }
     }
 
+    /// Where it comes in a process's sending order: by round, a report before a
+    /// proposal.
+    pub fn order(&self) -> (u32, u8) {
+        (
+            self.round().unwrap_or(0),
+            u8::from(matches!(self, Message::Propose { .. })),
+        )
+    }
+
     /// The message with its round lowered by `by`.
     pub fn lowered(&self, by: u32) -> Message {
         let mut m = self.clone();
