@@ -59,8 +59,10 @@ pub fn adversary(args: &[String]) -> Result<Output, Error> {
     );
     let _ = writeln!(
         out,
-        "valence of each initial configuration (inputs p0..p{}):",
-        n - 1
+        "valence of each initial configuration (inputs p0..p{}; at most {} configurations\n\
+         explored for each decision value):",
+        n - 1,
+        bounds.valence
     );
     for (inputs, valence) in valences(protocol, n, bounds) {
         let bits: String = inputs.iter().map(|b| char::from(b'0' + b)).collect();
