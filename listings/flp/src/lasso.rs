@@ -2,139 +2,201 @@
 //!
 //! Rounds grow without bound, so no configuration of `Rounds` repeats. Lowering every
 //! round so that the lowest is 1 is an exact symmetry (rounds are only compared and
-//! incremented), and over configurations so lowered, a run that never decides can be a
-//! cycle. The search also keeps the processes within `lag` rounds of each other and
-//! delivers each link's messages in the order they were sent (restrictions of the
-//! schedules, so whatever it finds is a run of the real system); the
-//! lasso is then replayed on the real configurations and checked: admissible (every
-//! message in flight when the loop starts is received within it) and repeating up to a
-//! shift of rounds.
+//! incremented), and over lowered configurations a run that never decides can be a cycle.
+//! Over every interleaving, the lowered configurations of three processes are too many to
+//! explore (more than two million). So one step of the system searched here is a whole
+//! round: each process receives n − f − 1 of the others' reports (with its own, n − f),
+//! proposes, and then receives the remaining reports; then each receives n − f − 1 of the
+//! others' proposals, ends the round and starts the next, and receives the remaining
+//! proposals. The adversary chooses only whose messages come first. These schedules are
+//! a subset of the real system's, so a lasso found is a real run; and every message sent
+//! in a round is received in it, so every lasso is admissible.
 
 use crate::adversary::lowered;
-use crate::protocols::{Bit, Protocol, Voter};
+use crate::protocols::{Bit, Message, Protocol, Voter};
 use crate::valence::{Run, decided, initial, system};
+use itertools::Itertools;
 use modelcheck::System;
 use modelcheck::lasso::{self, Incomplete};
-use modelcheck::processes::{Global, Processes, Step};
+use modelcheck::processes::{Envelope, Global, Processes, Step};
+use process::ProcessId;
 
-/// The system of configurations with their rounds lowered, processes within `lag` rounds.
-pub struct Lowered {
+/// One round's schedule: for each process, whose reports and whose proposals it receives
+/// first.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Schedule {
+    /// `reports[p]`: the other processes whose reports `p` receives first.
+    pub reports: Vec<Vec<ProcessId>>,
+    /// `proposals[p]`: the other processes whose proposals `p` receives first.
+    pub proposals: Vec<Vec<ProcessId>>,
+}
+
+/// `Rounds` taken a round at a time, configurations lowered.
+pub struct ByRounds {
     /// The real system.
     pub system: Processes<Voter>,
-    /// How many rounds apart the processes may be.
-    pub lag: u32,
+    /// Every schedule of one round.
+    pub schedules: Vec<Schedule>,
 }
 
-fn spread(state: &Global<Voter>) -> u32 {
-    let rounds = state.processes.iter().map(|p| p.round);
-    rounds.clone().max().unwrap_or(0) - rounds.min().unwrap_or(0)
+impl ByRounds {
+    /// `Rounds` on `inputs`, n − f = n − ⌊(n − 1)/2⌋ messages awaited in each phase.
+    pub fn new(inputs: &[Bit]) -> ByRounds {
+        let n = inputs.len();
+        let f = (n - 1) / 2;
+        // Each process's choices of whom to hear first, then one choice per process.
+        let firsts = |p: ProcessId| (0..n).filter(move |&q| q != p).combinations(n - f - 1);
+        let per_phase: Vec<Vec<Vec<ProcessId>>> =
+            (0..n).map(firsts).multi_cartesian_product().collect();
+        let schedules = per_phase
+            .iter()
+            .cartesian_product(&per_phase)
+            .map(|(reports, proposals)| Schedule {
+                reports: reports.clone(),
+                proposals: proposals.clone(),
+            })
+            .collect();
+        ByRounds {
+            system: system(Protocol::Rounds, inputs, u32::MAX, 0),
+            schedules,
+        }
+    }
+
+    /// The steps of one round under `schedule` from `state`, where every process has
+    /// just started the same round; `None` if a process decides (it then halts).
+    pub fn play(&self, state: &Global<Voter>, schedule: &Schedule) -> Option<Run> {
+        let n = state.processes.len();
+        let mut run: Run = vec![(None, state.clone())];
+        let is_report = |m: &Message| matches!(m, Message::Report { .. });
+        let is_proposal = |m: &Message| matches!(m, Message::Propose { .. });
+        for (firsts, kind) in [
+            (&schedule.reports, &is_report as &dyn Fn(&Message) -> bool),
+            (&schedule.proposals, &is_proposal),
+        ] {
+            for to in 0..n {
+                let late = (0..n).filter(|q| *q != to && !firsts[to].contains(q));
+                for from in firsts[to].iter().copied().chain(late) {
+                    let now = &run.last().expect("a configuration").1;
+                    let envelope = now
+                        .network
+                        .iter()
+                        .find(|e| e.from == from && e.to == to && kind(&e.message))
+                        .cloned()?;
+                    let next = self.deliver(now, &envelope);
+                    run.push((Some(next.0), next.1));
+                }
+            }
+        }
+        let end = &run.last().expect("a configuration").1;
+        (!(decided(end, 0) || decided(end, 1))).then_some(run)
+    }
+
+    /// The step delivering `envelope`, and where it leads. Only that delivery is
+    /// generated (the others in flight are set aside and put back): a round makes
+    /// 2n(n − 1) deliveries, and generating every successor for each is what made
+    /// n = 4 slow.
+    fn deliver(
+        &self,
+        state: &Global<Voter>,
+        envelope: &Envelope<Voter>,
+    ) -> (Step<Voter>, Global<Voter>) {
+        let mut alone = state.clone();
+        alone.network = vec![envelope.clone()];
+        let mut out = Vec::new();
+        self.system.successors(&alone, &mut out);
+        let (step, mut next) = out
+            .into_iter()
+            .find(|(step, _)| matches!(step, Step::Deliver(e, _) if e == envelope))
+            .expect("a message in flight can be delivered");
+        let mut rest = state.network.clone();
+        let i = rest.iter().position(|e| e == envelope).expect("in flight");
+        rest.remove(i);
+        next.network.extend(rest);
+        next.network.sort_by_cached_key(modelcheck::checker::fingerprint);
+        (step, next)
+    }
 }
 
-impl System for Lowered {
+impl System for ByRounds {
     type State = Global<Voter>;
-    type Action = Step<Voter>;
+    type Action = Schedule;
 
     fn initial(&self) -> Vec<Global<Voter>> {
         self.system.initial().iter().map(|s| lowered(s).0).collect()
     }
 
-    fn successors(
-        &self,
-        state: &Global<Voter>,
-        out: &mut Vec<(Step<Voter>, Global<Voter>)>,
-    ) {
-        let from = out.len();
-        self.system.successors(state, out);
-        let mut kept = from;
-        for i in from..out.len() {
-            let fifo = match &out[i].0 {
-                Step::Deliver(e, _) => state.network.iter().all(|d| {
-                    (d.from, d.to) != (e.from, e.to)
-                        || d.message.order() >= e.message.order()
-                }),
-                _ => true,
-            };
-            if fifo && spread(&out[i].1) <= self.lag {
-                let next = lowered(&out[i].1).0;
-                out[i].1 = next;
-                out.swap(kept, i);
-                kept += 1;
+    fn successors(&self, state: &Global<Voter>, out: &mut Vec<(Schedule, Global<Voter>)>) {
+        for schedule in &self.schedules {
+            if let Some(run) = self.play(state, schedule) {
+                let end = &run.last().expect("a configuration").1;
+                out.push((schedule.clone(), lowered(end).0));
             }
         }
-        out.truncate(kept);
-    }
-
-    fn fairness(&self, step: &Step<Voter>) -> Option<u64> {
-        self.system.fairness(step)
     }
 }
 
-/// A lasso of `Rounds` on `inputs`: the real run, where its loop starts, the lap's
-/// length, by how much a lap raises the rounds, and whether the loop is admissible.
+/// A lasso of `Rounds` on `inputs`, replayed on the real configurations.
 pub struct Found {
-    /// The run, its loop run `laps` times.
+    /// The real run: the prefix, then the loop `laps` times.
     pub run: Run,
-    /// Where the loop starts.
+    /// The step at which the loop starts.
     pub loop_from: usize,
-    /// Steps in a lap.
+    /// The rounds before the loop, and the rounds in one lap.
+    pub rounds: (usize, usize),
+    /// Steps in one lap.
     pub lap: usize,
     /// How much one lap raises every round.
     pub raise: u32,
-    /// Every message in flight when the loop starts is received within it.
+    /// The configuration after one lap is the one before it with every round raised by
+    /// `raise` (processes and messages in flight alike).
+    pub repeats: bool,
+    /// Every message in flight when the loop starts is received within one lap.
     pub admissible: bool,
     /// Lowered configurations explored.
     pub states: usize,
 }
 
-/// Searches for a lasso on which no process decides, exploring at most `bound` lowered
-/// configurations.
-pub fn find(
-    inputs: &[Bit],
-    lag: u32,
-    laps: usize,
-    bound: usize,
-) -> Result<Option<Found>, Incomplete> {
-    let lowered_system = Lowered {
-        system: system(Protocol::Rounds, inputs, u32::MAX, 0),
-        lag,
-    };
-    let states = modelcheck::Checker::new(&lowered_system)
+/// Searches for a lasso of `Rounds` on `inputs` on which no process decides, exploring at
+/// most `bound` lowered configurations.
+pub fn find(inputs: &[Bit], laps: usize, bound: usize) -> Result<Option<Found>, Incomplete> {
+    let by_rounds = ByRounds::new(inputs);
+    let states = modelcheck::Checker::new(&by_rounds)
         .max_states(bound)
         .run()
         .distinct;
     let progress = |s: &Global<Voter>| decided(s, 0) || decided(s, 1);
-    let Some(found) = lasso::find(&lowered_system, progress, bound)? else {
+    let Some(found) = lasso::find(&by_rounds, progress, bound)? else {
         return Ok(None);
     };
-    let mut targets: Vec<Global<Voter>> =
-        found.prefix.iter().map(|(_, s)| s.clone()).collect();
-    let loop_from = targets.len() - 1;
-    for _ in 0..laps {
-        targets.extend(found.cycle.iter().map(|(_, s)| s.clone()));
-    }
-    let mut real = initial(&lowered_system.system);
-    let mut run: Run = vec![(None, real.clone())];
-    let mut out = Vec::new();
-    for target in &targets[1..] {
-        out.clear();
-        lowered_system.system.successors(&real, &mut out);
-        let (step, next) = out
-            .drain(..)
-            .find(|(_, next)| lowered(next).0 == *target)
+    let schedules: Vec<&Schedule> = found
+        .prefix
+        .iter()
+        .filter_map(|(s, _)| s.as_ref())
+        .chain((0..laps).flat_map(|_| found.cycle.iter().map(|(s, _)| s)))
+        .collect();
+    let mut run: Run = vec![(None, initial(&by_rounds.system))];
+    let mut boundaries = vec![0];
+    for schedule in schedules {
+        let from = &run.last().expect("a configuration").1;
+        let round = by_rounds
+            .play(from, schedule)
             .expect("the lowered lasso is a run of the real system");
-        run.push((Some(step), next.clone()));
-        real = next;
+        run.extend(round.into_iter().skip(1));
+        boundaries.push(run.len() - 1);
     }
-    let lap = found.cycle.len();
-    let (start, end) = (&run[loop_from].1, &run[loop_from + lap].1);
-    let admissible = start.network.iter().all(|e| !end.network.contains(e));
-    let raise = lowered(end).1 - lowered(start).1;
+    let before = found.prefix.len() - 1;
+    let (loop_from, loop_to) = (boundaries[before], boundaries[before + found.cycle.len()]);
+    let (start, end) = (&run[loop_from].1, &run[loop_to].1);
+    let (start_lowered, start_by) = lowered(start);
+    let (end_lowered, end_by) = lowered(end);
     Ok(Some(Found {
-        run,
         loop_from,
-        lap,
-        raise,
-        admissible,
+        rounds: (before, found.cycle.len()),
+        lap: loop_to - loop_from,
+        raise: end_by - start_by,
+        repeats: start_lowered == end_lowered,
+        admissible: start.network.iter().all(|e| !end.network.contains(e)),
         states,
+        run,
     }))
 }

@@ -2,6 +2,7 @@
 
 use crate::adversary::{Bounds, Outcome, run, valences};
 use crate::protocols::{Message, Protocol};
+use modelcheck::processes::Step;
 use modelcheck::processes::diagram;
 use notebook::{Error, Output};
 use std::fmt::Write;
@@ -283,9 +284,7 @@ pub fn ben_or(args: &[String]) -> Result<Output, Error> {
     }
     let mean =
         rounds.iter().map(|&r| f64::from(r)).sum::<f64>() / rounds.len().max(1) as f64;
-    let at = |q: f64| {
-        rounds[((q * rounds.len() as f64).ceil() as usize).clamp(1, rounds.len()) - 1]
-    };
+    let at = |q: f64| rounds_quantile(&rounds, q);
     let _ = writeln!(
         out,
         "  mean {mean:.2}, median {}, p99 {}, max {most}; undecided {undecided}; \
@@ -405,11 +404,7 @@ pub fn coordinator(args: &[String]) -> Result<Output, Error> {
         }
         after.sort_by(f64::total_cmp);
         rounds.sort_unstable();
-        let q = |v: &[f64], q: f64| {
-            v.get(((q * v.len() as f64).ceil() as usize).clamp(1, v.len().max(1)) - 1)
-                .copied()
-                .unwrap_or(f64::NAN)
-        };
+        let q = sim::quantile;
         let _ = writeln!(
             out,
             "  {name:<14} {:>8} {before:>8} {unsafe_runs:>7} {:>10.1} {:>8.1} {:>8.1} {:>7}",
@@ -466,9 +461,7 @@ pub fn rounds(args: &[String]) -> Result<Output, Error> {
             })
             .collect();
         rounds.sort_unstable();
-        let at = |q: f64| {
-            rounds[((q * rounds.len() as f64).ceil() as usize).clamp(1, rounds.len()) - 1]
-        };
+        let at = |q: f64| rounds_quantile(&rounds, q);
         let mean =
             rounds.iter().map(|&r| f64::from(r)).sum::<f64>() / rounds.len() as f64;
         let max = rounds[rounds.len() - 1];
@@ -509,4 +502,157 @@ pub fn rounds(args: &[String]) -> Result<Output, Error> {
     }
     output.stdout = out;
     Ok(output)
+}
+
+/// The nearest-rank quantile `q` of sorted round counts (`sim::quantile`).
+fn rounds_quantile(sorted: &[u32], q: f64) -> f64 {
+    sim::quantile(&sorted.iter().copied().map(f64::from).collect::<Vec<_>>(), q)
+}
+
+/// The model checker's lasso for `rounds`: a run in which every message is received and
+/// no process ever decides.
+#[derive(clap::Parser, Debug)]
+#[command(name = "lasso")]
+struct LassoArgs {
+    /// The inputs of p0, p1, ...: 3 to 5 bits, not all equal.
+    #[arg(long, default_value = "011", value_parser = inputs)]
+    inputs: Inputs,
+    /// Laps of the loop to run and draw.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=10))]
+    laps: u32,
+    /// Where to draw the run [default: target/flp-lasso.svg].
+    #[arg(long, value_name = "PATH")]
+    svg: Option<PathBuf>,
+}
+
+/// Inputs given as bits, one per process.
+#[derive(Clone, Debug)]
+struct Inputs(Vec<u8>);
+
+fn inputs(s: &str) -> Result<Inputs, String> {
+    let bits: Vec<u8> = s
+        .chars()
+        .map(|c| match c {
+            '0' => Ok(0),
+            '1' => Ok(1),
+            _ => Err(format!("'{c}' is not a bit: expected inputs such as 011")),
+        })
+        .collect::<Result<_, _>>()?;
+    if !(3..=5).contains(&bits.len()) {
+        return Err(format!("{} inputs: expected 3 to 5", bits.len()));
+    }
+    if bits.iter().all(|&b| b == bits[0]) {
+        return Err("all inputs equal: validity forces the decision, no lasso exists".into());
+    }
+    Ok(Inputs(bits))
+}
+
+/// `cargo run --release -p flp --example lasso -- [--inputs BITS] [--laps K] [--svg PATH]`.
+pub fn lasso(args: &[String]) -> Result<Output, Error> {
+    let args: LassoArgs = notebook::parse("lasso", args)?;
+    let inputs = args.inputs.0;
+    let n = inputs.len();
+    let f = (n - 1) / 2;
+    let bits = |v: &mut dyn Iterator<Item = u8>| v.map(|b| char::from(b'0' + b)).collect::<String>();
+    let bound = 1_000_000;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "rounds (Ben-Or with the coin fixed to 0), n = {n}, inputs {}, no process faulty.\n\
+         One step of the model checker is one round: each process hears its own and {} other\n\
+         report(s) first, then its own and {} other proposal(s); the rest just after.",
+        bits(&mut inputs.iter().copied()),
+        n - f - 1,
+        n - f - 1
+    );
+    let found = match crate::lasso::find(&inputs, args.laps as usize, bound) {
+        Err(_) => {
+            return Err(Error::Usage(format!(
+                "more than {bound} configurations: too many to search"
+            )));
+        }
+        Ok(None) => {
+            let _ = writeln!(out, "no lasso: every fair run of these schedules decides");
+            return Ok(Output {
+                stdout: out,
+                ..Output::default()
+            });
+        }
+        Ok(Some(found)) => found,
+    };
+    let _ = writeln!(
+        out,
+        "{} lowered configurations. A lasso: {} round(s) to reach the loop, then a loop of\n\
+         {} round(s), {} steps:",
+        found.states, found.rounds.0, found.rounds.1, found.lap
+    );
+    let rounds = found.rounds.0 + found.rounds.1 * args.laps as usize;
+    let steps_per_round = 2 * n * (n - 1);
+    for r in 0..rounds {
+        let start = &found.run[r * steps_per_round].1;
+        let round = &found.run[r * steps_per_round + 1..=(r + 1) * steps_per_round];
+        let x = bits(&mut start.processes.iter().map(|p| p.x));
+        let mut firsts = [vec![Vec::new(); n], vec![Vec::new(); n]];
+        let mut proposals = vec!['-'; n];
+        for (step, _) in round {
+            let Some(Step::Deliver(e, _)) = step else { continue };
+            let phase = usize::from(matches!(e.message, Message::Propose { .. }));
+            if firsts[phase][e.to].len() < n - f - 1 {
+                firsts[phase][e.to].push(e.from);
+            }
+            if let Message::Propose { v, .. } = e.message {
+                proposals[e.from] = v.map_or('?', |v| char::from(b'0' + v));
+            }
+        }
+        let heard = |lists: &[Vec<usize>]| {
+            lists
+                .iter()
+                .enumerate()
+                .map(|(p, from)| {
+                    let from: Vec<String> = from.iter().map(|q| format!("p{q}")).collect();
+                    format!("p{p}←{}", from.join(","))
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let mark = if r == found.rounds.0 { " (loop)" } else { "" };
+        let _ = writeln!(
+            out,
+            "  round {:>2}: x = {x}; reports first {}; proposals {}, first {}{mark}",
+            start.processes[0].round,
+            heard(&firsts[0]),
+            proposals.iter().collect::<String>(),
+            heard(&firsts[1]),
+        );
+    }
+    let last = &found.run.last().expect("a configuration").1;
+    let _ = writeln!(
+        out,
+        "  then     x = {}, round {}",
+        bits(&mut last.processes.iter().map(|p| p.x)),
+        last.processes[0].round
+    );
+    let _ = writeln!(
+        out,
+        "the configuration after one lap (processes and messages in flight) is the one before\n\
+         it with every round raised by {}: {}.\n\
+         every message in flight when the loop starts is received within the lap: {}.\n\
+         every process takes steps in every round, and nobody decides: an admissible run\n\
+         that never decides.",
+        found.raise,
+        if found.repeats { "yes, so the loop repeats for ever" } else { "NO" },
+        if found.admissible { "yes" } else { "NO" },
+    );
+    let path = args.svg.unwrap_or_else(|| PathBuf::from("target/flp-lasso.svg"));
+    let picture = diagram(
+        "rounds: a lasso that never decides",
+        &found.run,
+        Some(found.loop_from),
+        label,
+    );
+    let _ = writeln!(out, "diagram: {}", path.display());
+    Ok(Output {
+        stdout: out,
+        files: vec![(path, picture.to_svg().into_bytes())],
+    })
 }
