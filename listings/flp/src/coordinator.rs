@@ -71,6 +71,8 @@ pub enum Timer {
     Poll,
     /// The timeout of a round's coordinator.
     Suspect(u32),
+    /// The planted bug `SilenceIsConsent`: the coordinator's wait for nacks.
+    Confirm(u32),
 }
 
 /// A process of the rotating-coordinator protocol.
@@ -102,14 +104,29 @@ pub struct Rotating {
     pub decided: Option<(Bit, u32)>,
     /// The last round it runs (for the model checker; unbounded in the simulator).
     pub rounds: u32,
-    /// The planted bug: as coordinator, propose its own estimate rather than the one
-    /// with the latest timestamp, unlocking what a majority adopted.
-    pub ignores_timestamps: bool,
+    /// A planted bug, if any.
+    pub bug: Option<Bug>,
+}
+
+/// Planted bugs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Bug {
+    /// As coordinator, propose its own estimate rather than the one with the latest
+    /// timestamp, unlocking what a majority adopted.
+    IgnoresTimestamps,
+    /// As coordinator, decide its proposal if no nack has come within the round's
+    /// timeout: synchronous reasoning (a process that did not adopt would have said so
+    /// in time), false before GST.
+    SilenceIsConsent,
 }
 
 impl Rotating {
     /// Processes with these inputs and this detector.
-    pub fn processes(inputs: &[Bit], detector: &Detector, bug: bool) -> Vec<Rotating> {
+    pub fn processes(
+        inputs: &[Bit],
+        detector: &Detector,
+        bug: Option<Bug>,
+    ) -> Vec<Rotating> {
         inputs
             .iter()
             .map(|&x| Rotating {
@@ -126,9 +143,17 @@ impl Rotating {
                 announced: BTreeSet::new(),
                 decided: None,
                 rounds: u32::MAX,
-                ignores_timestamps: bug,
+                bug,
             })
             .collect()
+    }
+
+    /// Round `round`'s timeout, with `Detector::Timeout`.
+    fn timeout(&self, round: u32) -> Option<Duration> {
+        match self.detector {
+            Detector::Timeout { first } => Some(first * (1 << (round - 1).min(10))),
+            Detector::Oracle { .. } => None,
+        }
     }
 
     fn coordinator(&self, round: u32) -> ProcessId {
@@ -150,8 +175,8 @@ impl Rotating {
         self.waiting = true;
         let (x, ts) = (self.x, self.ts);
         ctx.send(self.coordinator(round), Message::Estimate { round, x, ts });
-        if let Detector::Timeout { first } = self.detector {
-            ctx.set_timer(Timer::Suspect(round), first * (1 << (round - 1).min(10)));
+        if let Some(timeout) = self.timeout(round) {
+            ctx.set_timer(Timer::Suspect(round), timeout);
         }
         if let Some(&x) = self.proposals.get(&round) {
             self.adopt(x, ctx);
@@ -204,11 +229,15 @@ impl Process for Rotating {
     // ANCHOR: coordinator
     fn on_message(
         &mut self,
-        _: ProcessId,
+        from: ProcessId,
         message: Message,
         ctx: &mut Context<'_, Self>,
     ) {
-        if self.decided.is_some() {
+        if let Some((x, _)) = self.decided {
+            // A decision sent before GST may have been lost: tell whoever still runs.
+            if !matches!(message, Message::Decide(_)) {
+                ctx.send(from, Message::Decide(x));
+            }
             return;
         }
         match message {
@@ -220,11 +249,16 @@ impl Process for Rotating {
                 if estimates.len() >= majority && !self.proposed.contains_key(&round) {
                     let &(mut x, _) =
                         estimates.iter().max_by_key(|(_, ts)| *ts).expect("some");
-                    if self.ignores_timestamps {
+                    if self.bug == Some(Bug::IgnoresTimestamps) {
                         x = self.x;
                     }
                     self.proposed.insert(round, x);
                     ctx.send_all(0..self.n, &Message::Propose { round, x });
+                    if let (Some(Bug::SilenceIsConsent), Some(timeout)) =
+                        (self.bug, self.timeout(round))
+                    {
+                        ctx.set_timer(Timer::Confirm(round), timeout);
+                    }
                 }
             }
             Message::Propose { round, x } => {
@@ -277,6 +311,16 @@ impl Process for Rotating {
                     self.suspect(ctx);
                 }
             }
+            Timer::Confirm(round) => {
+                if self
+                    .replies
+                    .get(&round)
+                    .is_none_or(|&(_, nacks)| nacks == 0)
+                {
+                    let x = self.proposed[&round];
+                    self.decide(x, ctx);
+                }
+            }
         }
     }
 }
@@ -284,10 +328,10 @@ impl Process for Rotating {
 /// The rotating coordinator on inputs 0 1 0 for the model checker: every process runs
 /// at most `rounds` rounds, and the ◇S oracle never stabilizes, so that every pattern of
 /// its lies (each poll a coin) is explored, up to `bound` states. Agreement and validity
-/// as invariants; `bug` plants [`Rotating::ignores_timestamps`].
+/// as invariants, with `bug` planted.
 pub fn check(
     rounds: u32,
-    bug: bool,
+    bug: Option<Bug>,
     bound: usize,
 ) -> modelcheck::Report<modelcheck::processes::Processes<Rotating>> {
     use modelcheck::processes::{Faults, Global, Processes};

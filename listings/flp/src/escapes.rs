@@ -2,7 +2,7 @@
 //! [Ben83] decides with probability 1, and the number of rounds it takes is measured.
 //! Then partial synchrony and failure detectors, with the rotating coordinator.
 
-use crate::coordinator::{Detector, Rotating};
+use crate::coordinator::{Bug, Detector, Rotating};
 use crate::protocols::{Bit, Protocol, Voter};
 use process::{ProcessId, Time};
 use rand::rngs::Xoshiro256PlusPlus;
@@ -28,8 +28,9 @@ pub struct BenOrRun {
 }
 
 /// Ben-Or with `n` processes, tolerating `f` crashes, the last `f` crashing at random
-/// in the first 5 ms, delays log-normal (median 1 ms, σ 0.5), with seed `seed`.
-pub fn ben_or(n: usize, f: usize, seed: u64) -> BenOrRun {
+/// in the first 5 ms, delays log-normal (median 1 ms, σ 0.5), with seed `seed`; with the
+/// planted bug (`Voter::majority_of_received`) if `bug`.
+pub fn ben_or(n: usize, f: usize, bug: bool, seed: u64) -> BenOrRun {
     let inputs = split(n);
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed ^ 0xbe_0e);
     let mut config = Config::default();
@@ -42,7 +43,10 @@ pub fn ben_or(n: usize, f: usize, seed: u64) -> BenOrRun {
         .iter()
         .map(|&p| (Time(rng.random_range(0..5_000_000)), Action::Crash(p)))
         .collect();
-    let processes: Vec<Voter> = Protocol::BenOr.processes(&inputs, f, u32::MAX);
+    let mut processes: Vec<Voter> = Protocol::BenOr.processes(&inputs, f, u32::MAX);
+    for p in &mut processes {
+        p.majority_of_received = bug;
+    }
     let mut sim = Simulation::new(processes, config, seed);
     sim.run_until_quiet(Time(3_600_000_000_000));
     let decisions: Vec<Bit> = sim.outputs().iter().map(|&(_, _, v)| v).collect();
@@ -71,16 +75,17 @@ pub struct RotatingRun {
 
 /// The rotating coordinator with `n` processes, the first `f` crashing at random in the
 /// first 20 ms (the coordinators of the first rounds), split inputs, seed `seed`, with
-/// the planted bug if `bug`.
+/// `bug` planted.
 ///
-/// With `Detector::Oracle`, delays are log-normal (median 1 ms, σ 0.5) throughout and the
-/// oracle lies until `stable`. With `Detector::Timeout`, every message sent before
-/// `stable` (GST) is lost, and from then on delays lie within 1–2 ms.
+/// With `Detector::Oracle`, delays are log-normal (median `delay`, σ 0.5) throughout and
+/// the oracle lies until `stable`. With `Detector::Timeout`, delays lie within `delay`
+/// to 2 × `delay`, and until `stable` (GST) the network is split anew every 2 ms, each
+/// process on one of two sides at random: a message between sides is lost.
 pub fn rotating(
     n: usize,
     f: usize,
-    detector: &Detector,
-    bug: bool,
+    (detector, delay): (&Detector, Duration),
+    bug: Option<Bug>,
     stable: Time,
     seed: u64,
 ) -> RotatingRun {
@@ -95,7 +100,7 @@ pub fn rotating(
     let detector = match detector {
         Detector::Oracle { .. } => {
             config.network.latency = Latency::LogNormal {
-                median: Duration::from_millis(1),
+                median: delay,
                 sigma: 0.5,
             };
             Detector::Oracle {
@@ -105,12 +110,19 @@ pub fn rotating(
         }
         Detector::Timeout { first } => {
             config.network.latency = Latency::Uniform {
-                min: Duration::from_millis(1),
-                max: Duration::from_millis(2),
+                min: delay,
+                max: 2 * delay,
             };
-            let alone = (0..n).map(|p| vec![p]).collect();
-            config.network.partitions.scheduled =
-                vec![(Time(0), alone), (stable, Vec::new())];
+            let mut splits: Vec<(Time, Vec<Vec<ProcessId>>)> = (0..stable.0)
+                .step_by(2_000_000)
+                .map(|at| {
+                    let mut sides = vec![Vec::new(), Vec::new()];
+                    (0..n).for_each(|p| sides[rng.random_range(0..2)].push(p));
+                    (Time(at), sides)
+                })
+                .collect();
+            splits.push((stable, Vec::new()));
+            config.network.partitions.scheduled = splits;
             Detector::Timeout { first: *first }
         }
     };

@@ -45,7 +45,8 @@ impl ByRounds {
         let n = inputs.len();
         let f = (n - 1) / 2;
         // Each process's choices of whom to hear first, then one choice per process.
-        let firsts = |p: ProcessId| (0..n).filter(move |&q| q != p).combinations(n - f - 1);
+        let firsts =
+            |p: ProcessId| (0..n).filter(move |&q| q != p).combinations(n - f - 1);
         let per_phase: Vec<Vec<Vec<ProcessId>>> =
             (0..n).map(firsts).multi_cartesian_product().collect();
         let schedules = per_phase
@@ -112,7 +113,8 @@ impl ByRounds {
         let i = rest.iter().position(|e| e == envelope).expect("in flight");
         rest.remove(i);
         next.network.extend(rest);
-        next.network.sort_by_cached_key(modelcheck::checker::fingerprint);
+        next.network
+            .sort_by_cached_key(modelcheck::checker::fingerprint);
         (step, next)
     }
 }
@@ -125,7 +127,11 @@ impl System for ByRounds {
         self.system.initial().iter().map(|s| lowered(s).0).collect()
     }
 
-    fn successors(&self, state: &Global<Voter>, out: &mut Vec<(Schedule, Global<Voter>)>) {
+    fn successors(
+        &self,
+        state: &Global<Voter>,
+        out: &mut Vec<(Schedule, Global<Voter>)>,
+    ) {
         for schedule in &self.schedules {
             if let Some(run) = self.play(state, schedule) {
                 let end = &run.last().expect("a configuration").1;
@@ -158,7 +164,11 @@ pub struct Found {
 
 /// Searches for a lasso of `Rounds` on `inputs` on which no process decides, exploring at
 /// most `bound` lowered configurations.
-pub fn find(inputs: &[Bit], laps: usize, bound: usize) -> Result<Option<Found>, Incomplete> {
+pub fn find(
+    inputs: &[Bit],
+    laps: usize,
+    bound: usize,
+) -> Result<Option<Found>, Incomplete> {
     let by_rounds = ByRounds::new(inputs);
     let states = modelcheck::Checker::new(&by_rounds)
         .max_states(bound)
@@ -185,7 +195,8 @@ pub fn find(inputs: &[Bit], laps: usize, bound: usize) -> Result<Option<Found>, 
         boundaries.push(run.len() - 1);
     }
     let before = found.prefix.len() - 1;
-    let (loop_from, loop_to) = (boundaries[before], boundaries[before + found.cycle.len()]);
+    let (loop_from, loop_to) =
+        (boundaries[before], boundaries[before + found.cycle.len()]);
     let (start, end) = (&run[loop_from].1, &run[loop_to].1);
     let (start_lowered, start_by) = lowered(start);
     let (end_lowered, end_by) = lowered(end);

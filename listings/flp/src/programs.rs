@@ -240,9 +240,14 @@ struct BenOrArgs {
     /// Seeds: 0, 1, ..., SEEDS - 1.
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     seeds: u64,
+    /// Plant the bug: propose v on at least half of the n − f reports received, rather
+    /// than on more than half of all n.
+    #[arg(long)]
+    majority_of_received: bool,
 }
 
-/// `cargo run --release -p flp --example ben_or -- --n N --f F --seeds S`.
+/// `cargo run --release -p flp --example ben_or -- --n N --f F --seeds S
+/// [--majority-of-received]`.
 pub fn ben_or(args: &[String]) -> Result<Output, Error> {
     let args: BenOrArgs = notebook::parse("ben_or", args)?;
     let (n, f) = (args.n as usize, args.f as usize);
@@ -257,10 +262,13 @@ pub fn ben_or(args: &[String]) -> Result<Output, Error> {
         .map(|b| char::from(b'0' + b))
         .collect();
     let mut rounds = Vec::new();
-    let (mut unsafe_runs, mut undecided) = (0, 0);
+    let (mut unsafe_runs, mut undecided, mut first_unsafe) = (0, 0, None);
     for seed in 0..args.seeds {
-        let run = crate::escapes::ben_or(n, f, seed);
-        unsafe_runs += usize::from(!(run.agreement && run.validity));
+        let run = crate::escapes::ben_or(n, f, args.majority_of_received, seed);
+        if !(run.agreement && run.validity) {
+            unsafe_runs += 1;
+            first_unsafe.get_or_insert(seed);
+        }
         match run.rounds {
             Some(r) => rounds.push(r),
             None => undecided += 1,
@@ -270,8 +278,13 @@ pub fn ben_or(args: &[String]) -> Result<Output, Error> {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "Ben-Or, n = {n}, f = {f} (the last {f} crashing in the first 5 ms), inputs {inputs},\n\
+        "Ben-Or{}, n = {n}, f = {f} (the last {f} crashing in the first 5 ms), inputs {inputs},\n\
          log-normal delays, {} seeds: rounds until every correct process decided",
+        if args.majority_of_received {
+            " with the planted bug (a majority of the reports received)"
+        } else {
+            ""
+        },
         args.seeds
     );
     let most = rounds.last().copied().unwrap_or(0);
@@ -292,6 +305,9 @@ pub fn ben_or(args: &[String]) -> Result<Output, Error> {
         at(0.5),
         at(0.99)
     );
+    if let Some(seed) = first_unsafe {
+        let _ = writeln!(out, "  the first unsafe run: seed {seed}");
+    }
     Ok(Output {
         stdout: out,
         ..Output::default()
@@ -303,8 +319,8 @@ pub fn ben_or(args: &[String]) -> Result<Output, Error> {
 #[derive(clap::Parser, Debug)]
 #[command(name = "coordinator")]
 struct CoordinatorArgs {
-    /// oracle: ◇S, lying until --stable; timeout: every message lost until GST = --stable,
-    /// then delays of 1–2 ms, and timeouts that double every round.
+    /// oracle: ◇S, lying until --stable; timeout: timeouts that double every round, and
+    /// until GST = --stable the network split anew every 2 ms.
     #[arg(long, value_parser = ["oracle", "timeout"])]
     detector: String,
     /// Processes.
@@ -319,14 +335,22 @@ struct CoordinatorArgs {
     /// Seeds: 0, 1, ..., SEEDS - 1.
     #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     seeds: u64,
-    /// The planted bug: a coordinator proposes its own estimate, ignoring timestamps.
-    #[arg(long)]
+    /// Message delays in ms: log-normal with this median (oracle), or uniform from
+    /// this to twice this (timeout).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=1000))]
+    delay: u64,
+    /// Plant a bug: a coordinator proposes its own estimate, ignoring timestamps.
+    #[arg(long, conflicts_with = "silence_is_consent")]
     ignores_timestamps: bool,
+    /// Plant a bug: a coordinator decides when no nack came within the round's timeout
+    /// (timeout only).
+    #[arg(long)]
+    silence_is_consent: bool,
 }
 
 /// `cargo run --release -p flp --example coordinator -- --detector oracle|timeout`.
 pub fn coordinator(args: &[String]) -> Result<Output, Error> {
-    use crate::coordinator::Detector;
+    use crate::coordinator::{Bug, Detector};
     use std::time::Duration;
     let args: CoordinatorArgs = notebook::parse("coordinator", args)?;
     let (n, f) = (args.n as usize, args.f as usize);
@@ -336,6 +360,19 @@ pub fn coordinator(args: &[String]) -> Result<Output, Error> {
         )));
     }
     let stable = process::Time(args.stable * 1_000_000);
+    let delay = Duration::from_millis(args.delay);
+    let bug = if args.ignores_timestamps {
+        Some(Bug::IgnoresTimestamps)
+    } else if args.silence_is_consent {
+        if args.detector == "oracle" {
+            return Err(Error::Usage(
+                "--silence-is-consent needs timeouts: use --detector timeout".into(),
+            ));
+        }
+        Some(Bug::SilenceIsConsent)
+    } else {
+        None
+    };
     let detectors: Vec<(String, Detector)> = if args.detector == "oracle" {
         let oracle = Detector::Oracle {
             stable,
@@ -384,14 +421,8 @@ pub fn coordinator(args: &[String]) -> Result<Output, Error> {
         let mut after = Vec::new();
         let mut rounds = Vec::new();
         for seed in 0..args.seeds {
-            let run = crate::escapes::rotating(
-                n,
-                f,
-                &detector,
-                args.ignores_timestamps,
-                stable,
-                seed,
-            );
+            let run =
+                crate::escapes::rotating(n, f, (&detector, delay), bug, stable, seed);
             unsafe_runs += usize::from(!(run.agreement && run.validity));
             if let (Some(t), Some(r)) = (run.decided, run.rounds) {
                 rounds.push(r);
@@ -455,7 +486,7 @@ pub fn rounds(args: &[String]) -> Result<Output, Error> {
         let f = (n - 1) / 2;
         let mut rounds: Vec<u32> = (0..args.seeds)
             .map(|seed| {
-                crate::escapes::ben_or(n, f, seed)
+                crate::escapes::ben_or(n, f, false, seed)
                     .rounds
                     .unwrap_or(u32::MAX)
             })
@@ -506,7 +537,10 @@ pub fn rounds(args: &[String]) -> Result<Output, Error> {
 
 /// The nearest-rank quantile `q` of sorted round counts (`sim::quantile`).
 fn rounds_quantile(sorted: &[u32], q: f64) -> f64 {
-    sim::quantile(&sorted.iter().copied().map(f64::from).collect::<Vec<_>>(), q)
+    sim::quantile(
+        &sorted.iter().copied().map(f64::from).collect::<Vec<_>>(),
+        q,
+    )
 }
 
 /// The model checker's lasso for `rounds`: a run in which every message is received and
@@ -542,7 +576,9 @@ fn inputs(s: &str) -> Result<Inputs, String> {
         return Err(format!("{} inputs: expected 3 to 5", bits.len()));
     }
     if bits.iter().all(|&b| b == bits[0]) {
-        return Err("all inputs equal: validity forces the decision, no lasso exists".into());
+        return Err(
+            "all inputs equal: validity forces the decision, no lasso exists".into(),
+        );
     }
     Ok(Inputs(bits))
 }
@@ -553,7 +589,9 @@ pub fn lasso(args: &[String]) -> Result<Output, Error> {
     let inputs = args.inputs.0;
     let n = inputs.len();
     let f = (n - 1) / 2;
-    let bits = |v: &mut dyn Iterator<Item = u8>| v.map(|b| char::from(b'0' + b)).collect::<String>();
+    let bits = |v: &mut dyn Iterator<Item = u8>| {
+        v.map(|b| char::from(b'0' + b)).collect::<String>()
+    };
     let bound = 1_000_000;
     let mut out = String::new();
     let _ = writeln!(
@@ -595,7 +633,9 @@ pub fn lasso(args: &[String]) -> Result<Output, Error> {
         let mut firsts = [vec![Vec::new(); n], vec![Vec::new(); n]];
         let mut proposals = vec!['-'; n];
         for (step, _) in round {
-            let Some(Step::Deliver(e, _)) = step else { continue };
+            let Some(Step::Deliver(e, _)) = step else {
+                continue;
+            };
             let phase = usize::from(matches!(e.message, Message::Propose { .. }));
             if firsts[phase][e.to].len() < n - f - 1 {
                 firsts[phase][e.to].push(e.from);
@@ -609,7 +649,8 @@ pub fn lasso(args: &[String]) -> Result<Output, Error> {
                 .iter()
                 .enumerate()
                 .map(|(p, from)| {
-                    let from: Vec<String> = from.iter().map(|q| format!("p{q}")).collect();
+                    let from: Vec<String> =
+                        from.iter().map(|q| format!("p{q}")).collect();
                     format!("p{p}←{}", from.join(","))
                 })
                 .collect::<Vec<_>>()
@@ -640,10 +681,16 @@ pub fn lasso(args: &[String]) -> Result<Output, Error> {
          every process takes steps in every round, and nobody decides: an admissible run\n\
          that never decides.",
         found.raise,
-        if found.repeats { "yes, so the loop repeats for ever" } else { "NO" },
+        if found.repeats {
+            "yes, so the loop repeats for ever"
+        } else {
+            "NO"
+        },
         if found.admissible { "yes" } else { "NO" },
     );
-    let path = args.svg.unwrap_or_else(|| PathBuf::from("target/flp-lasso.svg"));
+    let path = args
+        .svg
+        .unwrap_or_else(|| PathBuf::from("target/flp-lasso.svg"));
     let picture = diagram(
         "rounds: a lasso that never decides",
         &found.run,
@@ -655,4 +702,106 @@ pub fn lasso(args: &[String]) -> Result<Output, Error> {
         stdout: out,
         files: vec![(path, picture.to_svg().into_bytes())],
     })
+}
+
+/// Partial synchrony measured: how long after GST the rotating coordinator with doubling
+/// timeouts takes to decide, against its first timeout and the real message delay.
+#[derive(clap::Parser, Debug)]
+#[command(name = "timing")]
+struct TimingArgs {
+    /// GST in ms: until then the network is split anew every 2 ms.
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(0..=10_000))]
+    gst: u64,
+    /// Seeds per point: 0, 1, ..., SEEDS - 1.
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    seeds: u64,
+    /// Draw the median time after GST into this SVG file.
+    #[arg(long, value_name = "PATH")]
+    svg: Option<PathBuf>,
+}
+
+/// `cargo run --release -p flp --example timing -- [--gst MS] [--seeds S] [--svg PATH]`.
+pub fn timing(args: &[String]) -> Result<Output, Error> {
+    use crate::coordinator::Detector;
+    use figures::chart::{Axis, Chart, Corner, Mark, Series};
+    use std::time::Duration;
+    let args: TimingArgs = notebook::parse("timing", args)?;
+    let gst = process::Time(args.gst * 1_000_000);
+    // First timeouts from 0.25 ms to 64 ms, four to a doubling; the table shows the
+    // doublings, the figure all of them.
+    let firsts_us: Vec<u64> = (0..=32)
+        .map(|k| (250.0 * 2f64.powf(f64::from(k) / 4.0)).round() as u64)
+        .collect();
+    let delays_ms = [1u64, 4, 16];
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "rotating coordinator with doubling timeouts, n = 3, f = 1 (p0 crashing in the first\n\
+         20 ms), GST at {} ms, {} seeds per cell: median (and max) ms from GST until every\n\
+         correct process decided, over the runs that decided after GST",
+        args.gst, args.seeds
+    );
+    let _ = write!(out, "  {:>13}", "first timeout");
+    for d in delays_ms {
+        let _ = write!(out, " {:>19}", format!("delay {d}–{} ms", 2 * d));
+    }
+    let _ = writeln!(out);
+    let mut series: Vec<Series> = delays_ms
+        .iter()
+        .map(|d| Series {
+            name: format!("delays {d}–{} ms", 2 * d),
+            points: Vec::new(),
+            mark: Mark::Line,
+        })
+        .collect();
+    let mut unsafe_runs = 0;
+    let mut highest: f64 = 1.0;
+    for (k, us) in firsts_us.into_iter().enumerate() {
+        let shown = k % 4 == 0;
+        let first = Duration::from_micros(us);
+        let detector = Detector::Timeout { first };
+        if shown {
+            let _ = write!(out, "  {:>10} ms", us as f64 / 1000.0);
+        }
+        for (i, d) in delays_ms.into_iter().enumerate() {
+            let delay = Duration::from_millis(d);
+            let mut after = Vec::new();
+            for seed in 0..args.seeds {
+                let run =
+                    crate::escapes::rotating(3, 1, (&detector, delay), None, gst, seed);
+                unsafe_runs += usize::from(!(run.agreement && run.validity));
+                if let Some(t) = run.decided.filter(|&t| t >= gst) {
+                    after.push((t.0 - gst.0) as f64 / 1e6);
+                }
+            }
+            after.sort_by(f64::total_cmp);
+            let median = sim::quantile(&after, 0.5);
+            let max = after.last().copied().unwrap_or(f64::NAN);
+            if shown {
+                let _ = write!(out, " {:>19}", format!("{median:.1} ({max:.1})"));
+            }
+            if median.is_finite() {
+                highest = highest.max(median);
+                series[i].points.push((us as f64 / 1000.0, median));
+            }
+        }
+        if shown {
+            let _ = writeln!(out);
+        }
+    }
+    let _ = writeln!(out, "agreement or validity broken in {unsafe_runs} runs");
+    let mut output = Output::default();
+    if let Some(path) = args.svg {
+        let chart = Chart {
+            title: "Partial synchrony: decision time after GST".into(),
+            x: Axis::log("first timeout (ms), doubling every round", 0.25..64.0),
+            y: Axis::log("median time from GST to decision (ms)", 1.0..highest * 2.0),
+            series,
+            legend: Corner::UpperLeft,
+        };
+        let _ = writeln!(out, "figure: {}", path.display());
+        output.files.push((path, chart.to_svg().into_bytes()));
+    }
+    output.stdout = out;
+    Ok(output)
 }

@@ -105,6 +105,7 @@ impl Protocol {
                 proposed: false,
                 reports: BTreeMap::new(),
                 proposals: BTreeMap::new(),
+                majority_of_received: false,
             })
             .collect()
     }
@@ -167,6 +168,10 @@ pub struct Voter {
     pub reports: BTreeMap<(u32, Bit), u8>,
     /// How many proposals of each (round, proposal), its own included.
     pub proposals: BTreeMap<(u32, Option<Bit>), u8>,
+    /// A planted bug for Ben-Or: propose v when it has at least half of the n − f
+    /// reports received, rather than more than half of all n. Two processes can then
+    /// propose different values in one round.
+    pub majority_of_received: bool,
 }
 
 impl Voter {
@@ -234,7 +239,14 @@ impl Voter {
                 if count(0) + count(1) < n - f {
                     return;
                 }
-                let v = [0, 1].into_iter().find(|&v| 2 * count(v) > n);
+                let heard = count(0) + count(1);
+                let v = [0, 1].into_iter().find(|&v| {
+                    if self.majority_of_received {
+                        2 * count(v) >= heard // the planted bug: a majority of too few
+                    } else {
+                        2 * count(v) > n
+                    }
+                });
                 self.proposed = true;
                 *self.proposals.entry((r, v)).or_default() += 1;
                 self.broadcast(Message::Propose { round: r, v }, ctx);

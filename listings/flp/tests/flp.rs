@@ -108,7 +108,7 @@ fn ben_or_is_safe_in_every_run_of_its_first_round_with_coins_as_branches() {
 fn ben_or_decides_safely_on_every_seed() {
     for (n, f) in [(3, 1), (5, 2)] {
         for seed in 0..200 {
-            let run = flp::escapes::ben_or(n, f, seed);
+            let run = flp::escapes::ben_or(n, f, false, seed);
             assert!(run.agreement && run.validity, "n {n}, seed {seed}");
             assert!(run.rounds.is_some(), "n {n}, seed {seed}");
         }
@@ -117,7 +117,7 @@ fn ben_or_decides_safely_on_every_seed() {
 
 #[test]
 fn the_rotating_coordinator_is_safe_in_every_run_of_one_round_while_the_detector_lies() {
-    let report = flp::coordinator::check(1, false, 1_000_000);
+    let report = flp::coordinator::check(1, None, 1_000_000);
     assert!(report.complete && report.violation.is_none());
 }
 
@@ -125,7 +125,11 @@ fn the_rotating_coordinator_is_safe_in_every_run_of_one_round_while_the_detector
 #[test]
 #[ignore = "slow: 708,020 states"]
 fn a_coordinator_that_ignores_timestamps_is_caught_in_two_rounds() {
-    let report = flp::coordinator::check(2, true, 3_000_000);
+    let report = flp::coordinator::check(
+        2,
+        Some(flp::coordinator::Bug::IgnoresTimestamps),
+        3_000_000,
+    );
     assert_eq!(report.violation.expect("caught").invariant, "agreement");
 }
 
@@ -143,9 +147,69 @@ fn the_rotating_coordinator_decides_safely_once_the_detector_or_the_network_stab
     };
     for detector in [oracle, timeout] {
         for seed in 0..100 {
-            let run = flp::escapes::rotating(3, 1, &detector, false, stable, seed);
+            let run = flp::escapes::rotating(
+                3,
+                1,
+                (&detector, Duration::from_millis(1)),
+                None,
+                stable,
+                seed,
+            );
             assert!(run.agreement && run.validity, "{detector:?}, seed {seed}");
             assert!(run.decided.is_some(), "{detector:?}, seed {seed}");
         }
     }
+}
+
+#[test]
+fn the_model_checker_finds_a_lasso_of_rounds_in_which_nobody_ever_decides() {
+    let found = flp::lasso::find(&[0, 1, 1], 3, 10_000)
+        .expect("small")
+        .expect("a lasso");
+    assert!(found.repeats && found.admissible && found.raise > 0);
+    assert!(
+        found
+            .run
+            .iter()
+            .all(|(_, s)| s.outputs.iter().all(Vec::is_empty))
+    );
+    // From a 0-valent configuration every schedule of this kind decides: the search can
+    // answer no.
+    assert!(
+        flp::lasso::find(&[0, 0, 1], 1, 10_000)
+            .expect("small")
+            .is_none()
+    );
+}
+
+#[test]
+fn ben_or_proposing_on_a_majority_of_the_reports_received_is_caught() {
+    let caught = (0..50).any(|seed| {
+        let run = flp::escapes::ben_or(5, 2, true, seed);
+        !run.agreement
+    });
+    assert!(caught);
+}
+
+#[test]
+fn a_coordinator_that_takes_silence_for_consent_is_caught_before_gst() {
+    use flp::coordinator::{Bug, Detector};
+    use std::time::Duration;
+    let gst = process::Time(100_000_000);
+    let timeout = Detector::Timeout {
+        first: Duration::from_millis(1),
+    };
+    let delay = Duration::from_millis(1);
+    let caught = (0..50).any(|seed| {
+        let run = flp::escapes::rotating(
+            3,
+            1,
+            (&timeout, delay),
+            Some(Bug::SilenceIsConsent),
+            gst,
+            seed,
+        );
+        !run.agreement
+    });
+    assert!(caught);
 }
