@@ -301,6 +301,16 @@ pub fn all() -> Vec<Cell> {
             flp::programs::adversary
         ),
         cell!(
+            "cargo run --release -p flp --example lasso -- --svg src/figures/flp-lasso.svg",
+            Some("src/outputs/flp-lasso.txt"),
+            flp::programs::lasso
+        ),
+        cell!(
+            slow: "cargo run --release -p flp --example lasso -- --inputs 0111",
+            Some("src/outputs/flp-lasso-4.txt"),
+            flp::programs::lasso
+        ),
+        cell!(
             "cargo run --release -p flp --example ben_or -- --n 5 --f 2 --seeds 1000",
             Some("src/outputs/flp-ben-or.txt"),
             flp::programs::ben_or
@@ -311,6 +321,11 @@ pub fn all() -> Vec<Cell> {
             flp::programs::rounds
         ),
         cell!(
+            "cargo run --release -p flp --example ben_or -- --n 5 --f 2 --seeds 1000 --majority-of-received",
+            Some("src/outputs/flp-ben-or-bug.txt"),
+            flp::programs::ben_or
+        ),
+        cell!(
             "cargo run --release -p flp --example coordinator -- --detector oracle",
             Some("src/outputs/flp-oracle.txt"),
             flp::programs::coordinator
@@ -319,6 +334,26 @@ pub fn all() -> Vec<Cell> {
             "cargo run --release -p flp --example coordinator -- --detector timeout",
             Some("src/outputs/flp-timeout.txt"),
             flp::programs::coordinator
+        ),
+        cell!(
+            "cargo run --release -p flp --example coordinator -- --detector timeout --silence-is-consent",
+            Some("src/outputs/flp-silence.txt"),
+            flp::programs::coordinator
+        ),
+        cell!(
+            "cargo run --release -p flp --example timing -- --svg src/figures/flp-timing.svg",
+            Some("src/outputs/flp-timing.txt"),
+            flp::programs::timing
+        ),
+        cell!(
+            "cargo run --release -p flp --example coordinator_check",
+            Some("src/outputs/flp-coordinator-check.txt"),
+            flp::programs::coordinator_check
+        ),
+        cell!(
+            slow: "cargo run --release -p flp --example coordinator_check -- --rounds 2 --ignores-timestamps --svg src/figures/flp-coordinator-check.svg",
+            Some("src/outputs/flp-coordinator-check-bug.txt"),
+            flp::programs::coordinator_check
         ),
         // Paxos Made Simple
         cell!(

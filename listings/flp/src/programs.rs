@@ -278,10 +278,10 @@ pub fn ben_or(args: &[String]) -> Result<Output, Error> {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "Ben-Or{}, n = {n}, f = {f} (the last {f} crashing in the first 5 ms), inputs {inputs},\n\
+        "{}Ben-Or, n = {n}, f = {f} (the last {f} crashing in the first 5 ms), inputs {inputs},\n\
          log-normal delays, {} seeds: rounds until every correct process decided",
         if args.majority_of_received {
-            " with the planted bug (a majority of the reports received)"
+            "The planted bug (propose on a majority of the reports received):\n"
         } else {
             ""
         },
@@ -390,19 +390,33 @@ pub fn coordinator(args: &[String]) -> Result<Output, Error> {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "rotating coordinator, n = {n}, f = {f} ({} crashing in the first 20 ms), {} seeds;\n\
-         {} at {} ms; time from then until every correct process decided",
+        "rotating coordinator{}, n = {n}, f = {f}, {} crashing in the first 20 ms;\n\
+         {} seeds; {};\n\
+         time from then until every correct process decided",
+        match bug {
+            Some(Bug::IgnoresTimestamps) => " that ignores timestamps",
+            Some(Bug::SilenceIsConsent) => " that takes silence for consent",
+            None => "",
+        },
         (0..f)
             .map(|p| format!("p{p}"))
             .collect::<Vec<_>>()
             .join(", "),
         args.seeds,
         if args.detector == "oracle" {
-            "the detector stops lying"
+            format!(
+                "delays log-normal (median {} ms); the detector lies until {} ms",
+                args.delay, args.stable
+            )
         } else {
-            "GST"
+            format!(
+                "delays {}–{} ms; until GST at {} ms,\n\
+                 the network is split anew every 2 ms (a message between sides is lost)",
+                args.delay,
+                2 * args.delay,
+                args.stable
+            )
         },
-        args.stable
     );
     let _ = writeln!(
         out,
@@ -554,7 +568,7 @@ struct LassoArgs {
     /// Laps of the loop to run and draw.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=10))]
     laps: u32,
-    /// Where to draw the run [default: target/flp-lasso.svg].
+    /// Draw the run into this SVG file.
     #[arg(long, value_name = "PATH")]
     svg: Option<PathBuf>,
 }
@@ -688,20 +702,19 @@ pub fn lasso(args: &[String]) -> Result<Output, Error> {
         },
         if found.admissible { "yes" } else { "NO" },
     );
-    let path = args
-        .svg
-        .unwrap_or_else(|| PathBuf::from("target/flp-lasso.svg"));
-    let picture = diagram(
-        "rounds: a lasso that never decides",
-        &found.run,
-        Some(found.loop_from),
-        label,
-    );
-    let _ = writeln!(out, "diagram: {}", path.display());
-    Ok(Output {
-        stdout: out,
-        files: vec![(path, picture.to_svg().into_bytes())],
-    })
+    let mut output = Output::default();
+    if let Some(path) = args.svg {
+        let picture = diagram(
+            "rounds: a lasso that never decides",
+            &found.run,
+            Some(found.loop_from),
+            label,
+        );
+        let _ = writeln!(out, "diagram: {}", path.display());
+        output.files.push((path, picture.to_svg().into_bytes()));
+    }
+    output.stdout = out;
+    Ok(output)
 }
 
 /// Partial synchrony measured: how long after GST the rotating coordinator with doubling
@@ -801,6 +814,90 @@ pub fn timing(args: &[String]) -> Result<Output, Error> {
         };
         let _ = writeln!(out, "figure: {}", path.display());
         output.files.push((path, chart.to_svg().into_bytes()));
+    }
+    output.stdout = out;
+    Ok(output)
+}
+
+/// The rotating coordinator model-checked while its ◇S oracle lies.
+#[derive(clap::Parser, Debug)]
+#[command(name = "coordinator_check")]
+struct CoordinatorCheckArgs {
+    /// Rounds each process runs (the state space grows fast: 2 rounds take about a
+    /// minute).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=3))]
+    rounds: u32,
+    /// Plant the bug: a coordinator proposes its own estimate, ignoring timestamps.
+    #[arg(long)]
+    ignores_timestamps: bool,
+    /// The most states to explore.
+    #[arg(long, default_value_t = 3_000_000)]
+    states: usize,
+    /// Draw a violation into this SVG file.
+    #[arg(long, value_name = "PATH")]
+    svg: Option<PathBuf>,
+}
+
+/// `cargo run --release -p flp --example coordinator_check -- [--rounds R]
+/// [--ignores-timestamps]`.
+pub fn coordinator_check(args: &[String]) -> Result<Output, Error> {
+    use crate::coordinator::{Bug, Message as M};
+    let args: CoordinatorCheckArgs = notebook::parse("coordinator_check", args)?;
+    let bug = args.ignores_timestamps.then_some(Bug::IgnoresTimestamps);
+    let report = crate::coordinator::check(args.rounds, bug, args.states);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "rotating coordinator{}, inputs 010,\n\
+         a ◇S oracle that never stops lying (each suspicion a branch),\n\
+         every delivery order, at most {} round(s) each:",
+        if bug.is_some() {
+            " that ignores timestamps"
+        } else {
+            ""
+        },
+        args.rounds
+    );
+    let Some(violation) = report.violation else {
+        let _ = writeln!(
+            out,
+            "  {} states{}; agreement and validity hold in every one",
+            report.distinct,
+            if report.complete {
+                ", all of them"
+            } else {
+                " (the bound: not all of them)"
+            }
+        );
+        return Ok(Output {
+            stdout: out,
+            ..Output::default()
+        });
+    };
+    let trace = &violation.trace;
+    let _ = writeln!(
+        out,
+        "  {} broken after {} states, in {} steps:",
+        violation.invariant,
+        report.distinct,
+        trace.len() - 1
+    );
+    for (i, (step, _)) in trace.iter().enumerate().skip(1) {
+        let _ = writeln!(out, "  {i:>3}. {:?}", step.as_ref().expect("a step"));
+    }
+    let short = |m: &M| match m {
+        M::Estimate { round, x, ts } => format!("r{round} estimate {x} ts {ts}"),
+        M::Propose { round, x } => format!("r{round} propose {x}"),
+        M::Ack { round } => format!("r{round} ack"),
+        M::Nack { round } => format!("r{round} nack"),
+        M::Decide(x) => format!("decide {x}"),
+    };
+    let mut output = Output::default();
+    if let Some(path) = args.svg {
+        let picture =
+            diagram("rotating coordinator: agreement broken", trace, None, short);
+        let _ = writeln!(out, "diagram: {}", path.display());
+        output.files.push((path, picture.to_svg().into_bytes()));
     }
     output.stdout = out;
     Ok(output)
