@@ -74,9 +74,9 @@ impl ByRounds {
             (&schedule.reports, &is_report as &dyn Fn(&Message) -> bool),
             (&schedule.proposals, &is_proposal),
         ] {
-            for to in 0..n {
-                let late = (0..n).filter(|q| *q != to && !firsts[to].contains(q));
-                for from in firsts[to].iter().copied().chain(late) {
+            for (to, first) in firsts.iter().enumerate() {
+                let late = (0..n).filter(|q| *q != to && !first.contains(q));
+                for from in first.iter().copied().chain(late) {
                     let now = &run.last().expect("a configuration").1;
                     let envelope = now
                         .network
