@@ -28,9 +28,9 @@ pub struct BenOrRun {
 }
 
 /// Ben-Or with `n` processes, tolerating `f` crashes, the last `f` crashing at random
-/// in the first 5 ms, delays log-normal (median 1 ms, σ 0.5), with seed `seed`; with the
-/// planted bug (`Voter::majority_of_received`) if `bug`.
-pub fn ben_or(n: usize, f: usize, bug: bool, seed: u64) -> BenOrRun {
+/// in the first 5 ms, delays log-normal (median 1 ms, σ 0.5), with seed `seed`; `change`
+/// may alter each process first (to plant a bug, or change its coin).
+pub fn ben_or(n: usize, f: usize, seed: u64, change: impl Fn(&mut Voter)) -> BenOrRun {
     let inputs = split(n);
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed ^ 0xbe_0e);
     let mut config = Config::default();
@@ -44,9 +44,7 @@ pub fn ben_or(n: usize, f: usize, bug: bool, seed: u64) -> BenOrRun {
         .map(|&p| (Time(rng.random_range(0..5_000_000)), Action::Crash(p)))
         .collect();
     let mut processes: Vec<Voter> = Protocol::BenOr.processes(&inputs, f, u32::MAX);
-    for p in &mut processes {
-        p.majority_of_received = bug;
-    }
+    processes.iter_mut().for_each(change);
     let mut sim = Simulation::new(processes, config, seed);
     sim.run_until_quiet(Time(3_600_000_000_000));
     let decisions: Vec<Bit> = sim.outputs().iter().map(|&(_, _, v)| v).collect();

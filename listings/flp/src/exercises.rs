@@ -6,9 +6,15 @@
 //! judge runs the proof against your rule for n = 3:
 //! `cargo test --release -p flp --test exercises -- --ignored exercise_7_1`.
 //! Then explain the outcome it reports: why could no rule have escaped it?
+//!
+//! **Exercise 7.2 — a common coin.** Ben-Or's processes toss their coins separately, so
+//! with evenly split estimates a round ends in agreement only when the coins happen to
+//! agree; the rounds grow quickly with n. Change [`coin`] so that Ben-Or with n = 9,
+//! f = 4 takes at most 4 rounds on average, and stays safe. The judge:
+//! `cargo test --release -p flp --test exercises -- --ignored exercise_7_2`.
 
 use crate::adversary::{Bounds, Outcome, run};
-use crate::protocols::{Bit, Protocol};
+use crate::protocols::{Bit, Coin, Protocol};
 
 // ANCHOR: exercise
 /// Exercise 7.1: with the n − 1 `votes` a process has (its own included), the value to
@@ -47,15 +53,58 @@ pub fn judge(rule: fn(&[Bit], usize) -> Option<Bit>) -> Result<&'static str, Str
     }
 }
 
-/// A solution to exercise 7.1.
-pub mod solution {
-    use crate::protocols::Bit;
+// ANCHOR: coin
+/// Exercise 7.2: the coin a process tosses at the end of `round` when no proposal told
+/// it what to adopt. `shared` is a number every process of the run knows (as if dealt
+/// out before the run); `local` is the process's own fair coin. The starting point:
+/// Ben-Or's, the local coin.
+pub fn coin(round: u32, shared: u64, local: bool) -> Bit {
+    let _ = (round, shared);
+    Bit::from(local)
+}
+// ANCHOR_END: coin
 
-    /// Decide only on unanimous votes: two processes can then never decide differently,
-    /// since n − 1 zeros and n − 1 ones need more than n inputs when n ≥ 3. The price:
-    /// one crash can leave every survivor with a split vote, waiting for ever.
-    pub fn rule(votes: &[Bit], _n: usize) -> Option<Bit> {
-        let first = *votes.first()?;
-        votes.iter().all(|&v| v == first).then_some(first)
+/// The most rounds on average that exercise 7.2 accepts for n = 9, f = 4.
+pub const MEAN_ROUNDS: f64 = 4.0;
+
+/// Runs Ben-Or with `coin` for n = 9, f = 4 on 200 seeds: `Ok` with the mean rounds if
+/// every run is safe, decides, and the mean is at most [`MEAN_ROUNDS`]; `Err` with why
+/// not.
+pub fn judge_coin(coin: fn(u32, u64, bool) -> Bit) -> Result<f64, String> {
+    let (n, f, seeds) = (9, 4, 200u64);
+    let shared = |seed: u64| seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ 0x5eed;
+    // A coin that is the same in every run is no coin: the protocol is then deterministic,
+    // and the lasso of this chapter's `rounds` is the adversary's answer to it.
+    for round in 1..=10 {
+        let tosses: Vec<Bit> = (0..seeds)
+            .map(|seed| coin(round, shared(seed), seed % 2 == 0))
+            .collect();
+        if tosses.iter().all(|&t| t == tosses[0]) {
+            return Err(format!(
+                "round {round}'s coin is {} in every run: an adversary that knows it \
+                 can keep the protocol from deciding",
+                tosses[0]
+            ));
+        }
     }
+    let mut total = 0;
+    for seed in 0..seeds {
+        // A number every process knows: drawn from the seed, the same for all.
+        let coin = Coin::Rule(coin, shared(seed));
+        let run = crate::escapes::ben_or(n, f, seed, |p| p.coin = coin);
+        if !(run.agreement && run.validity) {
+            return Err(format!("seed {seed}: agreement or validity broken"));
+        }
+        let Some(rounds) = run.rounds else {
+            return Err(format!("seed {seed}: some correct process never decided"));
+        };
+        total += rounds;
+    }
+    let mean = f64::from(total) / seeds as f64;
+    if mean > MEAN_ROUNDS {
+        return Err(format!(
+            "{mean:.2} rounds on average; at most {MEAN_ROUNDS} expected"
+        ));
+    }
+    Ok(mean)
 }

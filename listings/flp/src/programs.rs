@@ -264,7 +264,8 @@ pub fn ben_or(args: &[String]) -> Result<Output, Error> {
     let mut rounds = Vec::new();
     let (mut unsafe_runs, mut undecided, mut first_unsafe) = (0, 0, None);
     for seed in 0..args.seeds {
-        let run = crate::escapes::ben_or(n, f, args.majority_of_received, seed);
+        let bug = args.majority_of_received;
+        let run = crate::escapes::ben_or(n, f, seed, |p| p.majority_of_received = bug);
         if !(run.agreement && run.validity) {
             unsafe_runs += 1;
             first_unsafe.get_or_insert(seed);
@@ -500,7 +501,7 @@ pub fn rounds(args: &[String]) -> Result<Output, Error> {
         let f = (n - 1) / 2;
         let mut rounds: Vec<u32> = (0..args.seeds)
             .map(|seed| {
-                crate::escapes::ben_or(n, f, false, seed)
+                crate::escapes::ben_or(n, f, seed, |_| ())
                     .rounds
                     .unwrap_or(u32::MAX)
             })

@@ -106,6 +106,7 @@ impl Protocol {
                 reports: BTreeMap::new(),
                 proposals: BTreeMap::new(),
                 majority_of_received: false,
+                coin: Coin::Local,
             })
             .collect()
     }
@@ -172,6 +173,40 @@ pub struct Voter {
     /// reports received, rather than more than half of all n. Two processes can then
     /// propose different values in one round.
     pub majority_of_received: bool,
+    /// Where its coin comes from.
+    pub coin: Coin,
+}
+
+/// Where a Ben-Or process's coin comes from.
+#[derive(Clone, Copy, Debug)]
+pub enum Coin {
+    /// Its own fair coin, as in Ben-Or's protocol.
+    Local,
+    /// Exercise 7.2: `rule(round, shared, local)`, where `shared` is a number every
+    /// process of the run knows and `local` is the process's own fair coin.
+    Rule(fn(u32, u64, bool) -> Bit, u64),
+}
+
+// Coins are equal when they are the same kind with the same shared number: one system
+// runs one rule, and a function pointer's address means nothing.
+impl PartialEq for Coin {
+    fn eq(&self, other: &Coin) -> bool {
+        match (self, other) {
+            (Coin::Local, Coin::Local) => true,
+            (Coin::Rule(_, a), Coin::Rule(_, b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+impl Eq for Coin {}
+
+impl std::hash::Hash for Coin {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        if let Coin::Rule(_, shared) = self {
+            shared.hash(state);
+        }
+    }
 }
 
 impl Voter {
@@ -266,7 +301,11 @@ impl Voter {
             } else if let Some(v) = [0, 1].into_iter().find(|&v| count(v) > 0) {
                 self.x = v;
             } else if self.protocol == Protocol::BenOr {
-                self.x = Bit::from(ctx.coin());
+                let local = ctx.coin();
+                self.x = match self.coin {
+                    Coin::Local => Bit::from(local),
+                    Coin::Rule(rule, shared) => rule(r, shared, local),
+                };
             } else {
                 self.x = 0; // where Ben-Or tosses a coin
             }

@@ -108,7 +108,7 @@ fn ben_or_is_safe_in_every_run_of_its_first_round_with_coins_as_branches() {
 fn ben_or_decides_safely_on_every_seed() {
     for (n, f) in [(3, 1), (5, 2)] {
         for seed in 0..200 {
-            let run = flp::escapes::ben_or(n, f, false, seed);
+            let run = flp::escapes::ben_or(n, f, seed, |_| ());
             assert!(run.agreement && run.validity, "n {n}, seed {seed}");
             assert!(run.rounds.is_some(), "n {n}, seed {seed}");
         }
@@ -185,7 +185,7 @@ fn the_model_checker_finds_a_lasso_of_rounds_in_which_nobody_ever_decides() {
 #[test]
 fn ben_or_proposing_on_a_majority_of_the_reports_received_is_caught() {
     let caught = (0..50).any(|seed| {
-        let run = flp::escapes::ben_or(5, 2, true, seed);
+        let run = flp::escapes::ben_or(5, 2, seed, |p| p.majority_of_received = true);
         !run.agreement
     });
     assert!(caught);
