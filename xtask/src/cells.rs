@@ -346,6 +346,11 @@ pub fn all() -> Vec<Cell> {
             flp::programs::timing
         ),
         cell!(
+            "cargo run --release -p flp --example coordinator -- --detector oracle --ignores-timestamps --seeds 1000",
+            Some("src/outputs/flp-oracle-bug.txt"),
+            flp::programs::coordinator
+        ),
+        cell!(
             "cargo run --release -p flp --example coordinator_check",
             Some("src/outputs/flp-coordinator-check.txt"),
             flp::programs::coordinator_check

@@ -65,6 +65,9 @@ pub struct RotatingRun {
     pub decided: Option<Time>,
     /// The highest round a correct process decided in.
     pub rounds: Option<u32>,
+    /// The round each correct process was in at `stable` (GST, or when the detector
+    /// stopped lying).
+    pub at_stable: Vec<u32>,
     /// No two processes decided differently.
     pub agreement: bool,
     /// Every decision was some process's input.
@@ -126,6 +129,11 @@ pub fn rotating(
     };
     let mut sim =
         Simulation::new(Rotating::processes(&inputs, &detector, bug), config, seed);
+    sim.run_until(stable);
+    let at_stable = (0..n)
+        .filter(|p| !faulty.contains(p))
+        .map(|p| sim.process(p).round)
+        .collect();
     sim.run_until(Time(stable.0 + 10_000_000_000));
     let decisions: Vec<Bit> = sim.outputs().iter().map(|&(_, _, v)| v).collect();
     let correct: Vec<ProcessId> = (0..n).filter(|p| !faulty.contains(p)).collect();
@@ -140,6 +148,7 @@ pub fn rotating(
     RotatingRun {
         decided: when.and_then(|w| w.into_iter().max()),
         rounds: rounds.and_then(|r| r.into_iter().max()),
+        at_stable,
         agreement: decisions.windows(2).all(|w| w[0] == w[1]),
         validity: decisions.iter().all(|d| inputs.contains(d)),
     }

@@ -63,6 +63,7 @@ impl ByRounds {
         }
     }
 
+    // ANCHOR: play
     /// The steps of one round under `schedule` from `state`, where every process has
     /// just started the same round; `None` if a process decides (it then halts).
     pub fn play(&self, state: &Global<Voter>, schedule: &Schedule) -> Option<Run> {
@@ -91,6 +92,7 @@ impl ByRounds {
         let end = &run.last().expect("a configuration").1;
         (!(decided(end, 0) || decided(end, 1))).then_some(run)
     }
+    // ANCHOR_END: play
 
     /// The step delivering `envelope`, and where it leads. Only that delivery is
     /// generated (the others in flight are set aside and put back): a round makes

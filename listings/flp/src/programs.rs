@@ -723,6 +723,9 @@ pub fn lasso(args: &[String]) -> Result<Output, Error> {
 #[derive(clap::Parser, Debug)]
 #[command(name = "timing")]
 struct TimingArgs {
+    /// Processes; p0 crashes in the first 20 ms (f = 1).
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(3..=9))]
+    n: u32,
     /// GST in ms: until then the network is split anew every 2 ms.
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(0..=10_000))]
     gst: u64,
@@ -734,15 +737,17 @@ struct TimingArgs {
     svg: Option<PathBuf>,
 }
 
-/// `cargo run --release -p flp --example timing -- [--gst MS] [--seeds S] [--svg PATH]`.
+/// `cargo run --release -p flp --example timing -- [--n N] [--gst MS] [--seeds S]
+/// [--svg PATH]`.
 pub fn timing(args: &[String]) -> Result<Output, Error> {
     use crate::coordinator::Detector;
     use figures::chart::{Axis, Chart, Corner, Mark, Series};
     use std::time::Duration;
     let args: TimingArgs = notebook::parse("timing", args)?;
     let gst = process::Time(args.gst * 1_000_000);
-    // First timeouts from 0.25 ms to 64 ms, four to a doubling; the table shows the
-    // doublings, the figure all of them.
+    let n = args.n as usize;
+    // First timeouts from 0.25 ms to 64 ms, four to a doubling; the table shows every
+    // other one, the figure all of them.
     let firsts_us: Vec<u64> = (0..=32)
         .map(|k| (250.0 * 2f64.powf(f64::from(k) / 4.0)).round() as u64)
         .collect();
@@ -750,12 +755,13 @@ pub fn timing(args: &[String]) -> Result<Output, Error> {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "rotating coordinator with doubling timeouts, n = 3, f = 1 (p0 crashing in the first\n\
+        "rotating coordinator with doubling timeouts, n = {}, f = 1 (p0 crashing in the first\n\
          20 ms), GST at {} ms, {} seeds per cell: median (and max) ms from GST until every\n\
-         correct process decided, over the runs that decided after GST",
-        args.gst, args.seeds
+         correct process decided, over the runs that decided after GST; and, with delays\n\
+         of 1–2 ms, the median round in progress at GST",
+        args.n, args.gst, args.seeds
     );
-    let _ = write!(out, "  {:>13}", "first timeout");
+    let _ = write!(out, "  {:>13} {:>6}", "first timeout", "round");
     for d in delays_ms {
         let _ = write!(out, " {:>19}", format!("delay {d}–{} ms", 2 * d));
     }
@@ -771,36 +777,43 @@ pub fn timing(args: &[String]) -> Result<Output, Error> {
     let mut unsafe_runs = 0;
     let mut highest: f64 = 1.0;
     for (k, us) in firsts_us.into_iter().enumerate() {
-        let shown = k % 4 == 0;
+        let shown = k % 2 == 0;
         let first = Duration::from_micros(us);
         let detector = Detector::Timeout { first };
-        if shown {
-            let _ = write!(out, "  {:>10} ms", us as f64 / 1000.0);
-        }
+        let mut row = String::new();
+        let mut rounds = Vec::new();
         for (i, d) in delays_ms.into_iter().enumerate() {
             let delay = Duration::from_millis(d);
             let mut after = Vec::new();
             for seed in 0..args.seeds {
                 let run =
-                    crate::escapes::rotating(3, 1, (&detector, delay), None, gst, seed);
+                    crate::escapes::rotating(n, 1, (&detector, delay), None, gst, seed);
                 unsafe_runs += usize::from(!(run.agreement && run.validity));
                 if let Some(t) = run.decided.filter(|&t| t >= gst) {
                     after.push((t.0 - gst.0) as f64 / 1e6);
+                    let round = run.at_stable.iter().copied().max().unwrap_or(0);
+                    if i == 0 {
+                        rounds.push(f64::from(round));
+                    }
                 }
             }
             after.sort_by(f64::total_cmp);
             let median = sim::quantile(&after, 0.5);
             let max = after.last().copied().unwrap_or(f64::NAN);
-            if shown {
-                let _ = write!(out, " {:>19}", format!("{median:.1} ({max:.1})"));
-            }
+            let _ = write!(row, " {:>19}", format!("{median:.1} ({max:.1})"));
             if median.is_finite() {
                 highest = highest.max(median);
                 series[i].points.push((us as f64 / 1000.0, median));
             }
         }
         if shown {
-            let _ = writeln!(out);
+            rounds.sort_by(f64::total_cmp);
+            let _ = writeln!(
+                out,
+                "  {:>10} ms {:>6}{row}",
+                us as f64 / 1000.0,
+                sim::quantile(&rounds, 0.5),
+            );
         }
     }
     let _ = writeln!(out, "agreement or validity broken in {unsafe_runs} runs");
