@@ -351,6 +351,11 @@ pub fn all() -> Vec<Cell> {
             flp::programs::coordinator
         ),
         cell!(
+            "cargo run --release -p flp --example mixes",
+            Some("src/outputs/flp-mixes.txt"),
+            flp::programs::mixes
+        ),
+        cell!(
             "cargo run --release -p flp --example coordinator_check",
             Some("src/outputs/flp-coordinator-check.txt"),
             flp::programs::coordinator_check

@@ -153,3 +153,77 @@ pub fn rotating(
         validity: decisions.iter().all(|d| inputs.contains(d)),
     }
 }
+
+/// An escape, for runs under a fault mix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Escape {
+    /// Ben-Or's protocol.
+    BenOr,
+    /// The rotating coordinator with a ◇S oracle that lies until 100 ms.
+    Oracle,
+    /// The rotating coordinator with timeouts doubling from 1 ms.
+    Timeout,
+}
+
+/// What a run under a fault mix showed.
+#[derive(Clone, Copy, Debug)]
+pub struct Mixed {
+    /// Every correct process decided within 10 s.
+    pub decided: bool,
+    /// Agreement and validity held.
+    pub safe: bool,
+}
+
+/// `escape` with `n` processes and split inputs in the world of `mix`, whose crashes and
+/// partitions strike up to (n − 1)/2 of them, with seed `seed`.
+pub fn mixed(escape: Escape, mix: sim::mixes::Mix, n: usize, seed: u64) -> Mixed {
+    let inputs = split(n);
+    let everyone: Vec<ProcessId> = (0..n).collect();
+    let config = mix.world(n, &everyone, seed);
+    let crashed: Vec<ProcessId> = config
+        .administrator
+        .iter()
+        .filter_map(|(_, a)| match a {
+            Action::Crash(p) => Some(*p),
+            _ => None,
+        })
+        .collect();
+    let correct: Vec<ProcessId> = everyone
+        .iter()
+        .copied()
+        .filter(|p| !crashed.contains(p))
+        .collect();
+    let end = Time(10_000_000_000);
+    let judge = |outputs: &[(Time, ProcessId, Bit)]| {
+        let decisions: Vec<Bit> = outputs.iter().map(|&(_, _, v)| v).collect();
+        Mixed {
+            decided: correct.iter().all(|p| outputs.iter().any(|o| o.1 == *p)),
+            safe: decisions.windows(2).all(|w| w[0] == w[1])
+                && decisions.iter().all(|d| inputs.contains(d)),
+        }
+    };
+    match escape {
+        Escape::BenOr => {
+            let f = (n - 1) / 2;
+            let processes = Protocol::BenOr.processes(&inputs, f, u32::MAX);
+            let mut sim = Simulation::new(processes, config, seed);
+            sim.run_until(end);
+            judge(sim.outputs())
+        }
+        Escape::Oracle | Escape::Timeout => {
+            let detector = match escape {
+                Escape::Oracle => Detector::Oracle {
+                    stable: Time(100_000_000),
+                    crashed,
+                },
+                _ => Detector::Timeout {
+                    first: Duration::from_millis(1),
+                },
+            };
+            let processes = Rotating::processes(&inputs, &detector, None);
+            let mut sim = Simulation::new(processes, config, seed);
+            sim.run_until(end);
+            judge(sim.outputs())
+        }
+    }
+}

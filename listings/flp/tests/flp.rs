@@ -213,3 +213,22 @@ fn a_coordinator_that_takes_silence_for_consent_is_caught_before_gst() {
     });
     assert!(caught);
 }
+
+#[test]
+fn every_escape_is_safe_under_every_mix_and_decides_inside_the_model() {
+    use flp::escapes::{Escape, mixed};
+    use sim::mixes::Mix;
+    for escape in [Escape::BenOr, Escape::Oracle, Escape::Timeout] {
+        for mix in [Mix::Clean, Mix::Reordering, Mix::Latency, Mix::Crashes] {
+            for seed in 0..20 {
+                let run = mixed(escape, mix, 5, seed);
+                assert!(run.safe && run.decided, "{escape:?}, {mix:?}, seed {seed}");
+            }
+        }
+        for mix in [Mix::Loss, Mix::Partition] {
+            for seed in 0..20 {
+                assert!(mixed(escape, mix, 5, seed).safe, "{escape:?}, {mix:?}");
+            }
+        }
+    }
+}
