@@ -306,6 +306,11 @@ pub fn all() -> Vec<Cell> {
             flp::programs::lasso
         ),
         cell!(
+            "cargo run --release -p flp --example lasso -- --inputs 001",
+            Some("src/outputs/flp-lasso-001.txt"),
+            flp::programs::lasso
+        ),
+        cell!(
             slow: "cargo run --release -p flp --example lasso -- --inputs 0111",
             Some("src/outputs/flp-lasso-4.txt"),
             flp::programs::lasso

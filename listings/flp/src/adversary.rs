@@ -155,19 +155,7 @@ pub fn valences(
 /// Runs the proof against `protocol` with `n` processes, for `k` stages if it comes to
 /// the adversary.
 pub fn run(protocol: Protocol, n: usize, k: usize, bounds: Bounds) -> Outcome {
-    // Partial correctness, with at most one crash, in every initial configuration (for
-    // `Rounds`, of its first round only: two rounds exceed 6 GB).
-    let all = AllInputs(
-        all_inputs(n)
-            .iter()
-            .map(|inputs| system(protocol, inputs, 1, 1))
-            .collect(),
-    );
-    let report = Checker::new(&all)
-        .invariant("agreement", agreement)
-        .invariant("validity", validity)
-        .run();
-    if let Some(violation) = report.violation {
+    if let Some(violation) = safety(protocol, n).violation {
         return Outcome::Unsafe {
             invariant: violation.invariant,
             run: violation.trace,
@@ -188,6 +176,22 @@ pub fn run(protocol: Protocol, n: usize, k: usize, bounds: Bounds) -> Outcome {
         return adversary(protocol, inputs, k, bounds);
     }
     blocked(protocol, &table, bounds)
+}
+
+/// Agreement and validity, with at most one crash, from every initial configuration of
+/// `protocol` with `n` processes (for `Rounds` and Ben-Or, in their first round only: two
+/// rounds exceed 6 GB).
+pub fn safety(protocol: Protocol, n: usize) -> modelcheck::Report<AllInputs> {
+    let all = AllInputs(
+        all_inputs(n)
+            .iter()
+            .map(|inputs| system(protocol, inputs, 1, 1))
+            .collect(),
+    );
+    Checker::new(&all)
+        .invariant("agreement", agreement)
+        .invariant("validity", validity)
+        .run()
 }
 
 /// Lemma 2's argument when no initial configuration is bivalent.

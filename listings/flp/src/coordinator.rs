@@ -1,6 +1,7 @@
 //! The second and third escapes: a rotating coordinator, after Chandra and Toueg's ◇S
 //! algorithm [CT96], that waits for the coordinator of a round until a failure detector
-//! suspects it. Given the detector ◇S as an oracle, it is the third escape; given a
+//! suspects it. Given an oracle that becomes accurate (◇P, and so ◇S), it is the third
+//! escape; given a
 //! timeout that doubles every round, it is the second, partial synchrony [DLS88]: after
 //! GST some timeout exceeds the real delays, and the detector stops lying.
 
@@ -13,7 +14,7 @@ use std::time::Duration;
 /// How a process decides to stop waiting for a round's coordinator.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Detector {
-    /// ◇S as an oracle: until `stable` it answers at random, suspecting correct
+    /// An oracle: until `stable` it answers at random, suspecting correct
     /// processes too; from then on it suspects exactly the processes in `crashed`.
     Oracle {
         /// When it stops lying.
@@ -326,7 +327,7 @@ impl Process for Rotating {
 }
 
 /// The rotating coordinator on inputs 0 1 0 for the model checker: every process runs
-/// at most `rounds` rounds, and the ◇S oracle never stabilizes, so that every pattern of
+/// at most `rounds` rounds, and the oracle never stabilizes, so that every pattern of
 /// its lies (each poll a coin) is explored, up to `bound` states. Agreement and validity
 /// as invariants, with `bug` planted.
 pub fn check(

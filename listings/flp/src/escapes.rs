@@ -159,7 +159,7 @@ pub fn rotating(
 pub enum Escape {
     /// Ben-Or's protocol.
     BenOr,
-    /// The rotating coordinator with a ◇S oracle that lies until 100 ms.
+    /// The rotating coordinator with a ◇P oracle that lies until 100 ms.
     Oracle,
     /// The rotating coordinator with timeouts doubling from 1 ms.
     Timeout,

@@ -3,8 +3,8 @@
 //! **Exercise 7.1 — a safe rule.** The protocol `majority-of-rest` decides on n − 1
 //! votes by majority, and breaks agreement. Change [`rule`] so that deciding on n − 1
 //! votes is safe (and still partially correct: some run decides 0, some decides 1). The
-//! judge runs the proof against your rule for n = 3:
-//! `cargo test --release -p flp --test exercises -- --ignored exercise_7_1`.
+//! judge runs the proof against your rule for n = 3 and prints its outcome:
+//! `cargo test --release -p flp --test exercises -- --ignored --nocapture exercise_7_1`.
 //! Then explain the outcome it reports: why could no rule have escaped it?
 //!
 //! **Exercise 7.2 — a common coin.** Ben-Or's processes toss their coins separately, so
@@ -17,8 +17,9 @@ use crate::adversary::{Bounds, Outcome, run};
 use crate::protocols::{Bit, Coin, Protocol};
 
 // ANCHOR: exercise
-/// Exercise 7.1: with the n − 1 `votes` a process has (its own included), the value to
-/// decide, or `None` to wait for ever. The starting point: the majority, ties to 0.
+/// Exercise 7.1: with the `votes` a process has (its own included: n − 1 of them, and
+/// again once the last arrives, n), the value to decide, or `None` to wait. The starting
+/// point: the majority, ties to 0.
 pub fn rule(votes: &[Bit], n: usize) -> Option<Bit> {
     let _ = n;
     let ones = votes.iter().filter(|&&v| v == 1).count();
@@ -29,6 +30,14 @@ pub fn rule(votes: &[Bit], n: usize) -> Option<Bit> {
 /// What the proof finds against `rule` for n = 3: `Ok` with the outcome's name if the
 /// rule is partially correct, `Err` with why not.
 pub fn judge(rule: fn(&[Bit], usize) -> Option<Bit>) -> Result<&'static str, String> {
+    // The rule must decide on some n − 1 votes: waiting for all n is another protocol.
+    let n = 3;
+    let some_decide = (0..1u8 << (n - 1))
+        .map(|bits| (0..n - 1).map(|i| (bits >> i) & 1).collect::<Vec<Bit>>())
+        .any(|votes| rule(&votes, n).is_some());
+    if !some_decide {
+        return Err("it decides on no n − 1 votes: that is waiting for all n".to_owned());
+    }
     let bounds = Bounds {
         rounds: 1,
         valence: 20_000,
