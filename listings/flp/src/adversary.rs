@@ -10,7 +10,7 @@
 //!   processes is kept; each stage ends with its head receiving its earliest message
 //!   (or ∅), and the head goes to the back, so the run is admissible.
 
-use crate::protocols::{Bit, Protocol, Voter};
+use crate::protocols::{Bit, Protocol, Voter, agree, valid};
 use crate::valence::{Reach, Rooted, Run, Valence, all_inputs, decided, initial, system};
 use modelcheck::processes::{Envelope, Global, Processes, Step};
 use modelcheck::{Checker, System};
@@ -47,15 +47,13 @@ impl System for AllInputs {
 
 /// Agreement: no two processes decide differently.
 pub fn agreement(state: &Global<Voter>) -> bool {
-    let mut decisions = state.outputs.iter().flatten();
-    let first = decisions.next();
-    decisions.all(|d| Some(d) == first)
+    agree(state.outputs.iter().flatten())
 }
 
 /// Validity: a decision is some process's input.
 pub fn validity(state: &Global<Voter>) -> bool {
     let inputs: Vec<Bit> = state.processes.iter().map(|p| p.input).collect();
-    state.outputs.iter().flatten().all(|d| inputs.contains(d))
+    valid(state.outputs.iter().flatten(), &inputs)
 }
 
 /// One stage of the adversary's run.
@@ -103,8 +101,7 @@ pub enum Outcome {
         run: Run,
     },
     /// From the bivalent initial configuration on `inputs`, `stages` stages, each ending
-    /// bivalent and none deciding; if `lap`, the run's end repeats an earlier stage end
-    /// up to a shift of rounds, and the run is a lasso.
+    /// bivalent and none deciding.
     Undecided {
         /// The inputs.
         inputs: Vec<Bit>,
@@ -112,8 +109,6 @@ pub enum Outcome {
         stages: Vec<Stage>,
         /// The run.
         run: Run,
-        /// Where it repeats, if it does.
-        lap: Option<Repeat>,
     },
     /// The searches' bounds were too small: no valence could be told, or no bivalent
     /// continuation was found at the stage after `stages`.
@@ -315,21 +310,7 @@ fn adversary(protocol: Protocol, inputs: &[Bit], k: usize, bounds: Bounds) -> Ou
     // The paper's queue of processes: each stage ends with its head receiving its
     // earliest message, or ∅; the head then goes to the back.
     let mut queue: VecDeque<ProcessId> = (0..inputs.len()).collect();
-    // Stage ends seen, up to a shift of every round: where the run then stood, and by
-    // how much its rounds were lowered.
-    let mut seen: HashMap<Lap, (usize, usize, u32)> = HashMap::new();
-    let mut lap = None;
     for _ in 0..k {
-        let (key, base) = Lap::of(&state, &pending, queue[0]);
-        if let Some(&(stage, step, before)) = seen.get(&key) {
-            lap = Some(Repeat {
-                stage,
-                step,
-                raise: base - before,
-            });
-            break;
-        }
-        seen.insert(key, (stages.len(), run.len() - 1, base));
         let p = queue.pop_front().expect("processes");
         queue.push_back(p);
         let Some(e) = pending.iter().find(|e| e.to == p).cloned() else {
@@ -369,32 +350,6 @@ fn adversary(protocol: Protocol, inputs: &[Bit], k: usize, bounds: Bounds) -> Ou
         inputs: inputs.to_vec(),
         stages,
         run,
-        lap,
-    }
-}
-
-/// A stage end in a form that forgets the absolute rounds: the configuration, the
-/// messages in flight in sending order, and the head of the process queue, every round
-/// lowered so that the lowest is 1.
-#[derive(Clone, PartialEq, Eq, Hash)]
-struct Lap(Global<Voter>, Vec<Envelope<Voter>>, ProcessId);
-
-impl Lap {
-    /// The stage end's key, and by how much its rounds were lowered.
-    fn of(
-        state: &Global<Voter>,
-        pending: &VecDeque<Envelope<Voter>>,
-        head: ProcessId,
-    ) -> (Lap, u32) {
-        let (state, by) = lowered(state);
-        let pending = pending
-            .iter()
-            .map(|e| Envelope {
-                message: e.message.lowered(by),
-                ..e.clone()
-            })
-            .collect();
-        (Lap(state, pending, head), by)
     }
 }
 
@@ -423,20 +378,6 @@ pub fn lowered(state: &Global<Voter>) -> (Global<Voter>, u32) {
         .network
         .sort_by_cached_key(modelcheck::checker::fingerprint);
     (state, by)
-}
-
-/// Where the adversary's run repeats: the stage end at `stage` (step `step` of the run)
-/// recurs at the run's end with every round raised by `raise`. Raising every round is an
-/// exact symmetry of `Rounds`, which only compares rounds and adds one to them, so the
-/// stages between repeat for ever: a lasso.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Repeat {
-    /// The stage the loop starts at.
-    pub stage: usize,
-    /// The step of the run the loop starts at.
-    pub step: usize,
-    /// How much one lap raises every round.
-    pub raise: u32,
 }
 
 // ANCHOR: stage

@@ -5,7 +5,7 @@
 //! timeout that doubles every round, it is the second, partial synchrony [DLS88]: after
 //! GST some timeout exceeds the real delays, and the detector stops lying.
 
-use crate::protocols::Bit;
+use crate::protocols::{Bit, agree, valid};
 use process::{Context, Process, ProcessId, Time};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -350,14 +350,8 @@ pub fn check(
         faults: Faults::default(),
         clients: Vec::new(),
     };
-    let agreement = |g: &Global<Rotating>| {
-        let mut decisions = g.outputs.iter().flatten();
-        let first = decisions.next();
-        decisions.all(|d| Some(d) == first)
-    };
-    let validity = move |g: &Global<Rotating>| {
-        g.outputs.iter().flatten().all(|d| inputs.contains(d))
-    };
+    let agreement = |g: &Global<Rotating>| agree(g.outputs.iter().flatten());
+    let validity = move |g: &Global<Rotating>| valid(g.outputs.iter().flatten(), &inputs);
     modelcheck::Checker::new(&system)
         .invariant("agreement", agreement)
         .invariant("validity", validity)

@@ -3,7 +3,7 @@
 //! Then partial synchrony and failure detectors, with the rotating coordinator.
 
 use crate::coordinator::{Bug, Detector, Rotating};
-use crate::protocols::{Bit, Protocol, Voter};
+use crate::protocols::{Bit, Protocol, Voter, agree, valid};
 use process::{ProcessId, Time};
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
@@ -53,8 +53,8 @@ pub fn ben_or(n: usize, f: usize, seed: u64, change: impl Fn(&mut Voter)) -> Ben
         correct.map(|p| sim.process(p).decided_round).collect();
     BenOrRun {
         rounds: rounds.and_then(|r| r.into_iter().max()),
-        agreement: decisions.windows(2).all(|w| w[0] == w[1]),
-        validity: decisions.iter().all(|d| inputs.contains(d)),
+        agreement: agree(&decisions),
+        validity: valid(&decisions, &inputs),
     }
 }
 
@@ -149,8 +149,8 @@ pub fn rotating(
         decided: when.and_then(|w| w.into_iter().max()),
         rounds: rounds.and_then(|r| r.into_iter().max()),
         at_stable,
-        agreement: decisions.windows(2).all(|w| w[0] == w[1]),
-        validity: decisions.iter().all(|d| inputs.contains(d)),
+        agreement: agree(&decisions),
+        validity: valid(&decisions, &inputs),
     }
 }
 
@@ -198,8 +198,7 @@ pub fn mixed(escape: Escape, mix: sim::mixes::Mix, n: usize, seed: u64) -> Mixed
         let decisions: Vec<Bit> = outputs.iter().map(|&(_, _, v)| v).collect();
         Mixed {
             decided: correct.iter().all(|p| outputs.iter().any(|o| o.1 == *p)),
-            safe: decisions.windows(2).all(|w| w[0] == w[1])
-                && decisions.iter().all(|d| inputs.contains(d)),
+            safe: agree(&decisions) && valid(&decisions, &inputs),
         }
     };
     match escape {

@@ -152,7 +152,6 @@ pub fn adversary(args: &[String]) -> Result<Output, Error> {
             inputs,
             stages,
             run,
-            lap,
         } => {
             let bits: String = inputs.iter().map(|b| char::from(b'0' + b)).collect();
             let _ = writeln!(
@@ -186,33 +185,15 @@ pub fn adversary(args: &[String]) -> Result<Output, Error> {
                 stages.len(),
                 run.len() - 1
             );
-            match lap {
-                Some(lap) => {
-                    let _ = writeln!(
-                        out,
-                        "the configuration after stage {} is the one after stage {} with every round\n\
-                         raised by {}, messages in flight and process queue alike: an exact symmetry,\n\
-                         so stages {} to {} repeat for ever. A lasso: admissible, and never deciding.",
-                        stages.len(),
-                        lap.stage,
-                        lap.raise,
-                        lap.stage + 1,
-                        stages.len()
-                    );
-                    let title =
-                        format!("{}: a lasso that never decides", protocol.name());
-                    (title, run, Some(lap.step))
-                }
-                None => (
-                    format!(
-                        "{}: {} stages, still bivalent",
-                        protocol.name(),
-                        stages.len()
-                    ),
-                    run,
-                    None,
+            (
+                format!(
+                    "{}: {} stages, still bivalent",
+                    protocol.name(),
+                    stages.len()
                 ),
-            }
+                run,
+                None,
+            )
         }
         Outcome::Stuck { stages, run } => {
             let _ = writeln!(

@@ -8,6 +8,18 @@ use std::collections::BTreeMap;
 /// An input or a decision: 0 or 1.
 pub type Bit = u8;
 
+/// Agreement: no two of `decisions` differ.
+pub fn agree<'a>(decisions: impl IntoIterator<Item = &'a Bit>) -> bool {
+    let mut decisions = decisions.into_iter();
+    let first = decisions.next();
+    decisions.all(|d| Some(d) == first)
+}
+
+/// Validity: every one of `decisions` is one of the `inputs`.
+pub fn valid<'a>(decisions: impl IntoIterator<Item = &'a Bit>, inputs: &[Bit]) -> bool {
+    decisions.into_iter().all(|d| inputs.contains(d))
+}
+
 /// The protocols the adversary is run against.
 #[derive(Clone, Copy, Debug)]
 pub enum Protocol {
