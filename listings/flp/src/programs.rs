@@ -871,8 +871,8 @@ pub fn timing(args: &[String]) -> Result<Output, Error> {
 #[derive(clap::Parser, Debug)]
 #[command(name = "coordinator_check")]
 struct CoordinatorCheckArgs {
-    /// Rounds each process runs (the state space grows fast: 2 rounds take about a
-    /// minute).
+    /// Rounds each process runs (the state space grows fast: with the planted bug, 2
+    /// rounds take about half a minute; without it, 2 rounds exceed the default bound).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=3))]
     rounds: u32,
     /// Plant the bug: a coordinator proposes its own estimate, ignoring timestamps.

@@ -130,7 +130,7 @@ fn the_rotating_coordinator_is_safe_in_every_run_of_one_round_while_the_detector
     assert!(report.complete && report.violation.is_none());
 }
 
-/// About a minute in release mode: `cargo test --release -p flp -- --ignored`.
+/// About 40 s in release mode: `cargo test --release -p flp --test flp -- --ignored`.
 #[test]
 #[ignore = "slow: 741,477 states"]
 fn a_coordinator_that_ignores_timestamps_is_caught_in_two_rounds() {
