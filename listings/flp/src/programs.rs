@@ -94,7 +94,8 @@ pub fn adversary(args: &[String]) -> Result<Output, Error> {
     let path = args.svg.unwrap_or_else(|| {
         PathBuf::from("target").join(format!("flp-{}.svg", protocol.name()))
     });
-    let (title, trace, loop_from) = match run(protocol, n, args.stages as usize, bounds) {
+    // The run to draw, and where each stage ends: (process, step, label).
+    let (title, trace, ends) = match run(protocol, n, args.stages as usize, bounds) {
         Outcome::Unsafe { invariant, run } => {
             let _ = writeln!(
                 out,
@@ -105,7 +106,7 @@ pub fn adversary(args: &[String]) -> Result<Output, Error> {
             (
                 format!("{}: {invariant} broken", protocol.name()),
                 run,
-                None,
+                Vec::new(),
             )
         }
         Outcome::Trivial { never } => {
@@ -119,7 +120,7 @@ pub fn adversary(args: &[String]) -> Result<Output, Error> {
             (
                 format!("{}: never decides {never}", protocol.name()),
                 vec![(None, root)],
-                None,
+                Vec::new(),
             )
         }
         Outcome::Blocked {
@@ -145,7 +146,7 @@ pub fn adversary(args: &[String]) -> Result<Output, Error> {
             (
                 format!("{}: p{p} takes no steps, nobody decides", protocol.name()),
                 run,
-                None,
+                Vec::new(),
             )
         }
         Outcome::Undecided {
@@ -185,6 +186,14 @@ pub fn adversary(args: &[String]) -> Result<Output, Error> {
                 stages.len(),
                 run.len() - 1
             );
+            let mut ends = Vec::new();
+            let mut at = 0;
+            for (i, stage) in stages.iter().enumerate() {
+                if stage.oldest.is_some() {
+                    at += stage.before + 1;
+                    ends.push((stage.process, at, format!("stage {}", i + 1)));
+                }
+            }
             (
                 format!(
                     "{}: {} stages, still bivalent",
@@ -192,7 +201,7 @@ pub fn adversary(args: &[String]) -> Result<Output, Error> {
                     stages.len()
                 ),
                 run,
-                None,
+                ends,
             )
         }
         Outcome::Stuck { stages, run } => {
@@ -201,12 +210,22 @@ pub fn adversary(args: &[String]) -> Result<Output, Error> {
                 "the adversary found no bivalent continuation at stage {} within its bounds",
                 stages.len() + 1
             );
-            (format!("{}: stuck", protocol.name()), run, None)
+            (format!("{}: stuck", protocol.name()), run, Vec::new())
         }
     };
     let mut files = Vec::new();
     if trace.len() > 1 {
-        let picture = diagram(&title, &trace, loop_from, label);
+        let mut picture = diagram(&title, &trace, None, label);
+        picture
+            .points
+            .extend(ends.into_iter().map(|(lane, step, label)| {
+                figures::spacetime::Point {
+                    lane,
+                    time: step as f64,
+                    mark: figures::spacetime::PointMark::Note,
+                    label,
+                }
+            }));
         let _ = writeln!(out, "diagram: {}", path.display());
         files.push((path, picture.to_svg().into_bytes()));
     } else {
