@@ -38,6 +38,7 @@ fn the_judge_of_7_2_rejects_the_local_coin_and_accepts_a_common_one() {
     // is deterministic, and an adversary keeps it undecided.
     assert!(judge_coin(|_, _, _| 0).is_err());
     assert!(judge_coin(|round, _, _| (round % 2) as Bit).is_err());
+    assert!(judge_coin(|_, shared, _| Bit::from(shared % 16 == 3)).is_err());
 }
 
 /// Exercise 7.1: `cargo test --release -p flp --test exercises -- --ignored --nocapture
