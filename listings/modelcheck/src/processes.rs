@@ -218,6 +218,53 @@ impl<P: Process> Processes<P> {
         }
     }
 
+    /// The steps in which the running receiver of `envelope`, a message in flight in
+    /// `state`, receives it: one for each combination of its choices. They are among
+    /// the successors of `state`; a search that picks its own schedule asks for these
+    /// alone rather than generating every successor. Empty if the message is not in
+    /// flight or its receiver is down.
+    pub fn deliver(
+        &self,
+        state: &Global<P>,
+        envelope: &Envelope<P>,
+    ) -> Vec<(Step<P>, Global<P>)> {
+        let Some(i) = state.network.iter().position(|e| e == envelope) else {
+            return Vec::new();
+        };
+        if !state.up[envelope.to] {
+            return Vec::new();
+        }
+        let mut rest = state.clone();
+        rest.network.remove(i);
+        self.receipts(state, rest, envelope)
+    }
+
+    /// The receiver of `envelope` handles it, from `state`, or from `rest` (`state`
+    /// without it) when the network does not duplicate.
+    fn receipts(
+        &self,
+        state: &Global<P>,
+        rest: Global<P>,
+        envelope: &Envelope<P>,
+    ) -> Vec<(Step<P>, Global<P>)> {
+        let receive = |p: &mut P, ctx: &mut Context<'_, P>| {
+            p.on_message(envelope.from, envelope.message.clone(), ctx)
+        };
+        if self.faults.duplication {
+            // Deliver a copy and keep the message: a network that duplicates keeps
+            // everything sent (as the message set of Lamport's Paxos.tla does).
+            self.run(state, envelope.to, &receive)
+                .into_iter()
+                .map(|(next, choices)| (Step::Duplicate(envelope.clone(), choices), next))
+                .collect()
+        } else {
+            self.run(&rest, envelope.to, &receive)
+                .into_iter()
+                .map(|(next, choices)| (Step::Deliver(envelope.clone(), choices), next))
+                .collect()
+        }
+    }
+
     /// The initial global states: every process started, every combination of their
     /// choices.
     fn started(&self) -> Vec<Global<P>> {
@@ -311,8 +358,7 @@ impl<P: Process> System for Processes<P> {
             }
             let mut rest = state.clone();
             rest.network.remove(i);
-            let (from, to, message) =
-                (envelope.from, envelope.to, envelope.message.clone());
+            let to = envelope.to;
             if self.faults.loss {
                 out.push((Step::Lose(envelope.clone()), rest.clone()));
             }
@@ -323,20 +369,7 @@ impl<P: Process> System for Processes<P> {
                 }
                 continue;
             }
-            let deliver = |p: &mut P, ctx: &mut Context<'_, P>| {
-                p.on_message(from, message.clone(), ctx)
-            };
-            if self.faults.duplication {
-                // Deliver a copy and keep the message: a network that duplicates keeps
-                // everything sent (as the message set of Lamport's Paxos.tla does).
-                for (next, choices) in self.run(state, to, &deliver) {
-                    out.push((Step::Duplicate(envelope.clone(), choices), next));
-                }
-            } else {
-                for (next, choices) in self.run(&rest, to, &deliver) {
-                    out.push((Step::Deliver(envelope.clone(), choices), next));
-                }
-            }
+            out.extend(self.receipts(state, rest, envelope));
         }
         for p in 0..state.processes.len() {
             if state.up[p] {
