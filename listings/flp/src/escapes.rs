@@ -127,16 +127,13 @@ pub fn rotating(
             Detector::Timeout { first: *first }
         }
     };
+    let correct: Vec<ProcessId> = (0..n).filter(|p| !faulty.contains(p)).collect();
     let mut sim =
         Simulation::new(Rotating::processes(&inputs, &detector, bug), config, seed);
     sim.run_until(stable);
-    let at_stable = (0..n)
-        .filter(|p| !faulty.contains(p))
-        .map(|p| sim.process(p).round)
-        .collect();
+    let at_stable = correct.iter().map(|&p| sim.process(p).round).collect();
     sim.run_until(Time(stable.0 + 10_000_000_000));
     let decisions: Vec<Bit> = sim.outputs().iter().map(|&(_, _, v)| v).collect();
-    let correct: Vec<ProcessId> = (0..n).filter(|p| !faulty.contains(p)).collect();
     let when: Option<Vec<Time>> = correct
         .iter()
         .map(|&p| sim.outputs().iter().find(|o| o.1 == p).map(|o| o.0))

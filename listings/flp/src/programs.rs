@@ -310,23 +310,19 @@ pub fn ben_or(args: &[String]) -> Result<Output, Error> {
         },
         args.seeds
     );
-    let most = rounds.last().copied().unwrap_or(0);
-    for r in 1..=most {
+    let summary = RoundsSummary::of(&rounds);
+    for r in 1..=summary.max {
         let count = rounds.iter().filter(|&&x| x == r).count();
         if count > 0 {
             let bar = "#".repeat((60 * count).div_ceil(rounds.len()));
             let _ = writeln!(out, "  {r:>4} {count:>6}  {bar}");
         }
     }
-    let mean =
-        rounds.iter().map(|&r| f64::from(r)).sum::<f64>() / rounds.len().max(1) as f64;
-    let at = |q: f64| rounds_quantile(&rounds, q);
     let _ = writeln!(
         out,
-        "  mean {mean:.2}, median {}, p99 {}, max {most}; undecided {undecided}; \
+        "  mean {:.2}, median {}, p99 {}, max {}; undecided {undecided}; \
          agreement or validity broken in {unsafe_runs}",
-        at(0.5),
-        at(0.99)
+        summary.mean, summary.median, summary.p99, summary.max
     );
     if let Some(seed) = first_unsafe {
         let _ = writeln!(out, "  the first unsafe run: seed {seed}");
@@ -548,15 +544,15 @@ pub fn rounds(args: &[String]) -> Result<Output, Error> {
             })
             .collect();
         rounds.sort_unstable();
-        let at = |q: f64| rounds_quantile(&rounds, q);
-        let mean =
-            rounds.iter().map(|&r| f64::from(r)).sum::<f64>() / rounds.len() as f64;
-        let max = rounds[rounds.len() - 1];
+        let RoundsSummary {
+            mean,
+            median,
+            p99,
+            max,
+        } = RoundsSummary::of(&rounds);
         let _ = writeln!(
             out,
-            "  {n:>3} {f:>3} {mean:>7.2} {:>7} {:>5} {max:>5}",
-            at(0.5),
-            at(0.99)
+            "  {n:>3} {f:>3} {mean:>7.2} {median:>7} {p99:>5} {max:>5}"
         );
         if 2 * f + 1 < n {
             continue;
@@ -594,12 +590,26 @@ pub fn rounds(args: &[String]) -> Result<Output, Error> {
     Ok(output)
 }
 
-/// The nearest-rank quantile `q` of sorted round counts (`sim::quantile`).
-fn rounds_quantile(sorted: &[u32], q: f64) -> f64 {
-    sim::quantile(
-        &sorted.iter().copied().map(f64::from).collect::<Vec<_>>(),
-        q,
-    )
+/// Rounds to decide over many runs: their mean, nearest-rank median and 99th percentile
+/// (`sim::quantile`), and the most.
+struct RoundsSummary {
+    mean: f64,
+    median: f64,
+    p99: f64,
+    max: u32,
+}
+
+impl RoundsSummary {
+    /// The summary of `sorted` round counts.
+    fn of(sorted: &[u32]) -> RoundsSummary {
+        let rounds: Vec<f64> = sorted.iter().copied().map(f64::from).collect();
+        RoundsSummary {
+            mean: rounds.iter().sum::<f64>() / rounds.len().max(1) as f64,
+            median: sim::quantile(&rounds, 0.5),
+            p99: sim::quantile(&rounds, 0.99),
+            max: sorted.last().copied().unwrap_or(0),
+        }
+    }
 }
 
 /// The model checker's lasso for `rounds`: a run in which every message is received and
