@@ -75,10 +75,10 @@ const SVG: &str =
     "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"></svg>\n";
 
 fn demo_program(_: &[String]) -> Result<Output, notebook::Error> {
-    Ok(Output {
-        stdout: "hello\n".into(),
-        files: vec![("src/figures/demo.svg".into(), SVG.into())],
-    })
+    let mut output = Output::text("hello\n".into());
+    output.file("src/figures/demo.svg", SVG);
+    output.value("greetings", 1);
+    Ok(output)
 }
 
 fn demo_cell() -> Cell {
@@ -104,7 +104,9 @@ fn the_good_fixture_passes_every_check() {
     found.extend(checks::includes(&root));
     found.extend(checks::listing_crates(&root));
     found.extend(checks::summary(&root));
-    found.extend(checks::quoted_numbers(&root));
+    found.extend(checks::typed_numbers(&root));
+    found.extend(checks::values(&root));
+    found.extend(checks::claims(&root));
     found.extend(checks::cells(&root, &[demo_cell()], true));
     found.extend(checks::rendered(&build(&root)));
     let list: Vec<String> = found.iter().map(ToString::to_string).collect();
@@ -255,23 +257,71 @@ fn a_chapter_missing_from_summary_is_caught() {
     assert_one(checks::summary(&root), "src/orphan.md", "not in SUMMARY.md");
 }
 
-// Numbers quoted in the prose.
+// Numbers in the prose.
 
 #[test]
-fn a_number_no_output_shows_is_caught_and_labels_and_mathematics_are_not() {
-    let root = fixture("quoted-number");
-    append(
+fn a_typed_number_is_caught_and_labels_mathematics_and_values_are_not() {
+    for (i, typed) in ["4.25 ms", "25% of runs", "3× faster", "181,094 states"]
+        .iter()
+        .enumerate()
+    {
+        let root = fixture(&format!("typed-number-{i}"));
+        append(
+            &root,
+            "src/chapter.md",
+            &format!("\nFigure 1.2 shows {typed}, and $x = 0.5$ (exercise 3.1) [Lam01, §2.4].\n"),
+        );
+        let number = typed.split(' ').next().unwrap();
+        assert_one(
+            checks::typed_numbers(&root),
+            "src/chapter.md",
+            &format!("{number} is typed into the prose"),
+        );
+    }
+}
+
+#[test]
+fn a_value_no_cell_wrote_is_caught_in_the_source_and_in_the_rendered_book() {
+    for (i, reference) in ["{{#value demo:missing}}", "{{#value nocell:greetings}}", "{{#value demo}}"]
+        .iter()
+        .enumerate()
+    {
+        let root = fixture(&format!("missing-value-{i}"));
+        append(&root, "src/chapter.md", &format!("\nIt took {reference} ms.\n"));
+        let found = checks::values(&root);
+        assert!(
+            found.len() == 1 && found[0].file == Path::new("src/chapter.md"),
+            "{found:?}"
+        );
+        assert!(!checks::rendered(&build(&root)).is_empty());
+    }
+}
+
+#[test]
+fn a_claim_naming_a_missing_test_is_caught() {
+    let root = fixture("claim-missing-test");
+    replace(
         &root,
         "src/chapter.md",
-        "\nFigure 1.2 shows it took 4.25 ms, and $x = 0.5$ (exercise 3.1).\n",
+        "lib.rs::greets_once",
+        "lib.rs::greets_twice",
     );
     assert_one(
-        checks::quoted_numbers(&root),
+        checks::claims(&root),
         "src/chapter.md",
-        "quotes 4.25",
+        "which listings/demo/src/lib.rs does not define",
     );
-    append(&root, "src/outputs/demo.txt", "took 4.25 ms\n");
-    assert!(checks::quoted_numbers(&root).is_empty());
+}
+
+#[test]
+fn a_values_file_no_cell_writes_is_caught() {
+    let root = fixture("orphan-values");
+    write(&root, "src/values/stale.toml", "x = \"1\"\n");
+    assert_one(
+        checks::cells(&root, &[demo_cell()], true),
+        "src/values/stale.toml",
+        "no cell generates this file",
+    );
 }
 
 // Generated outputs and figures.

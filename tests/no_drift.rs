@@ -35,8 +35,18 @@ fn summary_and_chapter_files_agree() {
 }
 
 #[test]
-fn every_measured_number_in_the_prose_is_in_an_output() {
-    assert_clean(checks::quoted_numbers(&repository_root()));
+fn no_measured_number_is_typed_into_the_prose() {
+    assert_clean(checks::typed_numbers(&repository_root()));
+}
+
+#[test]
+fn every_quoted_value_was_written_by_a_cell() {
+    assert_clean(checks::values(&repository_root()));
+}
+
+#[test]
+fn every_claim_names_the_test_that_asserts_it() {
+    assert_clean(checks::claims(&repository_root()));
 }
 
 #[test]

@@ -17,7 +17,8 @@ pub struct Build {
 /// Builds the book at `root` into `dir` (which is emptied first).
 ///
 /// The KaTeX preprocessor configured in `book.toml` runs in-process (the `mdbook_katex`
-/// library) instead of as the external `mdbook-katex` command. When `book.toml` sets
+/// library) instead of as the external `mdbook-katex` command, and so does the book's own
+/// preprocessor of quoted values ([`crate::values`]). When `book.toml` sets
 /// `no-css = true`, the KaTeX stylesheet and fonts are copied next to the pages.
 pub fn build(root: &Path, dir: &Path) -> Result<Build> {
     // Builds keep the process-wide log: one at a time, so each gets its own warnings.
@@ -30,6 +31,9 @@ pub fn build(root: &Path, dir: &Path) -> Result<Build> {
         .map_err(|e| anyhow::anyhow!("{e:#}"))
         .with_context(|| format!("cannot load the book at {}", root.display()))?;
     book.config.build.build_dir = dir.to_path_buf();
+    if book.config.contains_key("preprocessor.values") {
+        book.with_preprocessor(crate::values::Values);
+    }
     let katex = book.config.contains_key("preprocessor.katex");
     if katex {
         book.with_preprocessor(KatexProcessor);
@@ -43,7 +47,7 @@ pub fn build(root: &Path, dir: &Path) -> Result<Build> {
             .flatten()
             == Some(true)
     {
-        crate::katex::install_into(dir)?;
+        crate::katex::install_into(root, dir)?;
     }
     Ok(Build {
         dir: dir.to_path_buf(),

@@ -121,7 +121,7 @@ pub fn all() -> Vec<Cell> {
         ),
         // Time, clocks, and the ordering of events
         cell!(
-            "cargo run --release -p clocks --example stamps -- --seed 1 --svg src/figures/clocks-stamps.svg",
+            "cargo run --release -p clocks --example stamps -- --seed 3 --svg src/figures/clocks-stamps.svg",
             Some("src/outputs/clocks-stamps.txt"),
             clocks::programs::stamps
         ),
@@ -137,22 +137,22 @@ pub fn all() -> Vec<Cell> {
         ),
         // What "correct" means: linearizability
         cell!(
-            "cargo run --release -p linearizability -- check --format porcupine-kv --model kv ../shared/data/porcupine/kv/*.txt",
+            "cargo run --release -p linearizability -- check --format porcupine-kv --model kv data/porcupine/kv/*.txt",
             Some("src/outputs/linearizability-kv.txt"),
             linearizability::cli::run
         ),
         cell!(
-            "cargo run --release -p linearizability -- check --format porcupine-etcd --model cas-register ../shared/data/porcupine/jepsen/etcd_00*.log",
+            "cargo run --release -p linearizability -- check --format porcupine-etcd --model cas-register data/porcupine/jepsen/etcd_00*.log",
             Some("src/outputs/linearizability-etcd.txt"),
             linearizability::cli::run
         ),
         cell!(
-            "cargo run --release -p linearizability -- check --format porcupine-kv --model kv --explain ../shared/data/porcupine/kv/c10-bad.txt",
+            "cargo run --release -p linearizability -- check --format porcupine-kv --model kv --explain data/porcupine/kv/c10-bad.txt",
             Some("src/outputs/linearizability-explain-kv.txt"),
             linearizability::cli::run
         ),
         cell!(
-            "cargo run --release -p linearizability -- check --format porcupine-etcd --model cas-register --explain --svg src/figures/linearizability-etcd-000.svg ../shared/data/porcupine/jepsen/etcd_000.log",
+            "cargo run --release -p linearizability -- check --format porcupine-etcd --model cas-register --explain --svg src/figures/linearizability-etcd-000.svg data/porcupine/jepsen/etcd_000.log",
             Some("src/outputs/linearizability-explain-etcd.txt"),
             linearizability::cli::run
         ),
@@ -450,7 +450,7 @@ pub fn all() -> Vec<Cell> {
 }
 
 /// The directories that hold only generated files: each file in them comes from a cell.
-pub const GENERATED_DIRS: [&str; 2] = ["src/outputs", "src/figures"];
+pub const GENERATED_DIRS: [&str; 3] = ["src/outputs", "src/figures", "src/values"];
 
 impl Cell {
     /// The crate and example the command runs (`None`: the crate's binary), and the
@@ -493,9 +493,9 @@ impl Cell {
         Ok((package, example, expanded))
     }
 
-    /// The files the cell keeps, without running it: its output file and the file named
-    /// after each `--svg`.
-    pub fn declared_files(&self) -> Result<Vec<PathBuf>> {
+    /// The files the cell keeps, without running it: its output file, its values file if
+    /// one is committed, and the file named after each `--svg`.
+    pub fn declared_files(&self, root: &Path) -> Result<Vec<PathBuf>> {
         let (_, _, args) = self.parse()?;
         let mut files: Vec<PathBuf> = args
             .windows(2)
@@ -503,6 +503,12 @@ impl Cell {
             .map(|w| PathBuf::from(&w[1]))
             .collect();
         files.extend(self.output.map(PathBuf::from));
+        if let Some(output) = self.output {
+            let values = crate::values::file_for_output(Path::new(output));
+            if root.join(&values).is_file() {
+                files.push(values);
+            }
+        }
         Ok(files)
     }
 
@@ -527,6 +533,12 @@ impl Cell {
         if let Some(path) = self.output {
             let text = format!("$ {}\n{}", self.command, output.stdout);
             files.push((PathBuf::from(path), text.into_bytes()));
+            if !output.values.is_empty() {
+                let values = crate::values::render(&output.values);
+                files.push((crate::values::file_for_output(Path::new(path)), values.into_bytes()));
+            }
+        } else if !output.values.is_empty() {
+            bail!("`{}` records values but keeps no output file beside them", self.command);
         }
         Ok(files)
     }

@@ -153,46 +153,106 @@ pub fn includes(root: &Path) -> Vec<Finding> {
     found
 }
 
-/// Every measured number a chapter quotes in its prose (a decimal, or an integer grouped
-/// by commas) appears in an output the chapter includes, so that a bless that changes the
-/// outputs cannot leave the prose behind. Commas are ignored in the comparison.
-pub fn quoted_numbers(root: &Path) -> Vec<Finding> {
+/// No chapter types a measured number into its prose: a decimal, a percentage, a ratio
+/// or a comma-grouped integer in a sentence must be a value reference
+/// (`{{#value CELL:NAME}}`), inside mathematics, in a citation or a table of published
+/// values, or on the allow-list beside the check (`xtask/src/typed-numbers.allow`).
+pub fn typed_numbers(root: &Path) -> Vec<Finding> {
     let root = &normalize(root);
-    let mut outputs: BTreeMap<PathBuf, String> = BTreeMap::new();
-    for (file, _, target) in all_includes(root) {
-        if target.starts_with(root.join("src/outputs")) {
-            let text = std::fs::read_to_string(&target).unwrap_or_default();
-            outputs
-                .entry(file)
-                .or_default()
-                .push_str(&text.replace(',', ""));
+    let allowed = crate::prose::allowed_phrases();
+    let mut found = Vec::new();
+    for file in chapter_files(root) {
+        for (line, number) in crate::prose::typed_numbers(&read(&file), &allowed) {
+            found.push(finding(
+                root,
+                &file,
+                Some(line),
+                format!(
+                    "{number} is typed into the prose: quote the value the program wrote \
+                     ({{{{#value CELL:NAME}}}}), or write it as mathematics if it is not a \
+                     measurement"
+                ),
+            ));
         }
     }
+    found
+}
+
+/// Every value a chapter quotes (`{{#value CELL:NAME}}`) was written by a cell.
+pub fn values(root: &Path) -> Vec<Finding> {
+    let root = &normalize(root);
+    let values = match crate::values::load(root) {
+        Ok(values) => values,
+        Err(message) => {
+            return vec![finding(root, &root.join("src").join(crate::values::DIR), None, message)];
+        }
+    };
     let mut found = Vec::new();
-    for file in markdown::markdown_files(&root.join("src")) {
-        let shown = outputs.get(&file).map_or("", String::as_str);
-        for (line, number) in markdown::quoted_numbers(&read(&file)) {
-            let plain = number.replace(',', "");
-            let appears = shown.match_indices(&plain).any(|(at, _)| {
-                let before = shown[..at].chars().next_back();
-                let after = shown[at + plain.len()..].chars().next();
-                !before.is_some_and(|c| c.is_ascii_digit() || c == '.')
-                    && !after.is_some_and(|c| c.is_ascii_digit())
-            });
-            if !appears {
-                found.push(finding(
-                    root,
-                    &file,
-                    Some(line),
-                    format!(
-                        "the prose quotes {number}, which no output this chapter includes shows: \
-                         print it from the program, or do not quote it"
-                    ),
-                ));
+    for file in chapter_files(root) {
+        for reference in crate::values::references(&read(&file)) {
+            if let Some(problem) = crate::values::problem(&reference, &values) {
+                found.push(finding(root, &file, Some(reference.line), problem));
             }
         }
     }
     found
+}
+
+/// Every claim a chapter reads off an output names, in a comment beside it
+/// (`<!-- asserted by: FILE::TEST -->`), a test function that exists in that file, so
+/// that a change of the pattern, not only of a number, fails a test.
+pub fn claims(root: &Path) -> Vec<Finding> {
+    const MARK: &str = "<!-- asserted by:";
+    let root = &normalize(root);
+    let mut found = Vec::new();
+    for file in chapter_files(root) {
+        let text = read(&file);
+        for (index, line) in text.lines().enumerate() {
+            let mut rest = line;
+            while let Some(at) = rest.find(MARK) {
+                let after = &rest[at + MARK.len()..];
+                let Some(end) = after.find("-->") else { break };
+                let named = after[..end].trim();
+                rest = &after[end..];
+                let problem = match named.rsplit_once("::") {
+                    None => Some("is not of the form FILE::TEST".to_owned()),
+                    Some((path, test)) => {
+                        let source = read(&root.join(path));
+                        let defines = source.contains(&format!("fn {test}("));
+                        let inside = ["listings/", "tests/", "xtask/"]
+                            .iter()
+                            .any(|dir| path.starts_with(dir));
+                        if !inside {
+                            Some("names a file outside listings/, tests/ and xtask/".to_owned())
+                        } else if source.is_empty() {
+                            Some(format!("names {path}, which does not exist"))
+                        } else if !defines {
+                            Some(format!("names {test}, which {path} does not define"))
+                        } else {
+                            None
+                        }
+                    }
+                };
+                if let Some(problem) = problem {
+                    found.push(finding(
+                        root,
+                        &file,
+                        Some(index + 1),
+                        format!("`asserted by: {named}` {problem}"),
+                    ));
+                }
+            }
+        }
+    }
+    found
+}
+
+/// The chapters: every Markdown file of `src/` but `SUMMARY.md`.
+fn chapter_files(root: &Path) -> Vec<PathBuf> {
+    markdown::markdown_files(&root.join("src"))
+        .into_iter()
+        .filter(|f| f.file_name().is_none_or(|n| n != "SUMMARY.md"))
+        .collect()
 }
 
 /// Every include of every chapter: (Markdown file, directive, resolved target).
@@ -386,12 +446,9 @@ pub fn cells(root: &Path, cells: &[Cell], run_slow: bool) -> Vec<Finding> {
         }
         if cell.slow && !run_slow {
             // Not regenerated here: its files must exist and be shown.
-            for path in cell.declared_files().unwrap_or_default() {
+            for path in cell.declared_files(root).unwrap_or_default() {
                 generated.insert(path.clone(), cell.command);
-                let name = path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
+                let name = shown_as(&path);
                 if !root.join(&path).is_file() {
                     let message = format!(
                         "missing: `{}` generates it; run `cargo xtask bless`",
@@ -430,10 +487,7 @@ pub fn cells(root: &Path, cells: &[Cell], run_slow: bool) -> Vec<Finding> {
                     format!("generated by two cells: `{other}` and `{}`", cell.command),
                 ));
             }
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
+            let name = shown_as(&path);
             if !chapters.contains(&name) {
                 found.push(finding(
                     root,
@@ -479,6 +533,20 @@ pub fn cells(root: &Path, cells: &[Cell], run_slow: bool) -> Vec<Finding> {
         });
     }
     found
+}
+
+/// What a chapter that shows the generated file `path` contains: the file's name, or for
+/// a values file the start of a reference to one of its values.
+fn shown_as(path: &Path) -> String {
+    let in_values = path.starts_with(Path::new("src").join(crate::values::DIR));
+    match path.file_name().map(|n| n.to_string_lossy()) {
+        Some(_) if in_values => {
+            let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+            format!("{{{{#value {stem}:")
+        }
+        Some(name) => name.into_owned(),
+        None => String::new(),
+    }
 }
 
 /// The first line (from 1) where two texts differ.

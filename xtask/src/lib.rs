@@ -11,7 +11,9 @@ mod html;
 pub mod katex;
 pub mod logs;
 mod markdown;
+pub mod prose;
 pub mod serve;
+pub mod values;
 
 use std::path::PathBuf;
 

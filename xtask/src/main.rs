@@ -90,7 +90,9 @@ fn all_checks(root: &std::path::Path) -> Result<Vec<checks::Finding>> {
     found.extend(checks::includes(root));
     found.extend(checks::listing_crates(root));
     found.extend(checks::summary(root));
-    found.extend(checks::quoted_numbers(root));
+    found.extend(checks::typed_numbers(root));
+    found.extend(checks::values(root));
+    found.extend(checks::claims(root));
     found.extend(checks::cells(root, &cells::all(), true));
     let build = book::build(root, &xtask::target_dir().join("book-check"))?;
     found.extend(checks::rendered(&build));

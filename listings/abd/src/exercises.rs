@@ -1,6 +1,6 @@
 //! Exercises of the chapter "Quorums", each judged by a test.
 //!
-//! **Exercise 10.1 — quorums of other sizes.** ABD waits for a majority in both phases.
+//! **Exercise 9.1 — quorums of other sizes.** ABD waits for a majority in both phases.
 //! Predict, for `n` processes, which sizes of query and update quorums keep the register
 //! linearizable: fill in [`linearizable_with`]. The judge model-checks every pair of
 //! sizes for two and three processes and compares:
@@ -12,7 +12,7 @@ use modelcheck::Checker;
 use modelcheck::processes::{Faults, Processes};
 
 // ANCHOR: exercise
-/// Exercise 10.1: whether ABD on `n` processes stays linearizable when a query waits for
+/// Exercise 9.1: whether ABD on `n` processes stays linearizable when a query waits for
 /// `query` answers and an update for `update` (each counting the coordinator's own).
 pub fn linearizable_with(n: usize, query: usize, update: usize) -> bool {
     let _ = (n, query, update);
@@ -55,7 +55,7 @@ pub fn judge(predict: impl Fn(usize, usize, usize) -> bool) -> Vec<String> {
     wrong
 }
 
-/// A solution to exercise 10.1.
+/// A solution to exercise 9.1.
 pub mod solution {
     /// Linearizable exactly when every query quorum meets every update quorum: the
     /// pigeonhole bound of the Introduction, `query + update > n`.

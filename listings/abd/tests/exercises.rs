@@ -1,4 +1,4 @@
-//! The judge of exercise 10.1 accepts the solution and rejects the starting point.
+//! The judge of exercise 9.1 accepts the solution and rejects the starting point.
 
 use abd::exercises::{judge, linearizable_with, solution};
 
@@ -13,10 +13,10 @@ fn the_judge_rejects_the_starting_point_and_a_near_miss() {
     assert!(!judge(|n, q, u| q + u >= n).is_empty());
 }
 
-/// Exercise 10.1: `cargo test -p abd --test exercises -- --ignored`.
+/// Exercise 9.1: `cargo test -p abd --test exercises -- --ignored`.
 #[test]
-#[ignore = "exercise 10.1: fill in abd::exercises::linearizable_with"]
-fn exercise_10_1() {
+#[ignore = "exercise 9.1: fill in abd::exercises::linearizable_with"]
+fn exercise_9_1() {
     let wrong = judge(linearizable_with);
     assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
 }

@@ -1,6 +1,6 @@
 //! Exercises of the chapter "CAP", each judged by a test.
 //!
-//! **Exercise 9.1 — the proof's execution.** Gilbert and Lynch's proof needs only two
+//! **Exercise 10.1 — the proof's execution.** Gilbert and Lynch's proof needs only two
 //! operations. Plan client operations — when, at which process, what — such that the
 //! available register's history is not linearizable for *every* seed, through the
 //! partition of [`crate::partition::world`]: fill in [`proof`]. The judge runs 20 seeds
@@ -19,7 +19,7 @@ use std::time::Duration;
 /// at which process, what.
 pub type Planned = (Duration, ProcessId, RegisterOp);
 
-/// Exercise 9.1: at most three operations that no register can answer on both sides of
+/// Exercise 10.1: at most three operations that no register can answer on both sides of
 /// the partition {p0} | {p1, p2} and keep linearizable.
 pub fn proof() -> Vec<Planned> {
     vec![]
@@ -50,7 +50,7 @@ impl<P: Process<Request = RegisterOp>> Workload<P> for Plan {
     }
 }
 
-/// What is wrong with `operations` as an answer to exercise 9.1.
+/// What is wrong with `operations` as an answer to exercise 10.1.
 pub fn judge(operations: Vec<Planned>) -> Vec<String> {
     let mut wrong = Vec::new();
     if operations.is_empty() || operations.len() > 3 {
@@ -86,7 +86,7 @@ pub fn judge(operations: Vec<Planned>) -> Vec<String> {
     wrong
 }
 
-/// A solution to exercise 9.1.
+/// A solution to exercise 10.1.
 pub mod solution {
     use super::*;
 

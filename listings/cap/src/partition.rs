@@ -37,7 +37,7 @@ pub const OPERATIONS: usize = 4;
 /// The two registers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Register {
-    /// ABD (chapter 10): linearizable, answers only with a majority.
+    /// ABD (chapter 9): linearizable, answers only with a majority.
     Abd,
     /// Answers at once from the local copy, gossips writes afterwards.
     Available,

@@ -99,6 +99,7 @@ pub fn partition(args: &[String]) -> Result<Output, Error> {
     Ok(Output {
         stdout: out,
         files: vec![(path, outcome.diagram.to_svg().into_bytes())],
+        ..Output::default()
     })
 }
 

@@ -1,4 +1,4 @@
-//! The judge of exercise 9.1 accepts the solution and rejects the starting point.
+//! The judge of exercise 10.1 accepts the solution and rejects the starting point.
 
 use cap::exercises::{judge, proof, solution};
 
@@ -12,10 +12,10 @@ fn the_judge_rejects_the_starting_point() {
     assert!(!judge(proof()).is_empty());
 }
 
-/// Exercise 9.1: `cargo test -p cap --test exercises -- --ignored`.
+/// Exercise 10.1: `cargo test -p cap --test exercises -- --ignored`.
 #[test]
-#[ignore = "exercise 9.1: fill in cap::exercises::proof"]
-fn exercise_9_1() {
+#[ignore = "exercise 10.1: fill in cap::exercises::proof"]
+fn exercise_10_1() {
     let wrong = judge(proof());
     assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
 }

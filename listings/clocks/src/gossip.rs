@@ -1,7 +1,7 @@
 //! A process that sends messages to random peers and stamps every event with each kind of
 //! clock, so that the clocks can be compared on the same execution.
 
-use crate::hlc::Hlc;
+use crate::hlc::{Hlc, StickyHlc};
 use crate::lamport::Lamport;
 use crate::vector::{ForgetfulVectorClock, VectorClock};
 use process::{Context, Process, ProcessId};
@@ -32,7 +32,10 @@ pub struct Stamped {
     pub forgetful: VectorClock,
     /// The hybrid logical clock.
     pub hlc: Hlc,
-    /// The process's physical clock when the event happened, in microseconds.
+    /// The planted bug's hybrid clock.
+    pub sticky: Hlc,
+    /// The process's physical clock when the event happened, in its ticks (see
+    /// [`Gossip::resolution`]).
     pub physical: u64,
 }
 
@@ -47,6 +50,8 @@ pub struct Stamp {
     pub forgetful: VectorClock,
     /// The hybrid logical clock.
     pub hlc: Hlc,
+    /// The planted bug's hybrid clock.
+    pub sticky: Hlc,
 }
 
 /// The process's one timer.
@@ -65,24 +70,37 @@ pub struct Gossip {
     pub remaining: u32,
     /// The mean time between initiated events.
     pub period: Duration,
+    /// The tick of the physical clock the hybrid clocks read: a reading is the local time
+    /// in whole ticks.
+    pub resolution: Duration,
     lamport: Lamport,
     vector: VectorClock,
     forgetful: ForgetfulVectorClock,
     hlc: Hlc,
+    sticky: StickyHlc,
 }
 
 impl Gossip {
-    /// One of `n` processes, initiating `events` events about every `period`.
-    pub fn new(n: usize, events: u32, period: Duration) -> Self {
+    /// One of `n` processes, initiating `events` events about every `period`, reading a
+    /// physical clock that ticks every `resolution`.
+    pub fn new(n: usize, events: u32, period: Duration, resolution: Duration) -> Self {
+        assert!(!resolution.is_zero(), "a clock's tick is longer than zero");
         Gossip {
             n,
             remaining: events,
             period,
+            resolution,
             lamport: Lamport::default(),
             vector: VectorClock::new(n),
             forgetful: ForgetfulVectorClock(VectorClock::new(n)),
             hlc: Hlc::default(),
+            sticky: StickyHlc::default(),
         }
+    }
+
+    /// The physical clock's reading, in ticks, at local time `now`.
+    fn physical(&self, now: process::Time) -> u64 {
+        now.nanos() / self.resolution.as_nanos() as u64
     }
 
     fn stamp(&self, kind: Kind, physical: u64) -> Stamped {
@@ -92,6 +110,7 @@ impl Gossip {
             vector: self.vector.clone(),
             forgetful: self.forgetful.0.clone(),
             hlc: self.hlc,
+            sticky: self.sticky.0,
             physical,
         }
     }
@@ -110,11 +129,12 @@ impl Process for Gossip {
     }
 
     fn on_timer(&mut self, _: Next, ctx: &mut Context<'_, Self>) {
-        let (me, pt) = (ctx.id(), ctx.now().nanos() / 1_000);
+        let (me, pt) = (ctx.id(), self.physical(ctx.now()));
         self.lamport.tick();
         self.vector.tick(me);
         self.forgetful.0.tick(me);
         self.hlc.tick(pt);
+        self.sticky.tick(pt);
         // One event in four is local; the others are sends to a random peer.
         if ctx.choose(4) == 0 {
             ctx.output(self.stamp(Kind::Local, pt));
@@ -126,6 +146,7 @@ impl Process for Gossip {
                 vector: self.vector.clone(),
                 forgetful: self.forgetful.0.clone(),
                 hlc: self.hlc,
+                sticky: self.sticky.0,
             };
             ctx.send(peer, stamp);
         }
@@ -136,11 +157,12 @@ impl Process for Gossip {
     }
 
     fn on_message(&mut self, from: ProcessId, stamp: Stamp, ctx: &mut Context<'_, Self>) {
-        let (me, pt) = (ctx.id(), ctx.now().nanos() / 1_000);
+        let (me, pt) = (ctx.id(), self.physical(ctx.now()));
         self.lamport.receive(stamp.lamport);
         self.vector.receive(me, &stamp.vector);
         self.forgetful.receive(me, &stamp.forgetful);
         self.hlc.receive(pt, stamp.hlc);
+        self.sticky.receive(pt, stamp.sticky);
         ctx.output(self.stamp(Kind::Receive(from), pt));
     }
 }

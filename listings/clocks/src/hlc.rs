@@ -53,3 +53,31 @@ impl Hlc {
     }
 }
 // ANCHOR_END: hlc
+
+// ANCHOR: sticky
+/// The planted bug: a hybrid clock whose counter never goes back to 0 when `l` moves on.
+/// It still orders causality (its stamps only grow faster), but its counter no longer
+/// counts what it should: the events before it that share its `l`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct StickyHlc(pub Hlc);
+
+impl StickyHlc {
+    /// A send or local event, done wrong.
+    pub fn tick(&mut self, pt: u64) -> Hlc {
+        self.0 = Hlc {
+            l: self.0.l.max(pt),
+            c: self.0.c + 1,
+        };
+        self.0
+    }
+
+    /// A receive event, done wrong.
+    pub fn receive(&mut self, pt: u64, m: Hlc) -> Hlc {
+        self.0 = Hlc {
+            l: self.0.l.max(m.l).max(pt),
+            c: self.0.c.max(m.c) + 1,
+        };
+        self.0
+    }
+}
+// ANCHOR_END: sticky

@@ -12,6 +12,7 @@ pub mod lamport;
 pub mod programs;
 pub mod vector;
 
+pub use gossip::Stamped;
 pub use hlc::Hlc;
 pub use lamport::Lamport;
 pub use vector::VectorClock;

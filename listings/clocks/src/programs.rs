@@ -13,9 +13,15 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 /// Runs `n` gossip processes, each initiating `events` events about every 10 ms over a
-/// network with delays between 1 and 5 ms, with the given clocks, until everything is
-/// delivered.
-pub fn run(n: usize, events: u32, clocks: Vec<Clock>, seed: u64) -> Simulation<Gossip> {
+/// network with delays between 1 and 5 ms, with the given clocks read in ticks of
+/// `resolution`, until everything is delivered.
+pub fn run(
+    n: usize,
+    events: u32,
+    clocks: Vec<Clock>,
+    seed: u64,
+    resolution: Duration,
+) -> Simulation<Gossip> {
     let mut config = Config::default();
     config.network.latency = Latency::Uniform {
         min: Duration::from_millis(1),
@@ -24,7 +30,7 @@ pub fn run(n: usize, events: u32, clocks: Vec<Clock>, seed: u64) -> Simulation<G
     config.network.fifo = false;
     config.nodes.clocks = clocks;
     let processes = (0..n)
-        .map(|_| Gossip::new(n, events, Duration::from_millis(10)))
+        .map(|_| Gossip::new(n, events, Duration::from_millis(10), resolution))
         .collect();
     let mut sim = Simulation::new(processes, config, seed);
     sim.run_until(Time(3_600 * 1_000_000_000));
@@ -70,6 +76,9 @@ fn vector(v: &crate::VectorClock) -> String {
     )
 }
 
+/// The physical clocks' tick wherever the chapter does not say otherwise.
+pub const MICROSECOND: Duration = Duration::from_micros(1);
+
 /// One seeded run, every event stamped by every clock.
 #[derive(clap::Parser, Debug)]
 #[command(name = "stamps")]
@@ -89,6 +98,9 @@ struct StampsArgs {
     /// Largest clock offset, in microseconds.
     #[arg(long, default_value_t = 2000)]
     offset: i64,
+    /// The physical clocks' tick, in microseconds: hybrid clocks read whole ticks.
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    resolution_us: u64,
     /// Draw the run into this SVG file.
     #[arg(long, value_name = "PATH")]
     svg: Option<PathBuf>,
@@ -105,20 +117,32 @@ pub fn stamps(args: &[String]) -> Result<Output, Error> {
     let n = args.n as usize;
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(args.seed);
     let clocks = random_clocks(n, args.drift, args.offset, &mut rng);
-    let sim = run(n, args.events, clocks.clone(), args.seed);
-    let mut out = String::new();
+    let resolution = Duration::from_micros(args.resolution_us);
+    let sim = run(n, args.events, clocks.clone(), args.seed, resolution);
+    let mut output = Output::default();
     for (p, c) in clocks.iter().enumerate() {
         let _ = writeln!(
-            out,
+            output,
             "p{p}: clock offset {:+.3} ms, drift {:+.4}",
             c.offset_nanos as f64 / 1e6,
             c.drift
         );
     }
+    let offsets = clocks.iter().map(|c| c.offset_nanos);
+    let spread = offsets.clone().max().unwrap_or(0) - offsets.min().unwrap_or(0);
     let _ = writeln!(
-        out,
-        "\n{:>9} {:<4} {:<18} {:>3} {:<10} {:<14} {:>12}",
-        "true ms", "proc", "event", "L", "V", "HLC (l, c)", "physical us"
+        output,
+        "offsets differ by up to {:.3} ms; physical clocks tick every {} us",
+        spread as f64 / 1e6,
+        args.resolution_us
+    );
+    output.value("offset-bound-ms", format!("{:.0}", args.offset as f64 / 1e3));
+    output.value("offset-spread-ms", format!("{:.3}", spread as f64 / 1e6));
+    output.value("drift-percent", format!("{:.0}", args.drift * 100.0));
+    let _ = writeln!(
+        output,
+        "\n{:>9} {:<4} {:<18} {:>3} {:<10} {:<10} {:>8}",
+        "true ms", "proc", "event", "L", "V", "HLC (l, c)", "physical"
     );
     let mut diagram = sim.trace().to_diagram(
         "Every event stamped: Lamport, vector and hybrid logical clocks",
@@ -126,27 +150,45 @@ pub fn stamps(args: &[String]) -> Result<Output, Error> {
         |_| String::new(),
     );
     let mut label = std::collections::VecDeque::new();
+    let mut counted = 0;
+    let mut ahead = None;
     for (t, p, e) in sim.outputs() {
+        if ahead.is_none() && e.hlc.l > e.physical {
+            ahead = Some((*t, *p, e.clone()));
+        }
+        let hlc = format!("({}, {})", e.hlc.l, e.hlc.c);
         let _ = writeln!(
-            out,
-            "{:>9.3} p{p:<3} {:<18} {:>3} {:<10} ({}, {}){:>width$}",
+            output,
+            "{:>9.3} p{p:<3} {:<18} {:>3} {:<10} {hlc:<10} {:>8}",
             t.as_millis_f64(),
             kind(e.kind),
             e.lamport.0,
             vector(&e.vector),
-            e.hlc.l,
-            e.hlc.c,
             e.physical,
-            width =
-                14usize.saturating_sub(format!("({}, {})", e.hlc.l, e.hlc.c).len()) + 12
         );
+        counted += usize::from(e.hlc.c > 0);
         label.push_back(format!(
             "L{} V{} H({},{})",
             e.lamport.0,
             vector(&e.vector),
-            e.hlc.l / 1000,
+            e.hlc.l,
             e.hlc.c
         ));
+    }
+    output.value("events-with-counter", counted);
+    if let Some((t, p, e)) = ahead {
+        let _ = writeln!(
+            output,
+            "\nfirst event whose l is ahead of its own clock: p{p} at {:.3} ms, l = {} > {}",
+            t.as_millis_f64(),
+            e.hlc.l,
+            e.physical
+        );
+        output.value("ahead-process", format!("p{p}"));
+        output.value("ahead-ms", format!("{:.3}", t.as_millis_f64()));
+        output.value("ahead-l", e.hlc.l);
+        output.value("ahead-physical", e.physical);
+        output.value("ahead-c", e.hlc.c);
     }
     // Label each output point with its stamps (the trace draws outputs with their Debug
     // form).
@@ -157,16 +199,10 @@ pub fn stamps(args: &[String]) -> Result<Output, Error> {
     {
         point.label = label.pop_front().unwrap_or_default();
     }
-    let mut output = Output::default();
     if let Some(path) = args.svg {
-        let _ = writeln!(
-            out,
-            "\nHLC's l is shown in milliseconds in the diagram.\ndiagram: {}",
-            path.display()
-        );
-        output.files.push((path, diagram.to_svg().into_bytes()));
+        let _ = writeln!(output, "\ndiagram: {}", path.display());
+        output.file(path, diagram.to_svg());
     }
-    output.stdout = out;
     Ok(output)
 }
 
@@ -214,7 +250,7 @@ pub fn inversions(args: &[String]) -> Result<Output, Error> {
         for seed in 0..args.seeds {
             let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed * 1_000 + i as u64);
             let clocks = random_clocks(n, drift, 0, &mut rng);
-            let sim = run(n, args.events, clocks, seed);
+            let sim = run(n, args.events, clocks, seed, MICROSECOND);
             let c = Causality::of(sim.trace(), n);
             for b in 0..c.events.len() {
                 for a in 0..b {
@@ -271,7 +307,7 @@ pub fn forgetful(args: &[String]) -> Result<Output, Error> {
     let args: ForgetfulArgs = notebook::parse("forgetful", args)?;
     let n = 3;
     for seed in 0..10_000 {
-        let sim = run(n, 2, vec![Clock::default(); n], seed);
+        let sim = run(n, 2, vec![Clock::default(); n], seed, MICROSECOND);
         let c = Causality::of(sim.trace(), n);
         for b in 0..c.events.len() {
             for a in 0..b {

@@ -5,12 +5,13 @@
 #![allow(clippy::needless_range_loop)]
 
 use clocks::causality::Causality;
-use clocks::programs::run;
+use clocks::programs::{MICROSECOND, run};
 use proptest::prelude::*;
 use proptest::test_runner::{Config as Runner, TestCaseError, TestRunner};
 use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;
 use sim::Clock;
+use std::time::Duration;
 
 /// A random execution: processes, events each, the largest drift and offset (µs), and a
 /// seed.
@@ -31,9 +32,21 @@ fn execute(
     offset: i64,
     seed: u64,
 ) -> (Causality, Vec<Clock>, Vec<(process::Time, usize)>) {
+    execute_with(n, events, drift, offset, seed, MICROSECOND)
+}
+
+/// The same, with physical clocks that tick every `resolution`.
+fn execute_with(
+    n: usize,
+    events: u32,
+    drift: f64,
+    offset: i64,
+    seed: u64,
+    resolution: Duration,
+) -> (Causality, Vec<Clock>, Vec<(process::Time, usize)>) {
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
     let clocks = clocks::programs::random_clocks(n, drift, offset, &mut rng);
-    let sim = run(n, events, clocks.clone(), seed);
+    let sim = run(n, events, clocks.clone(), seed, resolution);
     let times = sim.outputs().iter().map(|(t, p, _)| (*t, *p)).collect();
     (Causality::of(sim.trace(), n), clocks, times)
 }
@@ -70,13 +83,12 @@ proptest! {
         }
     }
 
-    /// Kulkarni et al. 2014 (Theorem 1; Corollaries 1 and 3 of the technical report): e →
-    /// f implies (l, c) of e is below that of f; l never runs ahead of the process's
-    /// physical clock by more than the skew between the clocks; and c is bounded.
+    /// Kulkarni et al. 2014: e → f implies (l, c) of e is below that of f (Theorem 1); and
+    /// l never runs ahead of the process's physical clock by more than the skew between the
+    /// clocks at that moment.
     #[test]
     fn hybrid_clocks_order_causality_and_stay_near_physical_time((n, events, drift, offset, seed) in executions()) {
         let (c, clocks, times) = execute(n, events, drift, offset, seed);
-        let mut epsilon = 0;
         for b in 0..c.events.len() {
             for a in 0..c.events.len() {
                 if c.happened_before(a, b) {
@@ -90,13 +102,61 @@ proptest! {
             let skew = clocks.iter().map(read).max().unwrap_or(0) - read(&clocks[p]);
             let e = &c.events[b].1;
             prop_assert!(e.hlc.l >= e.physical && e.hlc.l - e.physical <= skew, "l {} pt {} skew {}", e.hlc.l, e.physical, skew);
-            epsilon = epsilon.max(skew);
-        }
-        // And c stays below N(ε + 1), ε the largest skew of the run, in clock ticks (µs).
-        for (_, e) in &c.events {
-            prop_assert!(e.hlc.c <= n as u64 * (epsilon + 1), "c {} epsilon {}", e.hlc.c, epsilon);
         }
     }
+}
+
+/// The hybrid clocks `clock` picks from each event of a run whose physical clocks tick
+/// every millisecond, checked against Kulkarni et al.'s bound on the counter: c of an
+/// event f is at most the number of events that happened before f with the same l (the
+/// step from which the paper bounds c by N(ε + 1)). Returns the largest c seen.
+fn counter_counts(
+    input: (usize, u32, f64, i64, u64),
+    clock: fn(&clocks::Stamped) -> clocks::Hlc,
+) -> Result<u64, TestCaseError> {
+    let (n, events, drift, offset, seed) = input;
+    let (c, _, _) = execute_with(n, events, drift, offset, seed, Duration::from_millis(1));
+    let mut largest = 0;
+    for f in 0..c.events.len() {
+        let hf = clock(&c.events[f].1);
+        let same_l = (0..c.events.len())
+            .filter(|&g| c.happened_before(g, f) && clock(&c.events[g].1).l == hf.l)
+            .count() as u64;
+        prop_assert!(hf.c <= same_l, "event {f}: c = {} but {same_l} events before it share l = {}", hf.c, hf.l);
+        largest = largest.max(hf.c);
+    }
+    Ok(largest)
+}
+
+/// Runs `property` on 300 executions from a fixed generator: the same cases every run.
+fn run_cases(
+    property: impl Fn((usize, u32, f64, i64, u64)) -> Result<(), TestCaseError>,
+) -> Result<(), proptest::test_runner::TestError<(usize, u32, f64, i64, u64)>> {
+    let config = Runner {
+        cases: 300,
+        failure_persistence: None,
+        ..Runner::default()
+    };
+    let rng = proptest::test_runner::TestRng::deterministic_rng(config.rng_algorithm);
+    TestRunner::new_with_rng(config, rng).run(&executions(), property)
+}
+
+#[test]
+fn the_hybrid_counter_counts_events_that_share_l_and_catches_the_sticky_clock() {
+    // The property holds for the hybrid clock, and not vacuously: some counter exceeds 0.
+    let largest = std::cell::Cell::new(0);
+    let result = run_cases(|input| {
+        largest.set(largest.get().max(counter_counts(input, |e| e.hlc)?));
+        Ok(())
+    });
+    assert!(result.is_ok(), "{result:?}");
+    assert!(largest.get() >= 2, "no counter above {}: the check is vacuous", largest.get());
+    // The planted bug, whose counter never resets, is refuted, on a small execution.
+    let result = run_cases(|input| counter_counts(input, |e| e.sticky).map(|_| ()));
+    let Err(proptest::test_runner::TestError::Fail(_, minimal)) = result else {
+        panic!("the sticky clock passed: {result:?}");
+    };
+    assert!(minimal.0 <= 3 && minimal.1 <= 3, "{minimal:?}");
 }
 
 /// The forgetful vector clock as a property, for the test runner to refute.
@@ -116,15 +176,7 @@ fn forgetful_characterizes(
 
 #[test]
 fn the_property_test_catches_the_forgetful_vector_clock() {
-    // A fixed generator: the same cases, the same shrinking, every run.
-    let config = Runner {
-        cases: 300,
-        failure_persistence: None,
-        ..Runner::default()
-    };
-    let rng = proptest::test_runner::TestRng::deterministic_rng(config.rng_algorithm);
-    let mut runner = TestRunner::new_with_rng(config, rng);
-    let result = runner.run(&executions(), forgetful_characterizes);
+    let result = run_cases(forgetful_characterizes);
     let Err(proptest::test_runner::TestError::Fail(_, minimal)) = result else {
         panic!("the forgetful clock passed: {result:?}");
     };

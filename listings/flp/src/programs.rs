@@ -234,7 +234,11 @@ pub fn adversary(args: &[String]) -> Result<Output, Error> {
             "  (no process has anything to receive)\nno diagram: nothing happens"
         );
     }
-    Ok(Output { stdout: out, files })
+    Ok(Output {
+        stdout: out,
+        files,
+        ..Output::default()
+    })
 }
 
 fn steps(out: &mut String, run: &crate::valence::Run) {

@@ -3,11 +3,13 @@
 //! loop.
 //!
 //! "Something good eventually happens" is violated exactly by an infinite execution on
-//! which it never does (Alpern & Schneider 1985); in a finite state space such an
-//! execution ends in a cycle. A cycle only counts if it is *fair*: under weak fairness,
-//! an action class enabled in every state of the cycle must also be taken on it —
-//! otherwise the cycle is the scheduler refusing, say, to ever deliver a message, which
-//! no real network does forever.
+//! which it never does (Alpern & Schneider 1985). Such an execution need not repeat
+//! itself, but in a finite state space, if a fair one exists then a lasso-shaped one does:
+//! it stays, from some point on, inside a strongly connected set of states, and a loop
+//! through that set can be chosen. A cycle only counts if it is *fair*: under weak
+//! fairness, an action class enabled in every state of the cycle must also be taken on
+//! it — otherwise the cycle is the scheduler refusing, say, to ever deliver a message,
+//! which no real network does forever.
 
 use crate::checker::{Seen, fingerprint};
 use crate::system::System;
@@ -163,19 +165,13 @@ pub fn find<S: System>(
         if internal.is_empty() {
             continue; // a single state without a self-loop: no cycle
         }
-        let classes = |v: u32| -> BTreeSet<u64> {
-            graph.edges[v as usize]
-                .iter()
-                .filter_map(|(_, a)| system.fairness(a))
-                .collect()
-        };
         let taken: BTreeSet<u64> = internal
             .iter()
             .filter_map(|(_, _, a)| system.fairness(a))
             .collect();
         let always_enabled = component
             .iter()
-            .map(|&v| classes(v))
+            .map(|&v| enabled_classes(&graph, system, v))
             .reduce(|a, b| &a & &b)
             .unwrap_or_default();
         if !always_enabled.is_subset(&taken) {
@@ -215,9 +211,11 @@ fn lasso<S: System>(
         }
     }
     prefix.reverse();
-    // The loop: the shortest cycle through `start`, extended by a detour through an edge
-    // of each fairness class it leaves continuously enabled but never takes, until none
-    // is left.
+    // The loop: the shortest cycle through `start`, extended, for each fairness class it
+    // leaves continuously enabled but never takes, by a detour through an edge of that
+    // class or, where the component has none, through a state where the class is
+    // disabled (the component is fair, so one of the two exists). Each detour takes a
+    // class or shrinks the set enabled throughout the loop, so this ends.
     let members: BTreeSet<u32> = component.iter().copied().collect();
     let walk = |from: u32, to: u32| path(graph, &members, from, to);
     let mut tour = Tour {
@@ -235,27 +233,41 @@ fn lasso<S: System>(
         let enabled = tour
             .visited
             .iter()
-            .map(|&v| {
-                graph.edges[v as usize]
-                    .iter()
-                    .filter_map(|(_, a)| system.fairness(a))
-                    .collect::<BTreeSet<u64>>()
-            })
+            .map(|&v| enabled_classes(graph, system, v))
             .reduce(|a, b| &a & &b)
             .unwrap_or_default();
         let Some(&starved) = enabled.difference(&tour.classes).next() else {
             break;
         };
-        let &(v, w, a) = internal
+        match internal
             .iter()
             .find(|(_, _, a)| system.fairness(a) == Some(starved))
-            .expect("fair component");
-        tour.go(graph, system, walk(start, v));
-        tour.go(graph, system, vec![(a.clone(), w)]);
-        tour.go(graph, system, walk(w, start));
+        {
+            Some(&(v, w, a)) => {
+                tour.go(graph, system, walk(start, v));
+                tour.go(graph, system, vec![(a.clone(), w)]);
+                tour.go(graph, system, walk(w, start));
+            }
+            None => {
+                let disabled = *component
+                    .iter()
+                    .find(|&&v| !enabled_classes(graph, system, v).contains(&starved))
+                    .expect("a fair component disables a class it never takes");
+                tour.go(graph, system, walk(start, disabled));
+                tour.go(graph, system, walk(disabled, start));
+            }
+        }
     }
     let cycle = tour.cycle;
     Lasso { prefix, cycle }
+}
+
+/// The fairness classes of the actions enabled in state `v`.
+fn enabled_classes<S: System>(graph: &Graph<S>, system: &S, v: u32) -> BTreeSet<u64> {
+    graph.edges[v as usize]
+        .iter()
+        .filter_map(|(_, a)| system.fairness(a))
+        .collect()
 }
 
 /// The loop being built: its steps, the states it has visited and the fairness classes it
@@ -406,6 +418,52 @@ mod tests {
                 _ => None,
             }
         }
+    }
+
+    /// States A, B, C where progress fails and D where it holds. Class 5 (to D) is enabled
+    /// at A and B but not at C, and never taken inside {A, B, C}: a fair loop must pass
+    /// through C, where class 5 is disabled, rather than take it.
+    struct Detour;
+
+    impl System for Detour {
+        type State = char;
+        type Action = (char, u64);
+        fn initial(&self) -> Vec<char> {
+            vec!['A']
+        }
+        fn successors(&self, s: &char, out: &mut Vec<((char, u64), char)>) {
+            let edges: &[(char, u64)] = match s {
+                'A' => &[('B', 1), ('C', 3), ('D', 5)],
+                'B' => &[('A', 2), ('D', 5)],
+                'C' => &[('A', 4)],
+                _ => &[],
+            };
+            out.extend(edges.iter().map(|&(to, class)| ((to, class), to)));
+        }
+        fn fairness(&self, action: &(char, u64)) -> Option<u64> {
+            Some(action.1)
+        }
+    }
+
+    #[test]
+    fn a_loop_meets_weak_fairness_through_a_state_that_disables_a_class() {
+        let lasso = find(&Detour, |s| *s == 'D', 100)
+            .unwrap()
+            .expect("the component {A, B, C} is fair");
+        let states: Vec<char> = lasso.cycle.iter().map(|(_, s)| *s).collect();
+        assert!(states.contains(&'C'), "the loop {states:?} must pass through C");
+        // Weak fairness on the loop: each class enabled in every state of it is taken.
+        let enabled: BTreeSet<u64> = states
+            .iter()
+            .map(|s| {
+                let mut out = Vec::new();
+                Detour.successors(s, &mut out);
+                out.iter().map(|((_, c), _)| *c).collect::<BTreeSet<u64>>()
+            })
+            .reduce(|a, b| &a & &b)
+            .unwrap();
+        let taken: BTreeSet<u64> = lasso.cycle.iter().map(|((_, c), _)| *c).collect();
+        assert!(enabled.is_subset(&taken), "{enabled:?} not all in {taken:?}");
     }
 
     #[test]

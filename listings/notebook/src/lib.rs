@@ -21,6 +21,9 @@ pub struct Output {
     pub stdout: String,
     /// Files to write, as (path relative to the working directory, contents).
     pub files: Vec<(PathBuf, Vec<u8>)>,
+    /// Named values the book's prose quotes, as (name, the value as printed): a number
+    /// in a sentence is one of these, never typed.
+    pub values: Vec<(String, String)>,
 }
 
 /// A program of the book: arguments in (without the program name), output out.
@@ -56,8 +59,40 @@ impl Output {
     pub fn text(stdout: String) -> Self {
         Output {
             stdout,
-            files: Vec::new(),
+            ..Output::default()
         }
+    }
+
+    /// Records `value`, formatted, under `name` (lowercase letters, digits and `-`), for
+    /// the prose to quote as `{{#value CELL:name}}`.
+    ///
+    /// # Panics
+    /// If `name` is not of that form or was recorded before: a program's bug.
+    pub fn value(&mut self, name: &str, value: impl fmt::Display) {
+        assert!(
+            !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+            "a value's name is lowercase letters, digits and `-`: {name:?}"
+        );
+        assert!(
+            self.values.iter().all(|(n, _)| n != name),
+            "the value {name:?} is recorded twice"
+        );
+        self.values.push((name.to_owned(), value.to_string()));
+    }
+
+    /// Adds `file` to the files to write.
+    pub fn file(&mut self, path: impl Into<PathBuf>, bytes: impl Into<Vec<u8>>) {
+        self.files.push((path.into(), bytes.into()));
+    }
+}
+
+impl fmt::Write for Output {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.stdout.push_str(s);
+        Ok(())
     }
 }
 

@@ -315,6 +315,7 @@ pub fn duel(args: &[String]) -> Result<Output, Error> {
     Ok(Output {
         stdout: out,
         files: vec![(path, picture)],
+        ..Output::default()
     })
 }
 

@@ -96,7 +96,11 @@ pub fn run(args: &[String]) -> Result<Output, Error> {
         let _ = writeln!(out, "\nfigure: {}", path.display());
         files.push((path, chart.to_svg().into_bytes()));
     }
-    Ok(Output { stdout: out, files })
+    Ok(Output {
+        stdout: out,
+        files,
+        ..Output::default()
+    })
 }
 
 /// P(disjoint) against the quorum size on a log scale: exact, simulated and the bound.
