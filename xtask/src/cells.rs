@@ -115,6 +115,11 @@ pub fn all() -> Vec<Cell> {
             replication::fallacies::run
         ),
         cell!(
+            "cargo run --release -p sim --example throughput",
+            Some("src/outputs/sim-throughput.txt"),
+            sim::throughput::run
+        ),
+        cell!(
             "cargo run --release -p net --example replay -- --logs listings/net/recorded --svg src/figures/net-cluster.svg",
             Some("src/outputs/net-cluster.txt"),
             net::replay::run

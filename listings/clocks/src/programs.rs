@@ -245,6 +245,8 @@ pub fn inversions(args: &[String]) -> Result<Output, Error> {
         "drift d", "causal pairs", "physical", "fraction", "HLC"
     );
     let mut points = Vec::new();
+    let mut first_inverting = None;
+    let mut output = Output::default();
     for (i, &drift) in DRIFTS.iter().enumerate() {
         let (mut pairs, mut physical, mut hybrid) = (0u64, 0u64, 0u64);
         for seed in 0..args.seeds {
@@ -272,8 +274,15 @@ pub fn inversions(args: &[String]) -> Result<Output, Error> {
         if drift > 0.0 {
             points.push((drift, fraction.max(1e-7)));
         }
+        if physical > 0 && first_inverting.is_none() {
+            first_inverting = Some(drift);
+            output.value("first-inverting-drift", drift);
+        }
+        if i == DRIFTS.len() - 1 {
+            output.value("largest-drift", drift);
+            output.value("largest-percent", format!("{:.1}", 100.0 * fraction));
+        }
     }
-    let mut output = Output::default();
     if let Some(path) = args.svg {
         let chart = Chart {
             title: "Causally ordered events that physical timestamps misorder".into(),

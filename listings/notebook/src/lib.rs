@@ -146,3 +146,69 @@ pub fn main(program: Program) -> ExitCode {
         }
     }
 }
+
+/// What a measurement file records about where it was taken: timings depend on the
+/// machine, so a file of timings names it, with the date and the compiler.
+pub mod machine {
+    use std::process::Command;
+
+    /// The processor's model and the number of processors the system reports, from
+    /// `/proc/cpuinfo` (`unknown` where that cannot be read).
+    pub fn description() -> String {
+        let info = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+        let model = info
+            .lines()
+            .find_map(|l| l.strip_prefix("model name")?.split(':').nth(1))
+            .map_or("unknown processor".to_owned(), |m| m.trim().to_owned());
+        let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+        let memory = std::fs::read_to_string("/proc/meminfo")
+            .unwrap_or_default()
+            .lines()
+            .find_map(|l| l.strip_prefix("MemTotal:")?.trim().strip_suffix("kB")?.trim().parse::<u64>().ok())
+            .map_or(String::new(), |kb| format!(", {} GiB", (kb + (1 << 19)) >> 20));
+        format!("{model}, {cores} cores{memory}")
+    }
+
+    /// The version of `rustc` on the path, as it prints it.
+    pub fn rustc() -> String {
+        Command::new("rustc")
+            .arg("--version")
+            .output()
+            .ok()
+            .and_then(|o| String::from_utf8(o.stdout).ok())
+            .map_or("rustc (unknown version)".to_owned(), |v| v.trim().to_owned())
+    }
+
+    /// Today's date in UTC, as `YYYY-MM-DD`.
+    pub fn today() -> String {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let (y, m, d) = civil(secs / 86_400);
+        format!("{y:04}-{m:02}-{d:02}")
+    }
+
+    /// The civil date of a day counted from 1970-01-01 (Hinnant's days-to-civil).
+    fn civil(days: u64) -> (i64, u64, u64) {
+        let z = days as i64 + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097) as u64;
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let d = doy - (153 * mp + 2) / 5 + 1;
+        let m = if mp < 10 { mp + 3 } else { mp - 9 };
+        let y = yoe as i64 + era * 400 + i64::from(m <= 2);
+        (y, m, d)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn days_become_dates() {
+            assert_eq!(super::civil(0), (1970, 1, 1));
+            assert_eq!(super::civil(20_793), (2026, 12, 6));
+            assert_eq!(super::civil(11_016), (2000, 2, 29));
+        }
+    }
+}

@@ -30,77 +30,137 @@ struct Args {
     svg: Option<PathBuf>,
 }
 
+/// One row of the table: a quorum size, the exact probability that two quorums of that
+/// size are disjoint, how many of the simulated pairs were, and the bound.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    /// The quorum size.
+    pub k: usize,
+    /// The exact probability.
+    pub exact: f64,
+    /// Disjoint pairs among the simulated ones.
+    pub count: u64,
+    /// The bound e^(−k²/n).
+    pub bound: f64,
+    /// How far the count lies from its expectation, in standard deviations of a binomial
+    /// count (`None` when the exact probability is 0 or 1).
+    pub deviation: Option<f64>,
+}
+
+/// The experiment: for each quorum size up to 3√n, `trials` pairs drawn from one
+/// generator seeded with `seed`, in order; returns every row and, last, the row of a
+/// majority.
+pub fn experiment(n: usize, trials: u64, seed: u64) -> Vec<Row> {
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+    let largest = ((3.0 * (n as f64).sqrt()).round() as usize).min(n);
+    let row = |k: usize, count: u64| {
+        let exact = disjoint_probability(n, k);
+        let spread = (trials as f64 * exact * (1.0 - exact)).sqrt();
+        Row {
+            k,
+            exact,
+            count,
+            bound: disjoint_bound(n, k),
+            deviation: (spread > 0.0)
+                .then(|| (count as f64 - trials as f64 * exact) / spread),
+        }
+    };
+    let mut rows: Vec<Row> = (1..=largest)
+        .map(|k| row(k, count_disjoint(n, k, trials, &mut rng)))
+        .collect();
+    // Majorities are drawn too, from the same generator: the theorem says no pair is
+    // disjoint.
+    let m = majority(n);
+    rows.push(row(m, count_disjoint(n, m, trials, &mut rng)));
+    rows
+}
+
+/// The sizes the table shows: ℓ√n for ℓ = 0.5, 1, ..., 3.
+pub fn shown(n: usize) -> Vec<usize> {
+    let root_n = (n as f64).sqrt();
+    let largest = ((3.0 * root_n).round() as usize).min(n);
+    [0.5, 1.0, 1.5, 2.0, 2.5, 3.0]
+        .map(|l: f64| ((l * root_n).round() as usize).clamp(1, largest))
+        .to_vec()
+}
+
 /// Runs the program on its command-line arguments (without the program name).
 pub fn run(args: &[String]) -> Result<Output, Error> {
     let args: Args = notebook::parse("intersection", args)?;
     let n = args.n as usize;
     let root_n = (n as f64).sqrt();
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(args.seed);
+    let rows = experiment(n, args.trials, args.seed);
+    let (majority, sizes) = rows.split_last().expect("at least the majority's row");
 
-    // One simulated estimate per quorum size up to 3√n, in order, from one seeded
-    // generator.
-    let sizes: Vec<usize> = (1..=((3.0 * root_n).round() as usize).min(n)).collect();
-    let simulated: Vec<f64> = sizes
-        .iter()
-        .map(|&k| count_disjoint(n, k, args.trials, &mut rng) as f64 / args.trials as f64)
-        .collect();
-
-    let mut out = String::new();
+    let mut output = Output::default();
     let _ = writeln!(
-        out,
+        output,
         "Two quorums of k out of n = {n} processes, drawn uniformly at random."
     );
     let _ = writeln!(
-        out,
+        output,
         "P(disjoint): exact C(n-k,k)/C(n,k); simulated over {} pairs (seed {});",
         args.trials, args.seed
     );
     let _ = writeln!(
-        out,
-        "bound exp(-k^2/n), which is exp(-l^2) for k = l*sqrt(n)."
+        output,
+        "bound exp(-k^2/n), which is exp(-l^2) for k = l*sqrt(n); dev: the simulated count's"
     );
-    let _ = writeln!(out);
     let _ = writeln!(
-        out,
-        "{:>5} {:>8} {:>11} {:>11} {:>11}",
-        "k", "l", "exact", "simulated", "bound"
+        output,
+        "distance from its expectation, in standard deviations.\n"
     );
-    for l in [0.5, 1.0, 1.5, 2.0, 2.5, 3.0] {
-        let k = ((l * root_n).round() as usize).clamp(1, sizes.len());
-        let _ = writeln!(
-            out,
-            "{k:>5} {:>8.2} {:>11} {:>11} {:>11}",
-            k as f64 / root_n,
-            probability(disjoint_probability(n, k)),
-            probability(simulated[k - 1]),
-            probability(disjoint_bound(n, k))
+    let _ = writeln!(
+        output,
+        "{:>5} {:>8} {:>11} {:>11} {:>11} {:>6}",
+        "k", "l", "exact", "simulated", "bound", "dev"
+    );
+    let shown: Vec<&Row> = shown(n).into_iter().map(|k| &sizes[k - 1]).collect();
+    for row in shown.iter().copied().chain([majority]) {
+        let _ = write!(
+            output,
+            "{:>5} {:>8.2} {:>11} {:>11} {:>11} {:>6}",
+            row.k,
+            row.k as f64 / root_n,
+            probability(row.exact),
+            probability(row.count as f64 / args.trials as f64),
+            probability(row.bound),
+            row.deviation.map_or("-".into(), |d| format!("{d:+.1}")),
         );
+        if row.k == majority.k {
+            let _ = write!(output, "  <- a majority: never disjoint");
+        }
+        let _ = writeln!(output);
     }
-    // Majorities are drawn too, from the same generator: the theorem says no pair is
-    // disjoint.
-    let m = majority(n);
-    let majorities =
-        count_disjoint(n, m, args.trials, &mut rng) as f64 / args.trials as f64;
-    let _ = writeln!(
-        out,
-        "{m:>5} {:>8.2} {:>11} {:>11} {:>11}  <- a majority: never disjoint",
-        m as f64 / root_n,
-        probability(disjoint_probability(n, m)),
-        probability(majorities),
-        probability(disjoint_bound(n, m))
+    // The row farthest from its expectation, for the prose.
+    let farthest = shown
+        .iter()
+        .filter(|r| r.deviation.is_some())
+        .max_by(|a, b| a.deviation.unwrap_or(0.0).abs().total_cmp(&b.deviation.unwrap_or(0.0).abs()))
+        .expect("a row with a deviation");
+    output.value("farthest-k", farthest.k);
+    output.value("farthest-count", farthest.count);
+    output.value(
+        "farthest-expected",
+        format!("{:.0}", farthest.exact * args.trials as f64),
     );
-
-    let mut files = Vec::new();
+    output.value(
+        "farthest-deviation",
+        format!("{:.1}", farthest.deviation.unwrap_or(0.0).abs()),
+    );
+    output.value("trials", args.trials);
+    output.value("largest-k", shown.last().map_or(0, |r| r.k));
     if let Some(path) = args.svg {
-        let chart = figure(n, &sizes, &simulated, args.trials);
-        let _ = writeln!(out, "\nfigure: {}", path.display());
-        files.push((path, chart.to_svg().into_bytes()));
+        let all: Vec<usize> = sizes.iter().map(|r| r.k).collect();
+        let simulated: Vec<f64> = sizes
+            .iter()
+            .map(|r| r.count as f64 / args.trials as f64)
+            .collect();
+        let chart = figure(n, &all, &simulated, args.trials);
+        let _ = writeln!(output, "\nfigure: {}", path.display());
+        output.file(path, chart.to_svg());
     }
-    Ok(Output {
-        stdout: out,
-        files,
-        ..Output::default()
-    })
+    Ok(output)
 }
 
 /// P(disjoint) against the quorum size on a log scale: exact, simulated and the bound.

@@ -321,9 +321,11 @@ pub fn run(args: &[String]) -> Result<Output, Error> {
             "fallacy", "the false belief", "naive", "repaired",
         );
     }
+    let mut repaired_sent = Vec::new();
     for fallacy in fallacies {
         let naive = run_naive(fallacy, args.seed, args.writes);
         let repaired = run_repaired(fallacy, args.seed, args.writes);
+        repaired_sent.push((fallacy, repaired.stats.sent));
         let verdict = |r: &Run| {
             if r.problems.is_empty() {
                 "ok"
@@ -412,6 +414,15 @@ pub fn run(args: &[String]) -> Result<Output, Error> {
                 output.files.push((path, run.diagram.to_svg().into_bytes()));
             }
         }
+    }
+    // What congestion costs the repaired protocol: its messages under limited bandwidth
+    // against those in the perfect world.
+    let sent = |f: Fallacy| repaired_sent.iter().find(|(g, _)| *g == f).map(|(_, s)| *s);
+    if let (Some(bandwidth), Some(perfect)) = (sent(Fallacy::Bandwidth), sent(Fallacy::Cost)) {
+        output.value(
+            "bandwidth-ratio",
+            format!("{:.0}", bandwidth as f64 / perfect as f64),
+        );
     }
     Ok(output)
 }

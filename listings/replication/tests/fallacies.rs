@@ -46,3 +46,19 @@ fn correctness_costs_messages() {
     let repaired = run_repaired(Fallacy::Cost, 1, 5);
     assert_eq!((naive.stats.sent, repaired.stats.sent), (10, 20));
 }
+
+#[test]
+fn the_table_of_seed_1_breaks_the_naive_protocol_everywhere_but_cost() {
+    // The chapter's table: `fallacies --seed 1` (five writes).
+    for &fallacy in Fallacy::value_variants() {
+        let naive = run_naive(fallacy, 1, 5);
+        let repaired = run_repaired(fallacy, 1, 5);
+        assert_eq!(naive.problems.is_empty(), fallacy == Fallacy::Cost, "{fallacy:?}");
+        assert!(repaired.problems.is_empty(), "{fallacy:?}");
+        assert!(repaired.stats.sent >= naive.stats.sent, "{fallacy:?}");
+    }
+    // Under limited bandwidth, retransmissions multiply the repaired protocol's messages.
+    let bandwidth = run_repaired(Fallacy::Bandwidth, 1, 5).stats.sent;
+    let perfect = run_repaired(Fallacy::Cost, 1, 5).stats.sent;
+    assert!(bandwidth > 10 * perfect, "{bandwidth} against {perfect}");
+}

@@ -10,7 +10,9 @@ pub mod clients;
 pub mod config;
 pub mod latency;
 pub mod mixes;
+pub mod relay;
 pub mod stats;
+pub mod throughput;
 pub mod trace;
 mod world;
 
