@@ -193,7 +193,7 @@ fn an_include_outside_listings_and_src_is_caught() {
     assert_one(
         checks::includes(&root),
         "src/chapter.md",
-        "outside listings/ and src/",
+        "outside listings/, src/ and data/",
     );
 }
 
@@ -269,7 +269,9 @@ fn a_typed_number_is_caught_and_labels_mathematics_and_values_are_not() {
         append(
             &root,
             "src/chapter.md",
-            &format!("\nFigure 1.2 shows {typed}, and $x = 0.5$ (exercise 3.1) [Lam01, §2.4].\n"),
+            &format!(
+                "\nFigure 1.2 shows {typed}, and $x = 0.5$ (exercise 3.1) [Lam01, §2.4].\n"
+            ),
         );
         let number = typed.split(' ').next().unwrap();
         assert_one(
@@ -282,12 +284,20 @@ fn a_typed_number_is_caught_and_labels_mathematics_and_values_are_not() {
 
 #[test]
 fn a_value_no_cell_wrote_is_caught_in_the_source_and_in_the_rendered_book() {
-    for (i, reference) in ["{{#value demo:missing}}", "{{#value nocell:greetings}}", "{{#value demo}}"]
-        .iter()
-        .enumerate()
+    for (i, reference) in [
+        "{{#value demo:missing}}",
+        "{{#value nocell:greetings}}",
+        "{{#value demo}}",
+    ]
+    .iter()
+    .enumerate()
     {
         let root = fixture(&format!("missing-value-{i}"));
-        append(&root, "src/chapter.md", &format!("\nIt took {reference} ms.\n"));
+        append(
+            &root,
+            "src/chapter.md",
+            &format!("\nIt took {reference} ms.\n"),
+        );
         let found = checks::values(&root);
         assert!(
             found.len() == 1 && found[0].file == Path::new("src/chapter.md"),

@@ -9,16 +9,21 @@ use std::path::Path;
 
 /// The committed output of a cell (`src/outputs/NAME.txt`), without its command line.
 fn output(name: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("src/outputs/{name}.txt"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    text.split_once('\n').map_or(String::new(), |(_, rest)| rest.to_owned())
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("src/outputs/{name}.txt"));
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    text.split_once('\n')
+        .map_or(String::new(), |(_, rest)| rest.to_owned())
 }
 
 /// The committed values of a cell (`src/values/NAME.toml`).
 #[allow(dead_code)]
 fn values(name: &str) -> BTreeMap<String, String> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("src/values/{name}.toml"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("src/values/{name}.toml"));
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let table: toml::Table = text.parse().expect("a values file is TOML");
     table
         .into_iter()
@@ -53,4 +58,277 @@ fn clocks_inversions_grow_with_drift_and_hybrid_clocks_invert_none() {
     assert_eq!(fractions[0], 0.0, "no drift, no inversion");
     assert!(fractions.windows(2).all(|w| w[0] <= w[1]), "{fractions:?}");
     assert!(rows.iter().all(|r| r[4] == "0"), "an HLC inversion");
+}
+
+// FLP.
+
+/// The rows of the coordinator's table: (detector, decided, before, unsafe).
+fn coordinator_rows(name: &str) -> Vec<(String, u64, u64, u64)> {
+    table(&output(name), "detector")
+        .into_iter()
+        .take_while(|r| r.len() >= 8 && r[r.len() - 1].parse::<f64>().is_ok())
+        .map(|r| {
+            let k = r.len() - 7; // the detector's name may be two words
+            (
+                r[..k].join(" "),
+                number(&r[k]) as u64,
+                number(&r[k + 1]) as u64,
+                number(&r[k + 2]) as u64,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn flp_the_escapes_are_safe_in_every_run_shown() {
+    // The oracle and the timeouts: every run decides, none unsafely.
+    for name in ["flp-oracle", "flp-timeout"] {
+        let rows = coordinator_rows(name);
+        assert!(!rows.is_empty(), "{name}");
+        for (detector, decided, _, unsafe_runs) in rows {
+            assert_eq!(unsafe_runs, 0, "{name}: {detector}");
+            assert_eq!(decided, 200, "{name}: {detector}");
+        }
+    }
+    // The mixes: safe everywhere; the first four mixes (inside the model) always decide;
+    // under loss only the timeouts decide every run.
+    let rows = table(&output("flp-mixes"), "mix");
+    assert_eq!(rows.len(), 6);
+    for row in &rows {
+        let cells: Vec<&String> = row[1..].iter().filter(|c| *c != "/").collect();
+        let (decided, broken): (Vec<f64>, Vec<f64>) = cells
+            .chunks(2)
+            .map(|c| (number(c[0]), number(c[1])))
+            .unzip();
+        assert!(broken.iter().all(|&b| b == 0.0), "{row:?}");
+        let inside =
+            ["clean", "reordering", "latency", "crashes"].contains(&row[0].as_str());
+        if inside {
+            assert!(decided.iter().all(|&d| d == 200.0), "{row:?}");
+        }
+        if row[0] == "loss" {
+            assert!(
+                decided[0] < 200.0 && decided[1] < 200.0 && decided[2] == 200.0,
+                "{row:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn flp_the_planted_bugs_are_caught_or_hide_as_the_chapter_says() {
+    // Silence taken for consent breaks agreement with every first timeout tried.
+    let rows = coordinator_rows("flp-silence");
+    assert!(!rows.is_empty() && rows.iter().all(|r| r.3 > 0), "{rows:?}");
+    // Ignoring timestamps hides from the oracle's random runs.
+    let rows = coordinator_rows("flp-oracle-bug");
+    assert!(
+        !rows.is_empty() && rows.iter().all(|r| r.3 == 0),
+        "{rows:?}"
+    );
+}
+
+#[test]
+fn flp_ben_or_rounds_grow_with_n_and_with_f() {
+    let v = values("flp-ben-or-rounds");
+    let mean = |k: &str| number(&v[k]);
+    let by_n = ["mean-n3-f1", "mean-n5-f2", "mean-n7-f3", "mean-n9-f4"].map(mean);
+    assert!(by_n.windows(2).all(|w| w[0] < w[1]), "{by_n:?}");
+    let by_f = ["mean-n7-f0", "mean-n7-f1", "mean-n7-f2", "mean-n7-f3"].map(mean);
+    assert!(by_f.windows(2).all(|w| w[0] < w[1]), "{by_f:?}");
+    assert_eq!(by_f[0], 1.0, "with f = 0 the first round decides");
+}
+
+#[test]
+fn flp_timing_is_a_sawtooth_in_the_first_timeout() {
+    let rows: Vec<(f64, f64, f64)> = table(&output("flp-timing"), "first timeout")
+        .into_iter()
+        .take_while(|r| r.len() >= 5 && r[1] == "ms")
+        .map(|r| (number(&r[0]), number(&r[2]), number(&r[3])))
+        .collect();
+    assert_eq!(rows.len(), 17);
+    // Every other row is a doubling of the first timeout.
+    let doublings: Vec<(f64, f64, f64)> = rows.iter().copied().step_by(2).collect();
+    for w in doublings.windows(2) {
+        let drop = w[0].1 - w[1].1;
+        assert!(
+            drop == 0.0 || drop == 1.0,
+            "round {} then {}",
+            w[0].1,
+            w[1].1
+        );
+    }
+    // Within each doubling up to 16 ms, the longer timeout waits longer after GST.
+    for pair in rows.chunks(2).filter(|p| p.len() == 2 && p[0].0 <= 16.0) {
+        assert!(pair[1].2 > pair[0].2, "{pair:?}");
+    }
+    // Up to 16 ms, the doublings' highest medians are at 0.25, 2 and 16 ms.
+    let upto16: Vec<&(f64, f64, f64)> =
+        doublings.iter().filter(|r| r.0 <= 16.0).collect();
+    let teeth: Vec<f64> = upto16
+        .iter()
+        .filter(|r| [0.25, 2.0, 16.0].contains(&r.0))
+        .map(|r| r.2)
+        .collect();
+    let others: Vec<f64> = upto16
+        .iter()
+        .filter(|r| ![0.25, 2.0, 16.0].contains(&r.0))
+        .map(|r| r.2)
+        .collect();
+    let lowest_tooth = teeth.iter().copied().fold(f64::INFINITY, f64::min);
+    assert!(
+        others.iter().all(|&m| m < lowest_tooth),
+        "{teeth:?} {others:?}"
+    );
+    // The largest median of all is at 32 ms.
+    assert_eq!(values("flp-timing")["high-timeout"], "32");
+}
+
+// Quorums.
+
+#[test]
+fn abd_simulations_find_no_violation_and_the_planted_bug_rarely() {
+    let violations = |name: &str| -> Vec<f64> {
+        table(&output(name), "mix")
+            .iter()
+            .map(|r| number(&r[3]))
+            .collect()
+    };
+    let abd = violations("abd-simulate");
+    assert!(!abd.is_empty() && abd.iter().all(|&v| v == 0.0), "{abd:?}");
+    let bug = violations("abd-simulate-no-write-back");
+    let found: f64 = bug.iter().sum();
+    assert!(found > 0.0, "the planted bug was never caught");
+    let runs = number(&values("abd-simulate-no-write-back")["runs"]);
+    assert!(
+        found < runs / 100.0,
+        "caught in {found} of {runs} runs: not rarely"
+    );
+}
+
+#[test]
+fn abd_latency_median_rises_and_tail_falls_with_n() {
+    let rows = table(&output("abd-latency"), "n");
+    let medians: Vec<f64> = rows
+        .iter()
+        .take_while(|r| r.len() == 5)
+        .map(|r| number(&r[1]))
+        .collect();
+    let p99: Vec<f64> = rows
+        .iter()
+        .take_while(|r| r.len() == 5)
+        .map(|r| number(&r[3]))
+        .collect();
+    assert_eq!(medians.len(), 4);
+    assert!(medians.windows(2).all(|w| w[0] < w[1]), "{medians:?}");
+    assert!(p99.windows(2).all(|w| w[0] > w[1]), "{p99:?}");
+}
+
+#[test]
+fn abd_answers_everything_below_half_crashed_and_nothing_from_half() {
+    let rows = table(&output("abd-availability"), "n");
+    assert!(rows.len() >= 4);
+    for row in rows
+        .iter()
+        .take_while(|r| r.len() > 2 && !r[0].starts_with("figure"))
+    {
+        let n = number(&row[0]);
+        for (k, cell) in row[1..].iter().enumerate() {
+            let answered = number(cell);
+            let expected = if (k as f64) < n / 2.0 { 1.0 } else { 0.0 };
+            assert_eq!(answered, expected, "n = {n}, {k} crashed");
+        }
+    }
+}
+
+// Paxos.
+
+#[test]
+fn paxos_simulations_are_safe_and_decide() {
+    for name in ["paxos-simulate", "paxos-simulate-5", "paxos-simulate-7"] {
+        let rows = table(&output(name), "mix");
+        assert_eq!(rows.len(), 9, "{name}");
+        for row in rows {
+            assert_eq!(
+                (number(&row[1]), number(&row[2]), number(&row[3])),
+                (200.0, 0.0, 0.0),
+                "{name}: {row:?}"
+            );
+        }
+    }
+    // With three acceptors, the faults that spare the leader's majority cost nothing: the
+    // first heartbeat tick (5 ms) and four delays of 1 ms.
+    let rows = table(&output("paxos-simulate"), "mix");
+    for row in rows.iter().filter(|r| {
+        ["clean", "duplication", "crashes", "restarts", "partition"]
+            .contains(&r[0].as_str())
+    }) {
+        assert_eq!(number(&row[4]), 9.0, "{row:?}");
+    }
+}
+
+#[test]
+fn paxos_after_gst_the_leader_decides_within_its_bound_and_eager_proposers_never() {
+    let rows = table(&output("paxos-gst"), "policy");
+    let eager = rows.iter().find(|r| r[0] == "eager").unwrap();
+    assert_eq!(eager[1], "0");
+    let leader = rows.iter().find(|r| r[0] == "leader").unwrap();
+    assert_eq!(number(&leader[1]), 200.0);
+    assert!(number(&leader[4]) <= 28.0, "{leader:?}");
+}
+
+// Linearizability.
+
+#[test]
+fn linearizability_the_speed_table_says_what_the_chapter_reads_off_it() {
+    let v = values("linearizability-speed");
+    assert_eq!(
+        v["faster"], v["histories"],
+        "ours is faster on every history"
+    );
+    assert!(
+        number(&v["etcd-lazy-ms"]) > number(&v["etcd-ours-ms"]),
+        "eager reads help on etcd"
+    );
+    // On the key-value histories eager reads do not help (within a tenth), and one thread is
+    // as fast everywhere but c50-ok.
+    let rows = table(&output("linearizability-speed"), "history");
+    let kv: Vec<&Vec<String>> = rows
+        .iter()
+        .filter(|r| r[0].starts_with('c') && r.len() == 6)
+        .collect();
+    assert_eq!(kv.len(), 6);
+    for row in &kv {
+        assert!(
+            number(&row[2]) >= 0.9 * number(&row[4]),
+            "eager reads help on {}",
+            row[0]
+        );
+    }
+    let listed: Vec<&str> = v["one-thread-faster"].split(", ").collect();
+    for row in &kv {
+        assert_eq!(
+            listed.contains(&row[0].as_str()),
+            row[0] != "c50-ok",
+            "{}",
+            row[0]
+        );
+    }
+}
+
+// Checking every execution.
+
+#[test]
+fn modelcheck_the_speed_table_says_what_the_chapter_reads_off_it() {
+    let v = values("modelcheck-speed");
+    assert!(number(&v["stateright-9-speed"]) > 1.0);
+    assert!(number(&v["stateright-2pc-9-speed"]) > 1.0);
+    assert!(
+        number(&v["stateright-9-memory"]) > 1.0,
+        "Stateright on the same model needs more"
+    );
+    assert!(
+        number(&v["stateright-2pc-9-memory"]) < 1.0,
+        "its shipped example needs less"
+    );
 }

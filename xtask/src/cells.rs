@@ -540,10 +540,16 @@ impl Cell {
             files.push((PathBuf::from(path), text.into_bytes()));
             if !output.values.is_empty() {
                 let values = crate::values::render(&output.values);
-                files.push((crate::values::file_for_output(Path::new(path)), values.into_bytes()));
+                files.push((
+                    crate::values::file_for_output(Path::new(path)),
+                    values.into_bytes(),
+                ));
             }
         } else if !output.values.is_empty() {
-            bail!("`{}` records values but keeps no output file beside them", self.command);
+            bail!(
+                "`{}` records values but keeps no output file beside them",
+                self.command
+            );
         }
         Ok(files)
     }

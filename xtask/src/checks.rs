@@ -86,7 +86,7 @@ pub fn code_blocks(root: &Path) -> Vec<Finding> {
 /// The widest line of code the book's page shows without scrolling, in characters.
 pub const CODE_WIDTH: usize = 92;
 
-/// Every include names an existing file under `listings/` or `src/`, and its anchor or
+/// Every include names an existing file under `listings/`, `src/` or `data/`, and its anchor or
 /// lines, and every line of Rust it shows fits the page.
 pub fn includes(root: &Path) -> Vec<Finding> {
     let root = &normalize(root);
@@ -96,12 +96,12 @@ pub fn includes(root: &Path) -> Vec<Finding> {
             found.push(finding(root, &file, Some(include.line), message))
         };
         let directive = &include.directive;
-        let inside = ["listings", "src"]
+        let inside = ["listings", "src", "data"]
             .iter()
             .any(|dir| target.starts_with(root.join(dir)));
         if !inside {
             report(format!(
-                "{directive} names a file outside listings/ and src/"
+                "{directive} names a file outside listings/, src/ and data/"
             ));
             continue;
         }
@@ -184,7 +184,12 @@ pub fn values(root: &Path) -> Vec<Finding> {
     let values = match crate::values::load(root) {
         Ok(values) => values,
         Err(message) => {
-            return vec![finding(root, &root.join("src").join(crate::values::DIR), None, message)];
+            return vec![finding(
+                root,
+                &root.join("src").join(crate::values::DIR),
+                None,
+                message,
+            )];
         }
     };
     let mut found = Vec::new();
@@ -223,7 +228,10 @@ pub fn claims(root: &Path) -> Vec<Finding> {
                             .iter()
                             .any(|dir| path.starts_with(dir));
                         if !inside {
-                            Some("names a file outside listings/, tests/ and xtask/".to_owned())
+                            Some(
+                                "names a file outside listings/, tests/ and xtask/"
+                                    .to_owned(),
+                            )
                         } else if source.is_empty() {
                             Some(format!("names {path}, which does not exist"))
                         } else if !defines {
@@ -456,7 +464,7 @@ pub fn cells(root: &Path, cells: &[Cell], run_slow: bool) -> Vec<Finding> {
                     );
                     found.push(finding(root, &path, None, message));
                 }
-                if !chapters.contains(&name) {
+                if !is_values(&path) && !chapters.contains(&name) {
                     let message = format!(
                         "no chapter shows {name}, which `{}` generates",
                         cell.command
@@ -488,7 +496,7 @@ pub fn cells(root: &Path, cells: &[Cell], run_slow: bool) -> Vec<Finding> {
                 ));
             }
             let name = shown_as(&path);
-            if !chapters.contains(&name) {
+            if !is_values(&path) && !chapters.contains(&name) {
                 found.push(finding(
                     root,
                     &path,
@@ -535,18 +543,17 @@ pub fn cells(root: &Path, cells: &[Cell], run_slow: bool) -> Vec<Finding> {
     found
 }
 
-/// What a chapter that shows the generated file `path` contains: the file's name, or for
-/// a values file the start of a reference to one of its values.
+/// What a chapter that shows the generated file `path` contains: the file's name.
 fn shown_as(path: &Path) -> String {
-    let in_values = path.starts_with(Path::new("src").join(crate::values::DIR));
-    match path.file_name().map(|n| n.to_string_lossy()) {
-        Some(_) if in_values => {
-            let stem = path.file_stem().unwrap_or_default().to_string_lossy();
-            format!("{{{{#value {stem}:")
-        }
-        Some(name) => name.into_owned(),
-        None => String::new(),
-    }
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Whether `path` is a values file: it goes with its cell's output file, which a chapter
+/// shows, and a chapter need not quote every value a program records.
+fn is_values(path: &Path) -> bool {
+    path.starts_with(Path::new("src").join(crate::values::DIR))
 }
 
 /// The first line (from 1) where two texts differ.
@@ -587,8 +594,21 @@ pub fn rendered(build: &Build) -> Vec<Finding> {
     for (file, page) in &pages {
         let mut report =
             |line, message| found.push(finding(root, file, Some(line), message));
+        // In prose any directive left is an error; in code only mdBook's own, since a code
+        // span may show the book's value directive as an example (escaped in the source).
+        let raw = |text: &str, in_code: bool| {
+            text.match_indices("{{#").any(|(at, _)| {
+                let name: String = text[at + 3..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                !in_code || MDBOOK_DIRECTIVES.contains(&name.as_str())
+            })
+        };
+        let in_prose: BTreeSet<(usize, &String)> =
+            page.prose.iter().map(|(l, t)| (*l, t)).collect();
         for (line, text) in &page.text {
-            if text.contains("{{#") {
+            if raw(text, !in_prose.contains(&(*line, text))) {
                 report(
                     *line,
                     format!(
@@ -667,6 +687,10 @@ pub fn rendered(build: &Build) -> Vec<Finding> {
     }
     found
 }
+
+/// The directives mdBook's own preprocessor expands.
+const MDBOOK_DIRECTIVES: [&str; 4] =
+    ["include", "rustdoc_include", "playground", "title"];
 
 fn is_remote(target: &str) -> bool {
     let lower = target.to_ascii_lowercase();

@@ -23,7 +23,10 @@ enum Command {
         port: u16,
     },
     /// Regenerate every output and figure the book includes (then review `git diff`).
-    Bless,
+    Bless {
+        /// Only the cells whose command or output file contains this text.
+        only: Option<String>,
+    },
     /// Run every no-drift check, as the book-level tests do, and list what is wrong.
     Check,
 }
@@ -66,8 +69,19 @@ fn run(command: Command) -> Result<()> {
                 Err(e) => eprintln!("error: {e:#}"),
             })?;
         }
-        Command::Bless => {
-            for path in cells::bless(&root, &cells::all())? {
+        Command::Bless { only } => {
+            let chosen: Vec<cells::Cell> = cells::all()
+                .into_iter()
+                .filter(|c| {
+                    only.as_deref().is_none_or(|o| {
+                        c.command.contains(o) || c.output.is_some_and(|f| f.contains(o))
+                    })
+                })
+                .collect();
+            if chosen.is_empty() {
+                bail!("no cell's command or output contains {only:?}");
+            }
+            for path in cells::bless(&root, &chosen)? {
                 println!("wrote {}", path.display());
             }
         }

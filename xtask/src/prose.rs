@@ -36,10 +36,9 @@ pub fn typed_numbers(markdown: &str, allowed: &[String]) -> Vec<(usize, String)>
             if names_something(&line[..at]) {
                 continue;
             }
-            if allowed
-                .iter()
-                .any(|phrase| phrase.contains(&number) && original.contains(phrase.as_str()))
-            {
+            if allowed.iter().any(|phrase| {
+                phrase.contains(&number) && original.contains(phrase.as_str())
+            }) {
                 continue;
             }
             found.push((index + 1, number));
@@ -80,7 +79,10 @@ fn mask(markdown: &str) -> String {
             .chars()
             .take_while(|&c| c == '`' || c == '~')
             .collect();
-        if marker.len() >= 3 && marker.chars().all(|c| c == marker.chars().next().unwrap_or('`'))
+        if marker.len() >= 3
+            && marker
+                .chars()
+                .all(|c| c == marker.chars().next().unwrap_or('`'))
         {
             fence = Some(marker);
             blank(&mut out, range);
@@ -113,7 +115,9 @@ fn mask(markdown: &str) -> String {
         let mut from = 0;
         while let Some(start) = current[from..].find(open).map(|i| from + i) {
             let after = start + open.len();
-            let Some(end) = current[after..].find(close).map(|i| after + i + close.len())
+            let Some(end) = current[after..]
+                .find(close)
+                .map(|i| after + i + close.len())
             else {
                 break;
             };
@@ -198,7 +202,8 @@ pub fn numbers(text: &str) -> Vec<(usize, String)> {
     let mut i = 0;
     while i < bytes.len() {
         let starts = bytes[i].is_ascii_digit()
-            && (i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'.'));
+            && (i == 0
+                || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'.'));
         if !starts {
             i += 1;
             continue;
@@ -243,13 +248,18 @@ mod tests {
     use super::*;
 
     fn typed(text: &str) -> Vec<String> {
-        typed_numbers(text, &[]).into_iter().map(|(_, n)| n).collect()
+        typed_numbers(text, &[])
+            .into_iter()
+            .map(|(_, n)| n)
+            .collect()
     }
 
     #[test]
     fn measurements_are_found_in_every_form() {
         assert_eq!(
-            typed("a mean of 2.58 rounds, 30% lost, 3.3× faster, 181,094 states, 12 runs."),
+            typed(
+                "a mean of 2.58 rounds, 30% lost, 3.3× faster, 181,094 states, 12 runs."
+            ),
             ["2.58", "30%", "3.3×", "181,094"]
         );
         assert_eq!(typed("1,2 and 12,34 and 1.2.3 and 40 %"), ["40%"]);

@@ -30,9 +30,7 @@ pub fn file_for_output(output: &Path) -> PathBuf {
 pub fn render(values: &[(String, String)]) -> String {
     values
         .iter()
-        .map(|(name, value)| {
-            format!("{name} = {}\n", toml::Value::String(value.clone()))
-        })
+        .map(|(name, value)| format!("{name} = {}\n", toml::Value::String(value.clone())))
         .collect()
 }
 
@@ -51,13 +49,20 @@ pub struct Reference {
 
 const OPEN: &str = "{{#value ";
 
-/// Every `{{#value CELL:NAME}}` in `markdown`. A directive without `:` or without its
-/// closing braces is returned with an empty name, for the checks to report.
+/// Every `{{#value CELL:NAME}}` in `markdown`, but escaped ones (`\{{#value ...}}`). A
+/// directive without `:` or without its closing braces is returned with an empty name, for
+/// the checks to report.
 pub fn references(markdown: &str) -> Vec<Reference> {
     let mut found = Vec::new();
     let mut from = 0;
     while let Some(at) = markdown[from..].find(OPEN).map(|i| from + i) {
         let body_start = at + OPEN.len();
+        // `\{{#value ...}}` is an example of the syntax, not a reference: mdBook removes
+        // the backslash.
+        if markdown[..at].ends_with('\\') {
+            from = body_start;
+            continue;
+        }
         let end = markdown[body_start..]
             .find("}}")
             .map(|i| body_start + i)
@@ -175,7 +180,11 @@ impl Preprocessor for Values {
         "values"
     }
 
-    fn run(&self, ctx: &PreprocessorContext, mut book: Book) -> mdbook_driver::errors::Result<Book> {
+    fn run(
+        &self,
+        ctx: &PreprocessorContext,
+        mut book: Book,
+    ) -> mdbook_driver::errors::Result<Book> {
         let values = load(&ctx.root).map_err(|e| anyhow::anyhow!(e))?;
         book.for_each_mut(|item| {
             if let BookItem::Chapter(chapter) = item {
@@ -196,10 +205,13 @@ mod tests {
 
     #[test]
     fn references_are_found_with_their_lines_and_substituted() {
-        let text = "a\nmean {{#value flp-rounds:mean-n3}} rounds, {{#value x}} and {{#value y:z\n";
+        let text = "a\nmean {{#value flp-rounds:mean-n3}} rounds, \\{{#value e:g}} {{#value x}} and {{#value y:z\n";
         let found = references(text);
         assert_eq!(found.len(), 3);
-        assert_eq!((found[0].line, &*found[0].cell, &*found[0].name), (2, "flp-rounds", "mean-n3"));
+        assert_eq!(
+            (found[0].line, &*found[0].cell, &*found[0].name),
+            (2, "flp-rounds", "mean-n3")
+        );
         assert_eq!((&*found[1].cell, &*found[1].name), ("x", ""));
         assert_eq!(found[2].name, "", "an unclosed directive");
         let mut values = BTreeMap::new();
@@ -208,7 +220,10 @@ mod tests {
             BTreeMap::from([("mean-n3".to_owned(), "2.61".to_owned())]),
         );
         let out = substitute(text, &values, "test.md");
-        assert!(out.starts_with("a\nmean 2.61 rounds, {{#value x}}"), "{out}");
+        assert!(
+            out.starts_with("a\nmean 2.61 rounds, \\{{#value e:g}} {{#value x}}"),
+            "{out}"
+        );
     }
 
     #[test]

@@ -115,12 +115,14 @@ pub fn check(args: &[String]) -> Result<Output, Error> {
         );
     }
     let mut output = Output::default();
+    output.value("distinct", report.distinct);
     match report.violation {
         None => {
             let _ = writeln!(out, "  every history is linearizable");
         }
         Some(violation) => {
             let steps = violation.trace.len() - 1;
+            output.value("steps", steps);
             let _ = writeln!(out, "  not linearizable after {steps} steps:");
             for (i, (step, _)) in violation.trace.iter().enumerate().skip(1) {
                 let _ = writeln!(out, "  {i:>3}. {:?}", step.as_ref().expect("a step"));
@@ -207,6 +209,7 @@ pub fn simulate(args: &[String]) -> Result<Output, Error> {
         "  {:<12} {:>10} {:>9} {:>10}  first violation",
         "mix", "operations", "open", "violations"
     );
+    let (mut runs, mut violating) = (0, 0);
     for mix in mixes {
         let (mut operations, mut open, mut violations) = (0, 0, 0);
         let mut first = None;
@@ -230,11 +233,13 @@ pub fn simulate(args: &[String]) -> Result<Output, Error> {
             mix.name(),
             first.map_or("-".to_owned(), |s| format!("seed {s}"))
         );
+        runs += args.seeds;
+        violating += violations;
     }
-    Ok(Output {
-        stdout: out,
-        ..Output::default()
-    })
+    let mut output = Output::text(out);
+    output.value("runs", runs);
+    output.value("violating-runs", violating);
+    Ok(output)
 }
 
 /// Counts message delays and messages per operation, one operation at a time, with
@@ -344,6 +349,7 @@ pub fn latency(args: &[String]) -> Result<Output, Error> {
         "n", "median", "p90", "p99", "max"
     );
     let mut series = Vec::new();
+    let mut output = Output::default();
     for n in [3, 5, 7, 9] {
         let load = Load {
             clients: 1,
@@ -363,6 +369,10 @@ pub fn latency(args: &[String]) -> Result<Output, Error> {
             q(0.99),
             q(1.0)
         );
+        if n == 3 || n == 9 {
+            output.value(&format!("median-n{n}"), format!("{:.2}", q(0.5)));
+            output.value(&format!("p99-n{n}"), format!("{:.2}", q(0.99)));
+        }
         let count = ms.len() as f64;
         let points = ms
             .iter()
@@ -371,7 +381,6 @@ pub fn latency(args: &[String]) -> Result<Output, Error> {
             .collect();
         series.push(Series::new(&format!("n = {n}"), points, Mark::Line));
     }
-    let mut output = Output::default();
     if let Some(path) = args.svg {
         let chart = Chart {
             title: "ABD operation latency: two round trips to a majority".into(),

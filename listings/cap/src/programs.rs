@@ -34,6 +34,7 @@ struct PartitionArgs {
 pub fn partition(args: &[String]) -> Result<Output, Error> {
     let args: PartitionArgs = notebook::parse("partition", args)?;
     let outcome = run(args.register, args.seed);
+    let mut output = Output::default();
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -58,6 +59,12 @@ pub fn partition(args: &[String]) -> Result<Output, Error> {
             .find(|o| o.returned.as_ref().is_none_or(|(_, at)| *at >= HEAL));
         if let Some(late) = late {
             let asked = late.invoked.as_millis_f64();
+            if let Some((_, at)) = &late.returned {
+                let waited = at.as_millis_f64() - asked;
+                output.value("late-asked-ms", format!("{asked:.1}"));
+                output.value("late-answered-ms", format!("{:.1}", at.as_millis_f64()));
+                output.value("late-waited-ms", format!("{waited:.0}"));
+            }
             let _ = match &late.returned {
                 Some((_, at)) => writeln!(
                     out,
@@ -96,11 +103,9 @@ pub fn partition(args: &[String]) -> Result<Output, Error> {
         PathBuf::from("target").join(name.to_lowercase())
     });
     let _ = writeln!(out, "  diagram: {}", path.display());
-    Ok(Output {
-        stdout: out,
-        files: vec![(path, outcome.diagram.to_svg().into_bytes())],
-        ..Output::default()
-    })
+    output.stdout = out;
+    output.file(path, outcome.diagram.to_svg());
+    Ok(output)
 }
 
 /// Else, when there is no partition: what linearizability costs in latency.
@@ -213,6 +218,14 @@ pub fn pacelc(args: &[String]) -> Result<Output, Error> {
             cell(&abd),
             cell(&available)
         );
+        if median == medians[0] || median == medians[medians.len() - 1] {
+            let at = format!("{}us", (median * 1e3).round());
+            output.value(
+                &format!("median-{at}"),
+                format!("{:.2}", quantile(&abd, 0.5)),
+            );
+            output.value(&format!("p99-{at}"), format!("{:.2}", quantile(&abd, 0.99)));
+        }
         series[0].points.push((median, quantile(&abd, 0.5)));
         series[1].points.push((median, quantile(&abd, 0.99)));
         series[2].points.push((median, quantile(&available, 0.99)));

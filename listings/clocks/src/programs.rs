@@ -136,7 +136,10 @@ pub fn stamps(args: &[String]) -> Result<Output, Error> {
         spread as f64 / 1e6,
         args.resolution_us
     );
-    output.value("offset-bound-ms", format!("{:.0}", args.offset as f64 / 1e3));
+    output.value(
+        "offset-bound-ms",
+        format!("{:.0}", args.offset as f64 / 1e3),
+    );
     output.value("offset-spread-ms", format!("{:.3}", spread as f64 / 1e6));
     output.value("drift-percent", format!("{:.0}", args.drift * 100.0));
     let _ = writeln!(

@@ -15,7 +15,10 @@ use std::time::Duration;
 
 /// A random execution: processes, events each, the largest drift and offset (µs), and a
 /// seed.
-fn executions() -> impl Strategy<Value = (usize, u32, f64, i64, u64)> {
+type Execution = (usize, u32, f64, i64, u64);
+
+/// Random executions.
+fn executions() -> impl Strategy<Value = Execution> {
     (
         2usize..=5,
         1u32..=12,
@@ -111,18 +114,24 @@ proptest! {
 /// event f is at most the number of events that happened before f with the same l (the
 /// step from which the paper bounds c by N(ε + 1)). Returns the largest c seen.
 fn counter_counts(
-    input: (usize, u32, f64, i64, u64),
+    input: Execution,
     clock: fn(&clocks::Stamped) -> clocks::Hlc,
 ) -> Result<u64, TestCaseError> {
     let (n, events, drift, offset, seed) = input;
-    let (c, _, _) = execute_with(n, events, drift, offset, seed, Duration::from_millis(1));
+    let (c, _, _) =
+        execute_with(n, events, drift, offset, seed, Duration::from_millis(1));
     let mut largest = 0;
     for f in 0..c.events.len() {
         let hf = clock(&c.events[f].1);
         let same_l = (0..c.events.len())
             .filter(|&g| c.happened_before(g, f) && clock(&c.events[g].1).l == hf.l)
             .count() as u64;
-        prop_assert!(hf.c <= same_l, "event {f}: c = {} but {same_l} events before it share l = {}", hf.c, hf.l);
+        prop_assert!(
+            hf.c <= same_l,
+            "event {f}: c = {} but {same_l} events before it share l = {}",
+            hf.c,
+            hf.l
+        );
         largest = largest.max(hf.c);
     }
     Ok(largest)
@@ -130,8 +139,8 @@ fn counter_counts(
 
 /// Runs `property` on 300 executions from a fixed generator: the same cases every run.
 fn run_cases(
-    property: impl Fn((usize, u32, f64, i64, u64)) -> Result<(), TestCaseError>,
-) -> Result<(), proptest::test_runner::TestError<(usize, u32, f64, i64, u64)>> {
+    property: impl Fn(Execution) -> Result<(), TestCaseError>,
+) -> Result<(), proptest::test_runner::TestError<Execution>> {
     let config = Runner {
         cases: 300,
         failure_persistence: None,
@@ -150,7 +159,11 @@ fn the_hybrid_counter_counts_events_that_share_l_and_catches_the_sticky_clock() 
         Ok(())
     });
     assert!(result.is_ok(), "{result:?}");
-    assert!(largest.get() >= 2, "no counter above {}: the check is vacuous", largest.get());
+    assert!(
+        largest.get() >= 2,
+        "no counter above {}: the check is vacuous",
+        largest.get()
+    );
     // The planted bug, whose counter never resets, is refuted, on a small execution.
     let result = run_cases(|input| counter_counts(input, |e| e.sticky).map(|_| ()));
     let Err(proptest::test_runner::TestError::Fail(_, minimal)) = result else {
@@ -160,9 +173,7 @@ fn the_hybrid_counter_counts_events_that_share_l_and_catches_the_sticky_clock() 
 }
 
 /// The forgetful vector clock as a property, for the test runner to refute.
-fn forgetful_characterizes(
-    input: (usize, u32, f64, i64, u64),
-) -> Result<(), TestCaseError> {
+fn forgetful_characterizes(input: Execution) -> Result<(), TestCaseError> {
     let (n, events, drift, offset, seed) = input;
     let (c, _, _) = execute(n, events, drift, offset, seed);
     for b in 0..c.events.len() {

@@ -240,7 +240,12 @@ impl Chart {
 /// 0.001 in scientific notation (`1e-5`).
 fn number(v: f64) -> String {
     if v != 0.0 && v.abs() < 1e-3 {
-        format!("{v:e}")
+        // A power of ten computed on a log axis may be a hair off: `1e-5`, not
+        // `9.999999999999999e-6`.
+        let text = format!("{v:.3e}");
+        let (mantissa, exponent) = text.split_once('e').unwrap_or((&text, "0"));
+        let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
+        format!("{mantissa}e{exponent}")
     } else {
         let text = format!("{v:.6}");
         text.trim_end_matches('0').trim_end_matches('.').to_owned()
@@ -286,6 +291,8 @@ mod tests {
         assert_eq!(number(5.0), "5");
         assert_eq!(number(0.25), "0.25");
         assert_eq!(number(0.00001), "1e-5");
+        assert_eq!(number(9.999999999999999e-6), "1e-5");
+        assert_eq!(number(0.00025), "2.5e-4");
         assert_eq!(number(0.0), "0");
     }
 }

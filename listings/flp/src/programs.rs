@@ -234,11 +234,14 @@ pub fn adversary(args: &[String]) -> Result<Output, Error> {
             "  (no process has anything to receive)\nno diagram: nothing happens"
         );
     }
-    Ok(Output {
+    let mut output = Output {
         stdout: out,
         files,
         ..Output::default()
-    })
+    };
+    output.value("valence-bound", bounds.valence);
+    output.value("safety-configurations", safety.distinct);
+    Ok(output)
 }
 
 fn steps(out: &mut String, run: &crate::valence::Run) {
@@ -331,10 +334,12 @@ pub fn ben_or(args: &[String]) -> Result<Output, Error> {
     if let Some(seed) = first_unsafe {
         let _ = writeln!(out, "  the first unsafe run: seed {seed}");
     }
-    Ok(Output {
-        stdout: out,
-        ..Output::default()
-    })
+    let mut output = Output::text(out);
+    output.value("mean", format!("{:.2}", summary.mean));
+    output.value("undecided", undecided);
+    output.value("unsafe", unsafe_runs);
+    output.value("seeds", args.seeds);
+    Ok(output)
 }
 
 /// The rotating coordinator with a ◇P oracle (lying until it stabilizes) or with
@@ -453,6 +458,8 @@ pub fn coordinator(args: &[String]) -> Result<Output, Error> {
         "max ms",
         "rounds"
     );
+    let mut output = Output::default();
+    let one = detectors.len() == 1;
     for (name, detector) in detectors {
         let (mut before, mut unsafe_runs) = (0, 0);
         let mut after = Vec::new();
@@ -482,6 +489,13 @@ pub fn coordinator(args: &[String]) -> Result<Output, Error> {
             after.last().copied().unwrap_or(f64::NAN),
             rounds.get(rounds.len() / 2).copied().unwrap_or(0)
         );
+        if one {
+            output.value("decided", rounds.len());
+            output.value("before", before);
+            output.value("unsafe", unsafe_runs);
+            output.value("median-ms", format!("{:.1}", q(&after, 0.5)));
+            output.value("seeds", args.seeds);
+        }
     }
     let _ = writeln!(
         out,
@@ -494,10 +508,8 @@ pub fn coordinator(args: &[String]) -> Result<Output, Error> {
             "GST"
         }
     );
-    Ok(Output {
-        stdout: out,
-        ..Output::default()
-    })
+    output.stdout = out;
+    Ok(output)
 }
 
 /// Ben-Or's rounds against n: the chance that a run needs more than r rounds.
@@ -530,6 +542,7 @@ pub fn rounds(args: &[String]) -> Result<Output, Error> {
     );
     let mut series = Vec::new();
     let mut longest = 1;
+    let mut means = Vec::new();
     // Across n with f as large as Ben-Or allows (these are drawn), then across f at n = 7.
     let cases = [3usize, 5, 7, 9]
         .map(|n| (n, (n - 1) / 2))
@@ -558,6 +571,7 @@ pub fn rounds(args: &[String]) -> Result<Output, Error> {
             out,
             "  {n:>3} {f:>3} {mean:>7.2} {median:>7} {p99:>5} {max:>5}"
         );
+        means.push(((n, f), format!("{mean:.2}")));
         if 2 * f + 1 < n {
             continue;
         }
@@ -576,6 +590,9 @@ pub fn rounds(args: &[String]) -> Result<Output, Error> {
         });
     }
     let mut output = Output::default();
+    for ((n, f), mean) in means {
+        output.value(&format!("mean-n{n}-f{f}"), mean);
+    }
     if let Some(path) = args.svg {
         let chart = Chart {
             title: "Ben-Or: the chance a run needs more than r rounds".into(),
@@ -697,6 +714,12 @@ pub fn lasso(args: &[String]) -> Result<Output, Error> {
          {} round(s), {} steps:",
         found.states, found.rounds.0, found.rounds.1, found.lap
     );
+    let values = [
+        ("configurations", found.states),
+        ("prefix-rounds", found.rounds.0),
+        ("loop-rounds", found.rounds.1),
+        ("lap-steps", found.lap),
+    ];
     let rounds = found.rounds.0 + found.rounds.1 * args.laps as usize;
     let steps_per_round = 2 * n * (n - 1);
     for r in 0..rounds {
@@ -762,6 +785,9 @@ pub fn lasso(args: &[String]) -> Result<Output, Error> {
         if found.admissible { "yes" } else { "NO" },
     );
     let mut output = Output::default();
+    for (name, value) in values {
+        output.value(name, value);
+    }
     if let Some(path) = args.svg {
         let picture = diagram(
             "rounds: a lasso that never decides",
@@ -834,12 +860,16 @@ pub fn timing(args: &[String]) -> Result<Output, Error> {
         .collect();
     let mut unsafe_runs = 0;
     let mut highest: f64 = 1.0;
+    let mut output = Output::default();
+    // The shown rows' medians for delays of 1–2 and 4–8 ms, for the values below.
+    let mut shifts = Vec::new();
     for (k, us) in firsts_us.into_iter().enumerate() {
         let shown = k % 2 == 0;
         let first = Duration::from_micros(us);
         let detector = Detector::Timeout { first };
         let mut row = String::new();
         let mut rounds = Vec::new();
+        let mut medians = Vec::new();
         for (i, d) in delays_ms.into_iter().enumerate() {
             let delay = Duration::from_millis(d);
             let mut after = Vec::new();
@@ -859,6 +889,7 @@ pub fn timing(args: &[String]) -> Result<Output, Error> {
             let median = sim::quantile(&after, 0.5);
             let max = after.last().copied().unwrap_or(f64::NAN);
             let _ = write!(row, " {:>19}", format!("{median:.1} ({max:.1})"));
+            medians.push(median);
             if median.is_finite() {
                 highest = highest.max(median);
                 series[i].points.push((us as f64 / 1000.0, median));
@@ -866,14 +897,24 @@ pub fn timing(args: &[String]) -> Result<Output, Error> {
         }
         if shown {
             rounds.sort_by(f64::total_cmp);
-            let _ = writeln!(
-                out,
-                "  {:>10} ms {:>6}{row}",
-                us as f64 / 1000.0,
-                sim::quantile(&rounds, 0.5),
-            );
+            let round = sim::quantile(&rounds, 0.5);
+            let _ = writeln!(out, "  {:>10} ms {round:>6}{row}", us as f64 / 1000.0);
+            output.value(&format!("median-{us}us"), format!("{:.1}", medians[0]));
+            output.value(&format!("round-{us}us"), round);
+            shifts.push(medians[1] - medians[0]);
         }
     }
+    // How much slower delays of 4–8 ms make the decision than delays of 1–2 ms: the
+    // median shift over the shown rows, and how many rows lie within 3 ms of it.
+    let mut sorted = shifts.clone();
+    sorted.sort_by(f64::total_cmp);
+    let shift = sim::quantile(&sorted, 0.5);
+    output.value("shift-ms", format!("{shift:.0}"));
+    output.value(
+        "shift-rows",
+        shifts.iter().filter(|d| (*d - shift).abs() <= 3.0).count(),
+    );
+    output.value("rows", shifts.len());
     let points = &series[0].points;
     let by_median = |a: &&(f64, f64), b: &&(f64, f64)| a.1.total_cmp(&b.1);
     let low = points.iter().min_by(by_median).copied().unwrap_or_default();
@@ -890,7 +931,11 @@ pub fn timing(args: &[String]) -> Result<Output, Error> {
         high.1,
         high.0
     );
-    let mut output = Output::default();
+    output.value("tried", points.len());
+    output.value("low-median", format!("{:.1}", low.1));
+    output.value("low-timeout", low.0);
+    output.value("high-median", format!("{:.1}", high.1));
+    output.value("high-timeout", high.0);
     if let Some(path) = args.svg {
         let chart = Chart {
             title: "Partial synchrony: decision time after GST".into(),
@@ -956,12 +1001,13 @@ pub fn coordinator_check(args: &[String]) -> Result<Output, Error> {
                 " (the bound: not all of them)"
             }
         );
-        return Ok(Output {
-            stdout: out,
-            ..Output::default()
-        });
+        let mut output = Output::text(out);
+        output.value("states", report.distinct);
+        return Ok(output);
     };
     let trace = &violation.trace;
+    let mut output = Output::default();
+    output.value("steps", trace.len() - 1);
     let _ = writeln!(
         out,
         "  {} broken after {} states, in {} steps:",
@@ -979,7 +1025,6 @@ pub fn coordinator_check(args: &[String]) -> Result<Output, Error> {
         M::Nack { round } => format!("r{round} nack"),
         M::Decide(x) => format!("decide {x}"),
     };
-    let mut output = Output::default();
     if let Some(path) = args.svg {
         let picture =
             diagram("rotating coordinator: agreement broken", trace, None, short);

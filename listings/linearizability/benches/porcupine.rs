@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 fn data() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/porcupine")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/porcupine")
 }
 
 fn bench(c: &mut Criterion) {
@@ -23,7 +23,9 @@ fn bench(c: &mut Criterion) {
                 .expect("the test data");
             (
                 name,
-                parse::porcupine_etcd(&text).expect("a readable history"),
+                parse::porcupine_etcd(&text)
+                    .expect("a readable history")
+                    .history,
             )
         })
         .collect();
@@ -56,7 +58,7 @@ fn bench(c: &mut Criterion) {
     ] {
         let text = std::fs::read_to_string(data().join(format!("kv/{name}.txt")))
             .expect("the test data");
-        let history = parse::kv_edn(&text).expect("a readable history");
+        let history = parse::kv_edn(&text).expect("a readable history").history;
         group.bench_function(name, |b| b.iter(|| check(&Kv, black_box(&history))));
     }
     group.finish();

@@ -158,6 +158,19 @@ pub fn check_with<M: Model>(
 }
 // ANCHOR_END: check
 
+/// The first operation of `history` that `model` does not [define](Model::defines), if
+/// any. The search cannot place such an operation and would answer "not linearizable" for
+/// what is a mistake in the input: callers refuse the history instead.
+pub fn undefined<M: Model>(
+    model: &M,
+    history: &History<M::Input, M::Output>,
+) -> Option<usize> {
+    history
+        .operations
+        .iter()
+        .position(|op| !model.defines(&op.request))
+}
+
 /// A hasher for keys that are already uniformly random 64-bit hashes.
 #[derive(Default)]
 struct Identity(u64);

@@ -1,15 +1,18 @@
 //! The program behind `cargo run --release -p linearizability -- check ...`.
 
-use crate::check::{Verdict, check};
+use crate::check::{Verdict, check, undefined};
 use crate::explain::{self, Describe, HasOutput};
 use crate::model::Model;
-use crate::models::{CasRegister, KnossosCasRegister, Kv, Register};
-use crate::parse::{self, ParseError};
+use crate::models::{
+    CasRegister, KnossosCasRegister, Kv, MultiRegister, Mutex, Register, RegisterOp,
+    RegisterRet,
+};
+use crate::parse::{self, ParseError, Parsed};
 use clap::{Parser, Subcommand, ValueEnum};
 use notebook::{Error, Output};
 use process::History;
 use std::fmt::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Checks histories for linearizability.
@@ -54,7 +57,8 @@ enum Format {
     PorcupineEtcd,
     /// Porcupine's key-value histories: one EDN map per line, with `:key`.
     PorcupineKv,
-    /// Jepsen's EDN operations: one map per line, or a vector of maps.
+    /// Jepsen's EDN operations: one map per line, or one list or vector of maps; the
+    /// nemesis's operations are ignored.
     JepsenEdn,
 }
 
@@ -69,6 +73,10 @@ enum ModelName {
     Kv,
     /// Read/write register.
     Register,
+    /// Knossos' registers read and written by `:txn` transactions (jepsen-edn).
+    MultiRegister,
+    /// Knossos' lock, with `:acquire` and `:release` (jepsen-edn).
+    Mutex,
 }
 
 /// Runs the program on its command-line arguments (without the program name).
@@ -89,60 +97,50 @@ pub fn run(args: &[String]) -> Result<Output, Error> {
             "error: --svg draws one history: give exactly one FILE\n".into(),
         ));
     }
+    // What reads and checks a file, chosen before any is read.
+    let checker: Checker = match (model, format) {
+        (ModelName::CasRegister, Format::PorcupineEtcd | Format::JepsenEdn) => {
+            |judge, text| judge.judge(&CasRegister, judge.registers(text))
+        }
+        (ModelName::KnossosCasRegister, Format::PorcupineEtcd | Format::JepsenEdn) => {
+            |judge, text| judge.judge(&KnossosCasRegister, judge.registers(text))
+        }
+        (ModelName::Register, Format::PorcupineEtcd | Format::JepsenEdn) => {
+            |judge, text| judge.judge(&Register, judge.registers(text))
+        }
+        (ModelName::Kv, Format::PorcupineKv | Format::JepsenEdn) => {
+            |judge, text| judge.judge(&Kv, parse::kv_edn(text))
+        }
+        (ModelName::MultiRegister, Format::JepsenEdn) => {
+            |judge, text| judge.judge(&MultiRegister, parse::jepsen_edn_txn(text))
+        }
+        (ModelName::Mutex, Format::JepsenEdn) => {
+            |judge, text| judge.judge(&Mutex, parse::jepsen_edn_mutex(text))
+        }
+        (model, format) => {
+            return Err(Error::Usage(format!(
+                "error: --model {} does not read --format {}\n",
+                name(model),
+                name(format)
+            )));
+        }
+    };
     let mut texts = Vec::new();
     for file in &files {
         let text = std::fs::read_to_string(file)
             .map_err(|e| Error::Usage(format!("error: {}: {e}\n", file.display())))?;
         texts.push(text);
     }
-    let unreadable = |file: &PathBuf, e: ParseError| {
-        Error::Usage(format!(
-            "error: {}:{}: {}\n",
-            file.display(),
-            e.line,
-            e.message
-        ))
-    };
     let mut output = Output::default();
     for (file, text) in files.iter().zip(&texts) {
-        let report = match (format, model) {
-            (Format::PorcupineKv, ModelName::Kv) | (Format::JepsenEdn, ModelName::Kv) => {
-                judge(
-                    &Kv,
-                    &parse::kv_edn(text).map_err(|e| unreadable(file, e))?,
-                    time,
-                    explain,
-                )
-            }
-            (Format::PorcupineKv, _) => {
-                return Err(Error::Usage(
-                    "error: --format porcupine-kv goes with --model kv\n".into(),
-                ));
-            }
-            (_, ModelName::Kv) => {
-                return Err(Error::Usage(
-                    "error: --model kv needs --format porcupine-kv or jepsen-edn\n"
-                        .into(),
-                ));
-            }
-            (Format::PorcupineEtcd | Format::JepsenEdn, register) => {
-                let history = if format == Format::PorcupineEtcd {
-                    parse::porcupine_etcd(text)
-                } else {
-                    parse::jepsen_edn_register(text)
-                }
-                .map_err(|e| unreadable(file, e))?;
-                match register {
-                    ModelName::CasRegister => {
-                        judge(&CasRegister, &history, time, explain)
-                    }
-                    ModelName::KnossosCasRegister => {
-                        judge(&KnossosCasRegister, &history, time, explain)
-                    }
-                    _ => judge(&Register, &history, time, explain),
-                }
-            }
+        let judge = Judge {
+            file,
+            format,
+            model,
+            time,
+            explain,
         };
+        let report = checker(&judge, text)?;
         let _ = write!(output.stdout, "{}: {}", file.display(), report.line);
         output.stdout.push_str(&report.details);
         if let (Some(path), Some(timeline)) = (&svg, report.timeline) {
@@ -151,6 +149,65 @@ pub fn run(args: &[String]) -> Result<Output, Error> {
         }
     }
     Ok(output)
+}
+
+/// A choice as it is typed on the command line.
+fn name(choice: impl ValueEnum) -> String {
+    choice
+        .to_possible_value()
+        .map_or_else(String::new, |v| v.get_name().to_owned())
+}
+
+/// Reads a file and checks it.
+type Checker = fn(&Judge<'_>, &str) -> Result<Report, Error>;
+
+/// How to read and report on one file.
+struct Judge<'a> {
+    file: &'a Path,
+    format: Format,
+    model: ModelName,
+    time: bool,
+    explain: bool,
+}
+
+impl Judge<'_> {
+    /// Reads a register's history in the file's format.
+    fn registers(
+        &self,
+        text: &str,
+    ) -> Result<Parsed<RegisterOp, RegisterRet>, ParseError> {
+        match self.format {
+            Format::PorcupineEtcd => parse::porcupine_etcd(text),
+            Format::PorcupineKv | Format::JepsenEdn => parse::jepsen_edn_register(text),
+        }
+    }
+
+    /// Checks a history read from the file: an unreadable file, or an operation the model
+    /// does not define, is an error with the line.
+    fn judge<M>(
+        &self,
+        model: &M,
+        parsed: Result<Parsed<M::Input, M::Output>, ParseError>,
+    ) -> Result<Report, Error>
+    where
+        M: Model,
+        M::Input: Describe + HasOutput<Output = M::Output>,
+    {
+        let file = self.file.display();
+        let Parsed { history, lines } = parsed.map_err(|e| {
+            Error::Usage(format!("error: {file}:{}: {}\n", e.line, e.message))
+        })?;
+        if let Some(i) = undefined(model, &history) {
+            let op = &history.operations[i];
+            return Err(Error::Usage(format!(
+                "error: {file}:{}: {}: an operation --model {} does not define\n",
+                lines[i],
+                op.request.describe(op.returned.as_ref().map(|(o, _)| o)),
+                name(self.model)
+            )));
+        }
+        Ok(judge(model, &history, self.time, self.explain))
+    }
 }
 
 struct Report {

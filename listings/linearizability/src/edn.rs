@@ -93,23 +93,69 @@ const MAX_DEPTH: usize = 200;
 
 /// Every top-level value of `text`, with the line it starts on.
 pub fn read_all(text: &str) -> Result<Vec<(usize, Edn)>, SyntaxError> {
-    let mut reader = Reader {
-        chars: text.char_indices().peekable(),
-        line: 1,
-        depth: 0,
+    Reader::new(text).elements(None)
+}
+
+/// The elements of a history, each with the line it starts on: the top-level values of
+/// `text` (one per line, as Jepsen logs operations), or, if `text` is one list or vector
+/// (a history saved whole), its elements.
+pub fn read_elements(text: &str) -> Result<Vec<(usize, Edn)>, SyntaxError> {
+    let mut reader = Reader::new(text);
+    reader.skip_blank()?;
+    let close = match reader.peek() {
+        Some('(') => ')',
+        Some('[') => ']',
+        _ => return reader.elements(None),
     };
-    let mut values = Vec::new();
-    loop {
-        reader.skip_blank()?;
-        if reader.chars.peek().is_none() {
-            return Ok(values);
-        }
-        let line = reader.line;
-        values.push((line, reader.value()?));
+    reader.next();
+    reader.depth = 1;
+    let values = reader.elements(Some(close))?;
+    reader.skip_blank()?;
+    match reader.peek() {
+        None => Ok(values),
+        Some(c) => reader.error(format!(
+            "expected the end of the input after the closing `{close}`, found `{c}`"
+        )),
     }
 }
 
 impl Reader<'_> {
+    fn new(text: &str) -> Reader<'_> {
+        Reader {
+            chars: text.char_indices().peekable(),
+            line: 1,
+            depth: 0,
+        }
+    }
+
+    /// Values with the line each starts on, up to and including `close` (`None`: to the
+    /// end of the input).
+    fn elements(
+        &mut self,
+        close: Option<char>,
+    ) -> Result<Vec<(usize, Edn)>, SyntaxError> {
+        let mut values = Vec::new();
+        loop {
+            self.skip_blank()?;
+            match (self.peek(), close) {
+                (None, None) => return Ok(values),
+                (None, Some(close)) => {
+                    return self.error(format!(
+                        "expected `{close}`, found the end of the input"
+                    ));
+                }
+                (Some(c), Some(close)) if c == close => {
+                    self.next();
+                    return Ok(values);
+                }
+                _ => {
+                    let line = self.line;
+                    values.push((line, self.value()?));
+                }
+            }
+        }
+    }
+
     fn error<T>(&self, message: impl Into<String>) -> Result<T, SyntaxError> {
         Err(SyntaxError {
             line: self.line,
@@ -353,6 +399,21 @@ mod tests {
         };
         assert_eq!(items.len(), 6);
         assert_eq!(items[0], Edn::Str("a\"b".into()));
+    }
+
+    #[test]
+    fn a_history_saved_whole_is_read_element_by_element() {
+        let text = "; a history\n(\n {:a 1} ; first\n {:b\n  2}\n)\n; done\n";
+        let values = read_elements(text).unwrap();
+        let lines: Vec<usize> = values.iter().map(|(line, _)| *line).collect();
+        assert_eq!(lines, [3, 4]);
+        assert_eq!(values[1].1.get("b"), Some(&Edn::Int(2)));
+        assert_eq!(read_elements("[{:a 1}\n{:b 2}]").unwrap()[1].0, 2);
+        assert_eq!(read_elements("{:a 1}\n{:b 2}").unwrap()[1].0, 2);
+        let e = read_elements("[{:a 1}]\n\n[{:b 2}]").unwrap_err();
+        assert_eq!(e.line, 3);
+        assert!(e.message.contains("after the closing `]`"), "{e:?}");
+        assert_eq!(read_elements("(\n{:a 1}\n").unwrap_err().line, 3);
     }
 
     #[test]

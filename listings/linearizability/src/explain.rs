@@ -3,7 +3,9 @@
 
 use crate::check::Evidence;
 use crate::model::Model;
-use crate::models::{KvOp, KvRet, RegisterOp, RegisterRet};
+use crate::models::{
+    KvOp, KvRet, MicroOp, MutexOp, MutexRet, RegisterOp, RegisterRet, Txn, TxnRet,
+};
 use figures::timeline::{Bar, Role, Timeline};
 use process::History;
 use std::collections::BTreeMap;
@@ -59,6 +61,50 @@ impl Describe for KvOp {
             KvOp::Get(k) => format!("get({k:?}){result}"),
             KvOp::Put(k, v) => format!("put({k:?}, {v:?}){result}"),
             KvOp::Append(k, v) => format!("append({k:?}, {v:?}){result}"),
+        }
+    }
+}
+
+impl HasOutput for Txn {
+    type Output = TxnRet;
+}
+
+impl Describe for Txn {
+    /// `txn(read :x → 1, write :y 2)`, with the micro-operations as completed if it
+    /// committed.
+    fn describe(&self, output: Option<&TxnRet>) -> String {
+        let (ops, result) = match output {
+            None => (self, " ?"),
+            Some(TxnRet::Ok(done)) => (done, ""),
+            Some(TxnRet::Fail) => (self, " fails"),
+        };
+        let ops: Vec<String> = ops
+            .0
+            .iter()
+            .map(|op| match op {
+                MicroOp::Read(k, Some(v)) => format!("read {k} → {v}"),
+                MicroOp::Read(k, None) => format!("read {k}"),
+                MicroOp::Write(k, v) => format!("write {k} {v}"),
+            })
+            .collect();
+        format!("txn({}){result}", ops.join(", "))
+    }
+}
+
+impl HasOutput for MutexOp {
+    type Output = MutexRet;
+}
+
+impl Describe for MutexOp {
+    fn describe(&self, output: Option<&MutexRet>) -> String {
+        let result = match output {
+            None => " ?",
+            Some(MutexRet::Ok) => "",
+            Some(MutexRet::Fail) => " fails",
+        };
+        match self {
+            MutexOp::Acquire => format!("acquire(){result}"),
+            MutexOp::Release => format!("release(){result}"),
         }
     }
 }

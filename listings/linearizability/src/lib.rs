@@ -4,9 +4,10 @@
 //! "Linearizability: a correctness condition for concurrent objects", ACM TOPLAS
 //! 12(3):463–492, 1990) if each operation can be given a point between its invocation and
 //! its response such that the operations, in the order of their points, are a legal
-//! sequential history of the object. [`check`] searches for such points; [`parse`] reads
-//! the formats of Porcupine's and Jepsen's histories; [`explain`] draws the evidence when
-//! there are none.
+//! sequential history of the object. [`check`](fn@check) searches for such points, and
+//! [`wing_gong`] does the same the plain way, to teach and to test it against; [`parse`]
+//! reads the formats of Porcupine's and Jepsen's histories; [`explain`] draws the
+//! evidence when there are none.
 
 pub mod check;
 pub mod cli;
@@ -17,6 +18,7 @@ pub mod model;
 pub mod models;
 pub mod parse;
 pub mod speed;
+pub mod wing_gong;
 
-pub use check::{Evidence, Options, Verdict, check, check_with};
+pub use check::{Evidence, Options, Verdict, check, check_with, undefined};
 pub use model::Model;

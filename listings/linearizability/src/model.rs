@@ -28,19 +28,17 @@ pub trait Model: Sync {
     ) -> Option<Self::State>;
 
     /// Whether an operation never changes the state, in any state where it could have
-    /// returned
-    /// `output` (a read, a failed compare-and-set). The search places such an operation
-    /// as soon as it can go next, which is sound: in any linearization it could be moved
-    /// there.
+    /// returned `output` (a read, a failed compare-and-set). The search places such an
+    /// operation as soon as it can go next, which is sound: in any linearization it could
+    /// be moved there.
     fn read_only(&self, input: &Self::Input, output: Option<&Self::Output>) -> bool {
         let _ = (input, output);
         false
     }
 
     /// For a [read-only](Model::read_only) operation: whether it could have returned
-    /// `output` in
-    /// `state`. The default asks [`Model::step`]; a model whose states are costly to copy
-    /// can answer without building the unchanged state.
+    /// `output` in `state`. The default asks [`Model::step`]; a model whose states are
+    /// costly to copy can answer without building the unchanged state.
     fn allows(
         &self,
         state: &Self::State,
@@ -48,6 +46,14 @@ pub trait Model: Sync {
         output: Option<&Self::Output>,
     ) -> bool {
         self.step(state, input, output).is_some()
+    }
+
+    /// Whether the model has an operation with `input` at all (a read/write register has
+    /// no compare-and-set). A history with one it does not is a mistake of the caller,
+    /// not a verdict: [`undefined`](crate::check::undefined) finds it before the search.
+    fn defines(&self, input: &Self::Input) -> bool {
+        let _ = input;
+        true
     }
 
     /// Whether an operation constrains the history at all. Those that do not (a read that

@@ -5,7 +5,9 @@
 //! of the event in the file, which is the real-time order Jepsen recorded.
 
 use crate::edn::{self, Edn};
-use crate::models::{KvOp, KvRet, RegisterOp, RegisterRet};
+use crate::models::{
+    KvOp, KvRet, MicroOp, MutexOp, MutexRet, RegisterOp, RegisterRet, Txn, TxnRet,
+};
 use process::{History, Time};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -55,10 +57,19 @@ impl Kind {
     }
 }
 
+/// A history read from text, with where each operation is written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Parsed<I, O> {
+    /// The history.
+    pub history: History<I, O>,
+    /// The line of each operation's invocation, by index into `history.operations`.
+    pub lines: Vec<usize>,
+}
+
 /// Pairs each process's invocation with its completion, building a history. An `:info`
 /// completion, or none at all, leaves the operation open.
 struct Builder<I, O> {
-    history: History<I, O>,
+    parsed: Parsed<I, O>,
     open: BTreeMap<u64, (usize, usize)>, // process -> (operation, line of invocation)
     events: u64,
 }
@@ -66,7 +77,10 @@ struct Builder<I, O> {
 impl<I, O> Builder<I, O> {
     fn new() -> Self {
         Builder {
-            history: History::default(),
+            parsed: Parsed {
+                history: History::default(),
+                lines: Vec::new(),
+            },
             open: BTreeMap::new(),
             events: 0,
         }
@@ -87,7 +101,8 @@ impl<I, O> Builder<I, O> {
             ));
         }
         let at = self.time();
-        let index = self.history.invoke(process as usize, 0, input, at);
+        let index = self.parsed.history.invoke(process as usize, 0, input, at);
+        self.parsed.lines.push(line);
         self.open.insert(process, (index, line));
         Ok(())
     }
@@ -107,17 +122,16 @@ impl<I, O> Builder<I, O> {
         };
         let at = self.time();
         if let Some(output) = output {
-            self.history.complete(index, output, at);
+            self.parsed.history.complete(index, output, at);
         }
         Ok(index)
     }
 }
 
 /// Reads a Jepsen log in the format of Porcupine's etcd test data:
-/// `INFO  jepsen.util - 2 :invoke :write 4`, fields separated by tabs or spaces.
-pub fn porcupine_etcd(
-    text: &str,
-) -> Result<History<RegisterOp, RegisterRet>, ParseError> {
+/// `INFO  jepsen.util - 2 :invoke :write 4`, fields separated by tabs or spaces. Lines of
+/// a process that is not a client (`:nemesis`) are skipped.
+pub fn porcupine_etcd(text: &str) -> Result<Parsed<RegisterOp, RegisterRet>, ParseError> {
     let mut builder = Builder::new();
     for (i, raw) in text.lines().enumerate() {
         let line = i + 1;
@@ -140,6 +154,9 @@ pub fn porcupine_etcd(
                 "expected a process, a type, a function and a value",
             ));
         };
+        if process.starts_with(':') {
+            continue; // the nemesis, Jepsen's fault injector
+        }
         let process: u64 = process.parse().map_err(|_| {
             error(
                 line,
@@ -215,7 +232,7 @@ pub fn porcupine_etcd(
             }
         }
     }
-    Ok(builder.history)
+    Ok(builder.parsed)
 }
 
 fn integer(text: &str) -> Option<i64> {
@@ -246,7 +263,10 @@ struct EdnEvent {
     value: Edn,
 }
 
-fn edn_event(line: usize, value: &Edn) -> Result<EdnEvent, ParseError> {
+/// The event of an operation map, or `None` for an operation of a process that is not a
+/// client. Jepsen's clients are numbered, and its checkers leave every other process out
+/// (`jepsen.history/client-op?`): chiefly the nemesis, its fault injector.
+fn edn_event(line: usize, value: &Edn) -> Result<Option<EdnEvent>, ParseError> {
     if !matches!(value, Edn::Map(_)) {
         return Err(error(
             line,
@@ -258,11 +278,12 @@ fn edn_event(line: usize, value: &Edn) -> Result<EdnEvent, ParseError> {
     }
     let process = match value.get("process") {
         Some(Edn::Int(p)) if *p >= 0 => *p as u64,
+        Some(Edn::Keyword(_)) => return Ok(None),
         other => {
             return Err(error(
                 line,
                 format!(
-                    "expected `:process` to be a non-negative integer, found {}",
+                    "expected `:process` to be a non-negative integer (or `:nemesis`), found {}",
                     describe(other)
                 ),
             ));
@@ -290,103 +311,104 @@ fn edn_event(line: usize, value: &Edn) -> Result<EdnEvent, ParseError> {
             ));
         }
     };
-    Ok(EdnEvent {
+    Ok(Some(EdnEvent {
         process,
         kind,
         f,
         key: value.get("key").cloned(),
         value: value.get("value").cloned().unwrap_or(Edn::Nil),
-    })
+    }))
 }
 
 fn describe(value: Option<&Edn>) -> String {
     value.map_or("nothing".into(), |v| format!("`{}`", v.brief()))
 }
 
-/// Every operation map of an EDN text with its line: maps at the top level (one per line,
-/// as Jepsen writes them), or the maps of one top-level vector.
-fn edn_values(text: &str) -> Result<Vec<(usize, Edn)>, ParseError> {
-    let values = edn::read_all(text)
-        .map_err(|e| error(e.line, format!("expected EDN: {}", e.message)))?;
-    match values.as_slice() {
-        [(line, Edn::Vector(items))] => {
-            Ok(items.iter().map(|v| (*line, v.clone())).collect())
-        }
-        _ => Ok(values),
+fn int(value: &Edn) -> Option<i64> {
+    match value {
+        Edn::Int(i) => Some(*i),
+        _ => None,
     }
 }
 
-/// Reads Jepsen EDN operations on a register (`:read`, `:write`, `:cas`): one map per
-/// line, or a vector of maps.
+fn string(value: &Edn) -> Option<String> {
+    match value {
+        Edn::Str(s) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+/// Reads Jepsen's EDN operations, as [`edn::read_elements`] finds them (one map per line,
+/// or one list or vector of maps): `invocation` reads an operation's input from its
+/// `:invoke` event, `ok` its output from its `:ok` event; `failed` is the output of an
+/// operation that completed with `:fail` (`None`: it stays open, as after `:info`).
+fn jepsen_edn<I, O: Clone>(
+    text: &str,
+    invocation: impl Fn(usize, &EdnEvent) -> Result<I, ParseError>,
+    ok: impl Fn(usize, &EdnEvent) -> Result<O, ParseError>,
+    failed: Option<O>,
+) -> Result<Parsed<I, O>, ParseError> {
+    let values = edn::read_elements(text)
+        .map_err(|e| error(e.line, format!("expected EDN: {}", e.message)))?;
+    let mut builder = Builder::new();
+    for (line, value) in values {
+        let Some(event) = edn_event(line, &value)? else {
+            continue;
+        };
+        let output = match event.kind {
+            Kind::Invoke => {
+                builder.invoke(line, event.process, invocation(line, &event)?)?;
+                continue;
+            }
+            Kind::Ok => Some(ok(line, &event)?),
+            Kind::Fail => failed.clone(),
+            Kind::Info => None,
+        };
+        builder.complete(line, event.process, output)?;
+    }
+    Ok(builder.parsed)
+}
+
+/// Reads Jepsen EDN operations on a register (`:read`, `:write`, `:cas`). A `:fail`ed
+/// operation returns [`RegisterRet::Fail`].
 pub fn jepsen_edn_register(
     text: &str,
-) -> Result<History<RegisterOp, RegisterRet>, ParseError> {
-    let mut builder = Builder::new();
-    for (line, value) in edn_values(text)? {
-        let event = edn_event(line, &value)?;
-        let int = |v: &Edn| match v {
-            Edn::Int(i) => Some(*i),
-            _ => None,
-        };
-        match event.kind {
-            Kind::Invoke => {
-                let input = match (event.f.as_str(), &event.value) {
-                    ("read", _) => RegisterOp::Read,
-                    ("write", v) => RegisterOp::Write(int(v).ok_or_else(|| {
-                        error(line, "expected an integer :value for :write")
-                    })?),
-                    ("cas", Edn::Vector(pair)) if pair.len() == 2 => {
-                        match (int(&pair[0]), int(&pair[1])) {
-                            (Some(a), Some(b)) => RegisterOp::Cas(a, b),
-                            _ => {
-                                return Err(error(
-                                    line,
-                                    "expected `:value [FROM TO]` of integers for :cas",
-                                ));
-                            }
-                        }
-                    }
-                    ("cas", _) => {
-                        return Err(error(line, "expected `:value [FROM TO]` for :cas"));
-                    }
-                    (other, _) => {
-                        return Err(error(
-                            line,
-                            format!(
-                                "expected :f to be :read, :write or :cas, found :{other}"
-                            ),
-                        ));
-                    }
-                };
-                builder.invoke(line, event.process, input)?;
-            }
-            Kind::Ok => {
-                let output = match (event.f.as_str(), &event.value) {
-                    ("read", Edn::Nil) => RegisterRet::Value(None),
-                    ("read", v) => RegisterRet::Value(Some(int(v).ok_or_else(|| {
-                        error(line, "expected nil or an integer :value for an :ok :read")
-                    })?)),
-                    _ => RegisterRet::Ok,
-                };
-                builder.complete(line, event.process, Some(output))?;
-            }
-            Kind::Fail => {
-                builder.complete(line, event.process, Some(RegisterRet::Fail))?;
-            }
-            Kind::Info => {
-                builder.complete(line, event.process, None)?;
+) -> Result<Parsed<RegisterOp, RegisterRet>, ParseError> {
+    let invocation = |line, event: &EdnEvent| match (event.f.as_str(), &event.value) {
+        ("read", _) => Ok(RegisterOp::Read),
+        ("write", v) => int(v)
+            .map(RegisterOp::Write)
+            .ok_or_else(|| error(line, "expected an integer :value for :write")),
+        ("cas", Edn::Vector(pair)) if pair.len() == 2 => {
+            match (int(&pair[0]), int(&pair[1])) {
+                (Some(a), Some(b)) => Ok(RegisterOp::Cas(a, b)),
+                _ => Err(error(
+                    line,
+                    "expected `:value [FROM TO]` of integers for :cas",
+                )),
             }
         }
-    }
-    Ok(builder.history)
+        ("cas", _) => Err(error(line, "expected `:value [FROM TO]` for :cas")),
+        (other, _) => Err(error(
+            line,
+            format!("expected :f to be :read, :write or :cas, found :{other}"),
+        )),
+    };
+    let ok = |line, event: &EdnEvent| match (event.f.as_str(), &event.value) {
+        ("read", Edn::Nil) => Ok(RegisterRet::Value(None)),
+        ("read", v) => int(v).map(|v| RegisterRet::Value(Some(v))).ok_or_else(|| {
+            error(line, "expected nil or an integer :value for an :ok :read")
+        }),
+        _ => Ok(RegisterRet::Ok),
+    };
+    jepsen_edn(text, invocation, ok, Some(RegisterRet::Fail))
 }
 
 /// Reads key-value operations (`:get`, `:put`, `:append`, each with a string `:key`), in
-/// the EDN format of Porcupine's kv test data: one map per line.
-pub fn kv_edn(text: &str) -> Result<History<KvOp, KvRet>, ParseError> {
-    let mut builder = Builder::new();
-    for (line, value) in edn_values(text)? {
-        let event = edn_event(line, &value)?;
+/// the EDN format of Porcupine's kv test data. An operation that failed (`:fail`) stays
+/// open: it may or may not have taken effect.
+pub fn kv_edn(text: &str) -> Result<Parsed<KvOp, KvRet>, ParseError> {
+    let invocation = |line, event: &EdnEvent| {
         let key = match &event.key {
             Some(Edn::Str(k)) => k.clone(),
             Some(Edn::Int(k)) => k.to_string(),
@@ -400,54 +422,110 @@ pub fn kv_edn(text: &str) -> Result<History<KvOp, KvRet>, ParseError> {
                 ));
             }
         };
-        let string = |v: &Edn| match v {
-            Edn::Str(s) => Some(s.clone()),
+        let value = |f| {
+            string(&event.value)
+                .ok_or_else(|| error(line, format!("expected a string :value for :{f}")))
+        };
+        match event.f.as_str() {
+            "get" => Ok(KvOp::Get(key)),
+            "put" => Ok(KvOp::Put(key, value("put")?)),
+            "append" => Ok(KvOp::Append(key, value("append")?)),
+            other => Err(error(
+                line,
+                format!("expected :f to be :get, :put or :append, found :{other}"),
+            )),
+        }
+    };
+    let ok = |line, event: &EdnEvent| match event.f.as_str() {
+        "get" => string(&event.value)
+            .map(KvRet::Value)
+            .ok_or_else(|| error(line, "expected a string :value for an :ok :get")),
+        _ => Ok(KvRet::Ok),
+    };
+    jepsen_edn(text, invocation, ok, None)
+}
+
+/// Reads Jepsen EDN transactions on a multi-register (Knossos' `multi-register`): `:f
+/// :txn`, whose `:value` is a vector of micro-operations `[:read KEY VALUE]` (`VALUE` nil
+/// or an integer) and `[:write KEY INTEGER]` (or `:r` and `:w`, as `jepsen.txn.micro-op`
+/// writes them), keys keywords, strings or integers. An `:ok` transaction returns its
+/// completion's micro-operations, with the values read; a `:fail`ed one returns
+/// [`TxnRet::Fail`].
+pub fn jepsen_edn_txn(text: &str) -> Result<Parsed<Txn, TxnRet>, ParseError> {
+    jepsen_edn(
+        text,
+        |line, event| transaction(line, event).map(Txn),
+        |line, event| transaction(line, event).map(|ops| TxnRet::Ok(Txn(ops))),
+        Some(TxnRet::Fail),
+    )
+}
+
+fn transaction(line: usize, event: &EdnEvent) -> Result<Vec<MicroOp>, ParseError> {
+    if event.f != "txn" {
+        return Err(error(
+            line,
+            format!("expected :f to be :txn, found :{}", event.f),
+        ));
+    }
+    let (Edn::Vector(ops) | Edn::List(ops)) = &event.value else {
+        return Err(error(
+            line,
+            format!(
+                "expected `:value` to be a vector of micro-operations, found {}",
+                describe(Some(&event.value))
+            ),
+        ));
+    };
+    let micro_op = |(n, op): (usize, &Edn)| {
+        let parts = match op {
+            Edn::Vector(parts) => parts.as_slice(),
+            _ => &[],
+        };
+        let key = |key: &Edn| match key {
+            Edn::Keyword(k) => Some(format!(":{k}")),
+            Edn::Str(s) => Some(format!("{s:?}")),
+            Edn::Int(i) => Some(i.to_string()),
             _ => None,
         };
-        match event.kind {
-            Kind::Invoke => {
-                let input = match event.f.as_str() {
-                    "get" => KvOp::Get(key),
-                    "put" => KvOp::Put(
-                        key,
-                        string(&event.value).ok_or_else(|| {
-                            error(line, "expected a string :value for :put")
-                        })?,
-                    ),
-                    "append" => KvOp::Append(
-                        key,
-                        string(&event.value).ok_or_else(|| {
-                            error(line, "expected a string :value for :append")
-                        })?,
-                    ),
-                    other => {
-                        return Err(error(
-                            line,
-                            format!(
-                                "expected :f to be :get, :put or :append, found :{other}"
-                            ),
-                        ));
-                    }
-                };
-                builder.invoke(line, event.process, input)?;
-            }
-            Kind::Ok => {
-                let output = match event.f.as_str() {
-                    "get" => KvRet::Value(string(&event.value).ok_or_else(|| {
-                        error(line, "expected a string :value for an :ok :get")
-                    })?),
-                    _ => KvRet::Ok,
-                };
-                builder.complete(line, event.process, Some(output))?;
-            }
-            Kind::Fail | Kind::Info => {
-                // A key-value operation that failed or timed out may or may not have
-                // happened.
-                builder.complete(line, event.process, None)?;
-            }
+        match parts {
+            [Edn::Keyword(f), k, v] => match (f.as_str(), key(k), v) {
+                ("read" | "r", Some(k), Edn::Nil) => Some(MicroOp::Read(k, None)),
+                ("read" | "r", Some(k), Edn::Int(v)) => Some(MicroOp::Read(k, Some(*v))),
+                ("write" | "w", Some(k), Edn::Int(v)) => Some(MicroOp::Write(k, *v)),
+                _ => None,
+            },
+            _ => None,
         }
-    }
-    Ok(builder.history)
+        .ok_or_else(|| {
+            error(
+                line,
+                format!(
+                    "expected micro-operation {} of the :txn to be [:read KEY nil-or-integer] or [:write KEY integer]",
+                    n + 1
+                ),
+            )
+        })
+    };
+    ops.iter().enumerate().map(micro_op).collect()
+}
+
+/// Reads Jepsen EDN operations on a lock (Knossos' `mutex`): `:acquire` and `:release`,
+/// whose values are ignored. A `:fail`ed operation returns [`MutexRet::Fail`].
+pub fn jepsen_edn_mutex(text: &str) -> Result<Parsed<MutexOp, MutexRet>, ParseError> {
+    let invocation = |line, event: &EdnEvent| match event.f.as_str() {
+        "acquire" => Ok(MutexOp::Acquire),
+        "release" => Ok(MutexOp::Release),
+        other => Err(error(
+            line,
+            format!("expected :f to be :acquire or :release, found :{other}"),
+        )),
+    };
+    jepsen_edn(
+        text,
+        invocation,
+        |_, _| Ok(MutexRet::Ok),
+        Some(MutexRet::Fail),
+    )
 }
 
 #[cfg(test)]
@@ -458,7 +536,7 @@ mod tests {
     fn reads_the_etcd_log_format_with_tabs_or_spaces() {
         let log = "INFO  jepsen.util - 2\t:invoke\t:write\t4\nINFO  jepsen.util - 3 :invoke :cas [4 5]\n\
                    INFO  jepsen.util - 2\t:ok\t:write\t4\nINFO  jepsen.util - 3 :info :cas :timed-out\n";
-        let h = porcupine_etcd(log).unwrap();
+        let h = porcupine_etcd(log).unwrap().history;
         assert_eq!(h.operations.len(), 2);
         assert_eq!(h.operations[0].request, RegisterOp::Write(4));
         assert_eq!(h.operations[0].returned, Some((RegisterRet::Ok, Time(3))));
@@ -482,16 +560,77 @@ mod tests {
     }
 
     #[test]
-    fn reads_edn_lines_and_vectors() {
+    fn reads_edn_lines_lists_and_vectors() {
         let lines = "{:process 0, :type :invoke, :f :cas, :value [1 2]}\n{:process 0, :type :fail, :f :cas, :value [1 2]}\n";
         let vector = format!("[{}]", lines.replace('\n', " "));
-        for text in [lines.to_owned(), vector] {
-            let h = jepsen_edn_register(&text).unwrap();
+        let list = format!("; saved whole\n(\n{lines})\n");
+        for text in [lines.to_owned(), vector, list] {
+            let h = jepsen_edn_register(&text).unwrap().history;
             assert_eq!(h.operations[0].request, RegisterOp::Cas(1, 2));
             assert_eq!(
                 h.operations[0].returned.as_ref().map(|r| &r.0),
                 Some(&RegisterRet::Fail)
             );
         }
+    }
+
+    #[test]
+    fn skips_the_nemesis_in_both_formats() {
+        let log = "INFO  jepsen.util - :nemesis\t:info\t:start\tnil\n\
+                   INFO  jepsen.util - 2\t:invoke\t:read\tnil\n\
+                   INFO  jepsen.util - :nemesis\t:info\t:start\t[:isolated {\"n1\" #{\"n2\"}}]\n\
+                   INFO  jepsen.util - 2\t:ok\t:read\tnil\n";
+        let parsed = porcupine_etcd(log).unwrap();
+        assert_eq!(parsed.history.operations.len(), 1);
+        assert_eq!(parsed.lines, [2]);
+        let edn = "{:process :nemesis, :type :info, :f :start, :value nil}\n\
+                   {:process 0, :type :invoke, :f :read, :value nil}\n\
+                   {:process 0, :type :ok, :f :read, :value 3}\n";
+        let parsed = jepsen_edn_register(edn).unwrap();
+        assert_eq!(parsed.history.operations.len(), 1);
+        assert_eq!(parsed.lines, [2]);
+        // Any other process that is not a number is still an error.
+        let e =
+            jepsen_edn_register("{:process \"0\", :type :invoke, :f :read}").unwrap_err();
+        assert!(e.message.contains("`:process`"), "{e}");
+    }
+
+    #[test]
+    fn lines_are_those_of_the_invocations() {
+        let text = "[{:process 0, :type :invoke,\n  :f :write, :value 1}\n {:process 1, :type :invoke, :f :read}\n\n {:process 0, :type :ok, :f :write, :value 1}\n {:process 0, :type :invoke, :f :read}]";
+        assert_eq!(jepsen_edn_register(text).unwrap().lines, [1, 3, 6]);
+    }
+
+    #[test]
+    fn reads_transactions_and_locks() {
+        let txn = "{:process 0, :type :invoke, :f :txn, :value [[:read :x nil] [:write \"y\" 2] [:r 3 nil]]}\n\
+                   {:process 0, :type :ok, :f :txn, :value [[:read :x 1] [:w \"y\" 2] [:read 3 nil]]}\n";
+        let h = jepsen_edn_txn(txn).unwrap().history;
+        let done = vec![
+            MicroOp::Read(":x".into(), Some(1)),
+            MicroOp::Write("\"y\"".into(), 2),
+            MicroOp::Read("3".into(), None),
+        ];
+        assert_eq!(
+            h.operations[0].request.0[0],
+            MicroOp::Read(":x".into(), None)
+        );
+        assert_eq!(
+            h.operations[0].returned,
+            Some((TxnRet::Ok(Txn(done)), Time(2)))
+        );
+        let bad = "{:process 0, :type :invoke, :f :txn, :value [[:read :x nil]\n [:write :y nil]]}";
+        let e = jepsen_edn_txn(bad).unwrap_err();
+        assert_eq!(e.line, 1);
+        assert!(e.message.contains("micro-operation 2"), "{e}");
+        let lock = "{:process 0, :type :invoke, :f :acquire}\n{:process 0, :type :fail, :f :acquire}\n";
+        let h = jepsen_edn_mutex(lock).unwrap().history;
+        assert_eq!(h.operations[0].request, MutexOp::Acquire);
+        assert_eq!(h.operations[0].returned, Some((MutexRet::Fail, Time(2))));
+        let e = jepsen_edn_mutex("{:process 0, :type :invoke, :f :read}").unwrap_err();
+        assert!(
+            e.message.contains(":acquire or :release, found :read"),
+            "{e}"
+        );
     }
 }

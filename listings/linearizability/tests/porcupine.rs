@@ -1,12 +1,12 @@
 //! The checker's verdicts equal Porcupine's on every history of its test data
-//! (`../shared/data/porcupine/expected.csv`), and a deliberately wrong checker does not.
+//! (`data/porcupine/expected.csv`), and a deliberately wrong checker does not.
 
 use linearizability::models::{CasRegister, Kv};
 use linearizability::{Options, Verdict, check_with, parse};
 use std::path::PathBuf;
 
 fn data() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/porcupine")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/porcupine")
 }
 
 /// (file, model, expected verdict) for every history with a verdict.
@@ -30,11 +30,11 @@ fn verdict(file: &str, model: &str, options: Options) -> Verdict {
     match model {
         "etcd_register" => check_with(
             &CasRegister,
-            &parse::porcupine_etcd(&text).expect(file),
+            &parse::porcupine_etcd(&text).expect(file).history,
             options,
         ),
         "kv_partitioned_by_key" => {
-            check_with(&Kv, &parse::kv_edn(&text).expect(file), options)
+            check_with(&Kv, &parse::kv_edn(&text).expect(file).history, options)
         }
         other => panic!("unknown model {other}"),
     }
@@ -61,7 +61,7 @@ fn the_empty_history_is_linearizable() {
     assert!(
         check_with(
             &CasRegister,
-            &parse::porcupine_etcd(&text).unwrap(),
+            &parse::porcupine_etcd(&text).unwrap().history,
             Options::default()
         )
         .is_linearizable()

@@ -451,7 +451,10 @@ mod tests {
             .unwrap()
             .expect("the component {A, B, C} is fair");
         let states: Vec<char> = lasso.cycle.iter().map(|(_, s)| *s).collect();
-        assert!(states.contains(&'C'), "the loop {states:?} must pass through C");
+        assert!(
+            states.contains(&'C'),
+            "the loop {states:?} must pass through C"
+        );
         // Weak fairness on the loop: each class enabled in every state of it is taken.
         let enabled: BTreeSet<u64> = states
             .iter()
@@ -463,7 +466,10 @@ mod tests {
             .reduce(|a, b| &a & &b)
             .unwrap();
         let taken: BTreeSet<u64> = lasso.cycle.iter().map(|((_, c), _)| *c).collect();
-        assert!(enabled.is_subset(&taken), "{enabled:?} not all in {taken:?}");
+        assert!(
+            enabled.is_subset(&taken),
+            "{enabled:?} not all in {taken:?}"
+        );
     }
 
     #[test]

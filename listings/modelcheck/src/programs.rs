@@ -41,6 +41,7 @@ pub fn two_phase(args: &[String]) -> Result<Output, Error> {
             args.rms
         )));
     }
+    let mut output = Output::default();
     let mut out = String::new();
     let search = if args.dfs {
         Search::DepthFirst
@@ -75,6 +76,12 @@ pub fn two_phase(args: &[String]) -> Result<Output, Error> {
                 report.rate()
             );
         }
+        let single = args.up_to.is_none();
+        let mut values = vec![
+            ("distinct", report.distinct.to_string()),
+            ("generated", report.generated.to_string()),
+            ("depth", report.depth.to_string()),
+        ];
         match &report.violation {
             None => {
                 let _ = writeln!(out, "  TCConsistent holds in every reachable state");
@@ -85,6 +92,7 @@ pub fn two_phase(args: &[String]) -> Result<Output, Error> {
                     "  TCConsistent is violated after {} steps:",
                     violation.trace.len() - 1
                 );
+                values.push(("steps", (violation.trace.len() - 1).to_string()));
                 for (i, (action, state)) in violation.trace.iter().enumerate() {
                     let step = action.map_or("initial".to_owned(), |a| format!("{a:?}"));
                     let _ = writeln!(
@@ -95,8 +103,14 @@ pub fn two_phase(args: &[String]) -> Result<Output, Error> {
                 }
             }
         }
+        if single {
+            for (name, value) in values {
+                output.value(name, value);
+            }
+        }
     }
-    Ok(Output::text(out))
+    output.stdout = out;
+    Ok(output)
 }
 
 /// Checks two-phase commit written as message-passing processes.
@@ -156,6 +170,7 @@ pub fn commit(args: &[String]) -> Result<Output, Error> {
     let _ = writeln!(out, "  states generated: {}", report.generated);
     let _ = writeln!(out, "  depth: {}", report.depth);
     let mut output = Output::default();
+    output.value("distinct", report.distinct);
     match report.violation {
         None => {
             let _ = writeln!(
@@ -164,6 +179,7 @@ pub fn commit(args: &[String]) -> Result<Output, Error> {
             );
         }
         Some(violation) => {
+            output.value("steps", violation.trace.len() - 1);
             let _ = writeln!(
                 out,
                 "  consistent is violated after {} steps:",
@@ -250,6 +266,8 @@ pub fn preemption(args: &[String]) -> Result<Output, Error> {
                 found.prefix.len() - 1,
                 found.cycle.len()
             );
+            output.value("prefix-steps", found.prefix.len() - 1);
+            output.value("loop-steps", found.cycle.len());
             let mut trace = found.prefix.clone();
             trace.extend(
                 found
@@ -319,6 +337,16 @@ pub fn explosion(args: &[String]) -> Result<Output, Error> {
         reduced.push((rms as f64, sym.distinct as f64));
     }
     let mut output = Output::default();
+    // The mean factor from one size to the next: the geometric mean of the ratios.
+    if let (Some(first), Some(last)) = (plain.first(), plain.last())
+        && plain.len() > 1
+    {
+        let growth = (last.1 / first.1).powf(1.0 / (plain.len() - 1) as f64);
+        output.value("growth", format!("{growth:.1}"));
+        output.value("largest-rms", args.up_to);
+        output.value("largest-distinct", last.1);
+        output.value("largest-symmetry", reduced.last().map_or(0.0, |r| r.1));
+    }
     if let Some(path) = args.svg {
         let top = plain.last().map_or(10.0, |p| p.1) * 3.0;
         let chart = Chart {
@@ -347,65 +375,154 @@ struct SpeedArgs {
     times: std::path::PathBuf,
 }
 
+/// The checkers the measurements compare, in the order the table shows them.
+const CHECKERS: [(&str, &str); 3] = [
+    ("book", "the book's (BFS, 1 thread)"),
+    ("stateright", "Stateright, same model"),
+    ("stateright-2pc", "Stateright's 2pc (DFS)"),
+];
+
+/// (checker, RMs) → the (distinct states, seconds, peak KiB) of each repetition.
+type Samples = std::collections::BTreeMap<(String, u32), Vec<(u64, f64, f64)>>;
+
 /// `cargo run --release -p modelcheck --example speed`.
 pub fn speed(args: &[String]) -> Result<Output, Error> {
     let args: SpeedArgs = notebook::parse("speed", args)?;
     let text = std::fs::read_to_string(&args.times)
-        .map_err(|e| Error::Usage(format!("error: {}: {e}\n", args.times.display())))?;
-    let mut rows: Vec<(String, u32, u64, f64, f64)> = Vec::new();
-    let mut out = String::new();
+        .map_err(|e| Error::Failed(format!("{}: {e}", args.times.display())))?;
+    let mut samples: Samples = std::collections::BTreeMap::new();
+    let mut output = Output::default();
     for (i, line) in text.lines().enumerate() {
         if let Some(comment) = line.strip_prefix("# ") {
-            let _ = writeln!(out, "{comment}");
+            if !comment.starts_with("comparisons/") {
+                let _ = writeln!(output, "{comment}");
+            }
             continue;
         }
         if line.starts_with("checker,") || line.trim().is_empty() {
             continue;
         }
-        let f: Vec<&str> = line.split(',').collect();
         let bad = || {
-            Error::Usage(format!(
-                "error: {}:{}: expected checker,rms,distinct,seconds,peak_kib\n",
+            Error::Failed(format!(
+                "{}:{}: expected checker,rms,repetition,distinct,seconds,peak_kib with positive \
+                 numbers, found `{line}`",
                 args.times.display(),
                 i + 1
             ))
         };
-        let [checker, rms, distinct, seconds, peak] = f.as_slice() else {
+        let f: Vec<&str> = line.split(',').collect();
+        let [checker, rms, _, distinct, seconds, peak] = f.as_slice() else {
             return Err(bad());
         };
-        rows.push((
-            (*checker).to_owned(),
-            rms.parse().map_err(|_| bad())?,
+        if !CHECKERS.iter().any(|(c, _)| c == checker) {
+            return Err(bad());
+        }
+        let positive =
+            |s: &str| s.parse::<f64>().ok().filter(|x| x.is_finite() && *x > 0.0);
+        let sample = (
             distinct.parse().map_err(|_| bad())?,
-            seconds.parse().map_err(|_| bad())?,
-            peak.parse().map_err(|_| bad())?,
-        ));
+            positive(seconds).ok_or_else(bad)?,
+            positive(peak).ok_or_else(bad)?,
+        );
+        let rms: u32 = rms.parse().map_err(|_| bad())?;
+        samples
+            .entry(((*checker).to_owned(), rms))
+            .or_default()
+            .push(sample);
     }
+    if samples.is_empty() {
+        return Err(Error::Failed(format!(
+            "{} holds no measurements",
+            args.times.display()
+        )));
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
     let _ = writeln!(
-        out,
-        "\n{:>4} {:>11} {:>22} {:>22} {:>7} {:>7}",
-        "RMs", "distinct", "book: s, states/s", "Stateright: s, st/s", "speed", "memory"
+        output,
+        "\nmedian of each checker's runs; x book: its time, or its memory, over the book's\n"
     );
-    for (_, rms, distinct, ours, ours_kib) in rows.iter().filter(|r| r.0 == "book") {
-        if let Some((_, _, _, theirs, their_kib)) =
-            rows.iter().find(|r| r.0 == "stateright" && r.1 == *rms)
-        {
-            let rate = |s: f64| *distinct as f64 / s;
-            let _ = writeln!(
-                out,
-                "{rms:>4} {distinct:>11} {:>8.2} {:>13.0} {:>8.2} {:>13.0} {:>6.1}x {:>6.1}x",
-                ours,
-                rate(*ours),
-                theirs,
-                rate(*theirs),
-                theirs / ours,
-                their_kib / ours_kib
-            );
+    let _ = writeln!(
+        output,
+        "{:>4} {:>10}  {:<26} {:>8} {:>7} {:>7} {:>7}",
+        "RMs", "distinct", "checker", "seconds", "x book", "MiB", "x book"
+    );
+    let all_rms: std::collections::BTreeSet<u32> = samples.keys().map(|k| k.1).collect();
+    for rms in all_rms {
+        let mut book = None;
+        let mut distinct = None;
+        for (checker, name) in CHECKERS {
+            let Some(runs) = samples.get(&(checker.to_owned(), rms)) else {
+                continue;
+            };
+            // Every checker and repetition must count the same states.
+            for &(d, _, _) in runs {
+                if *distinct.get_or_insert(d) != d {
+                    return Err(Error::Failed(format!(
+                        "{}: {checker} counts {d} states for {rms} RMs, another count {}",
+                        args.times.display(),
+                        distinct.unwrap_or_default()
+                    )));
+                }
+            }
+            let seconds = median(&mut runs.iter().map(|r| r.1).collect());
+            let mib = median(&mut runs.iter().map(|r| r.2).collect()) / 1024.0;
+            let (base_s, base_mib) = *book.get_or_insert((seconds, mib));
+            let first = if checker == "book" {
+                format!("{rms:>4} {:>10}", distinct.unwrap_or_default())
+            } else {
+                format!("{:>4} {:>10}", "", "")
+            };
+            let (speed, memory) = (seconds / base_s, mib / base_mib);
+            if checker == "book" {
+                let _ = writeln!(
+                    output,
+                    "{first}  {name:<26} {seconds:>8.2} {:>7} {mib:>7.0}",
+                    ""
+                );
+            } else {
+                output.value(&format!("{checker}-{rms}-speed"), format!("{speed:.1}"));
+                output.value(&format!("{checker}-{rms}-memory"), format!("{memory:.2}"));
+                let _ = writeln!(
+                    output,
+                    "{first}  {name:<26} {seconds:>8.2} {speed:>7.1} {mib:>7.0} {memory:>7.2}"
+                );
+            }
         }
     }
-    let _ = writeln!(
-        out,
-        "speed: Stateright's time over the book's; memory: Stateright's peak over the book's"
-    );
-    Ok(Output::text(out))
+    let repetitions = samples.values().map(Vec::len).min().unwrap_or(0);
+    output.value("repetitions", repetitions);
+    Ok(output)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(csv: &str) -> Result<Output, Error> {
+        let dir = std::env::temp_dir().join("modelcheck-speed-test");
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("{}.csv", csv.len()));
+        std::fs::write(&path, csv).unwrap();
+        speed(&["--times".to_owned(), path.display().to_string()])
+    }
+
+    #[test]
+    fn the_speed_report_refuses_differing_counts() {
+        let same = "book,3,1,288,0.5,100\nstateright,3,1,288,1.0,200\n";
+        let text = report(same).unwrap().stdout;
+        assert!(text.contains("2.0"), "{text}");
+        let differ = "book,3,1,288,0.5,100\nstateright,3,1,289,1.0,200\n";
+        assert!(
+            matches!(report(differ), Err(Error::Failed(m)) if m.contains("another count"))
+        );
+        assert!(
+            matches!(report("# nothing\n"), Err(Error::Failed(m)) if m.contains("no measurements"))
+        );
+        assert!(
+            matches!(report("book,3,1,288,0,100\n"), Err(Error::Failed(m)) if m.contains(":1:"))
+        );
+    }
 }

@@ -164,8 +164,17 @@ pub mod machine {
         let memory = std::fs::read_to_string("/proc/meminfo")
             .unwrap_or_default()
             .lines()
-            .find_map(|l| l.strip_prefix("MemTotal:")?.trim().strip_suffix("kB")?.trim().parse::<u64>().ok())
-            .map_or(String::new(), |kb| format!(", {} GiB", (kb + (1 << 19)) >> 20));
+            .find_map(|l| {
+                l.strip_prefix("MemTotal:")?
+                    .trim()
+                    .strip_suffix("kB")?
+                    .trim()
+                    .parse::<u64>()
+                    .ok()
+            })
+            .map_or(String::new(), |kb| {
+                format!(", {} GiB", (kb + (1 << 19)) >> 20)
+            });
         format!("{model}, {cores} cores{memory}")
     }
 
@@ -176,7 +185,9 @@ pub mod machine {
             .output()
             .ok()
             .and_then(|o| String::from_utf8(o.stdout).ok())
-            .map_or("rustc (unknown version)".to_owned(), |v| v.trim().to_owned())
+            .map_or("rustc (unknown version)".to_owned(), |v| {
+                v.trim().to_owned()
+            })
     }
 
     /// Today's date in UTC, as `YYYY-MM-DD`.

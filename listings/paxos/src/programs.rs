@@ -207,6 +207,8 @@ pub fn lasso(args: &[String]) -> Result<Output, Error> {
             );
         }
         Ok(Some(duel)) => {
+            output.value("prefix-steps", duel.loop_from);
+            output.value("loop-steps", duel.lap);
             let _ = writeln!(out, "  states, up to renaming rounds: {}", duel.states);
             let _ = writeln!(
                 out,
@@ -276,6 +278,7 @@ pub fn duel(args: &[String]) -> Result<Output, Error> {
     };
     config.network.fifo = false;
     let mut eager_run = None;
+    let mut output = Output::default();
     for name in ["eager", "backoff", "leader"] {
         let retry = policy(name).expect("a policy");
         let setup = Setup::new(3, 2, retry);
@@ -286,6 +289,9 @@ pub fn duel(args: &[String]) -> Result<Output, Error> {
             let end = process::Time(40_000_000);
             eager_run =
                 run_until(setup, config.clone(), args.seed, end, Some(&title)).diagram;
+        }
+        if let Some(t) = run.decided() {
+            output.value(&format!("{name}-ms"), format!("{:.1}", t.as_millis_f64()));
         }
         let _ = match run.decided() {
             Some(t) => writeln!(
@@ -312,11 +318,9 @@ pub fn duel(args: &[String]) -> Result<Output, Error> {
     let picture = eager_run
         .map(|d| d.to_svg().into_bytes())
         .unwrap_or_default();
-    Ok(Output {
-        stdout: out,
-        files: vec![(path, picture)],
-        ..Output::default()
-    })
+    output.stdout = out;
+    output.file(path, picture);
+    Ok(output)
 }
 
 /// Decision latency and messages per decision.

@@ -57,7 +57,6 @@ pub trait Choices {
     fn choose(&mut self, options: usize) -> usize;
 }
 
-// ANCHOR: context
 /// What a handler may do: everything it does goes through here.
 pub struct Context<'a, P: Process> {
     id: ProcessId,
@@ -82,7 +81,10 @@ impl<'a, P: Process> Context<'a, P> {
             choices,
         }
     }
+}
 
+// ANCHOR: context
+impl<P: Process> Context<'_, P> {
     /// The process's own name.
     pub fn id(&self) -> ProcessId {
         self.id

@@ -136,7 +136,12 @@ pub fn run(args: &[String]) -> Result<Output, Error> {
     let farthest = shown
         .iter()
         .filter(|r| r.deviation.is_some())
-        .max_by(|a, b| a.deviation.unwrap_or(0.0).abs().total_cmp(&b.deviation.unwrap_or(0.0).abs()))
+        .max_by(|a, b| {
+            a.deviation
+                .unwrap_or(0.0)
+                .abs()
+                .total_cmp(&b.deviation.unwrap_or(0.0).abs())
+        })
         .expect("a row with a deviation");
     output.value("farthest-k", farthest.k);
     output.value("farthest-count", farthest.count);

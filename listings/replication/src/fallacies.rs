@@ -418,7 +418,9 @@ pub fn run(args: &[String]) -> Result<Output, Error> {
     // What congestion costs the repaired protocol: its messages under limited bandwidth
     // against those in the perfect world.
     let sent = |f: Fallacy| repaired_sent.iter().find(|(g, _)| *g == f).map(|(_, s)| *s);
-    if let (Some(bandwidth), Some(perfect)) = (sent(Fallacy::Bandwidth), sent(Fallacy::Cost)) {
+    if let (Some(bandwidth), Some(perfect)) =
+        (sent(Fallacy::Bandwidth), sent(Fallacy::Cost))
+    {
         output.value(
             "bandwidth-ratio",
             format!("{:.0}", bandwidth as f64 / perfect as f64),

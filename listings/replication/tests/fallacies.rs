@@ -53,7 +53,11 @@ fn the_table_of_seed_1_breaks_the_naive_protocol_everywhere_but_cost() {
     for &fallacy in Fallacy::value_variants() {
         let naive = run_naive(fallacy, 1, 5);
         let repaired = run_repaired(fallacy, 1, 5);
-        assert_eq!(naive.problems.is_empty(), fallacy == Fallacy::Cost, "{fallacy:?}");
+        assert_eq!(
+            naive.problems.is_empty(),
+            fallacy == Fallacy::Cost,
+            "{fallacy:?}"
+        );
         assert!(repaired.problems.is_empty(), "{fallacy:?}");
         assert!(repaired.stats.sent >= naive.stats.sent, "{fallacy:?}");
     }

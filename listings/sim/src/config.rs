@@ -57,6 +57,7 @@ pub struct Network {
     /// Per-link exceptions to `loss` and `latency`, for the directed link `(from, to)`.
     pub links: BTreeMap<(ProcessId, ProcessId), Link>,
 }
+// ANCHOR_END: config
 
 /// A directed link's own loss and latency.
 #[derive(Clone, Debug, PartialEq)]
@@ -117,7 +118,6 @@ pub struct Clock {
     /// How fast it runs relative to true time: `1e-4` gains 100 µs a second.
     pub drift: f64,
 }
-// ANCHOR_END: config
 
 impl Clock {
     /// The clock's reading at true time `t` (never before its origin).

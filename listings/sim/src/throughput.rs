@@ -18,7 +18,10 @@ const WORKLOAD: (usize, u32, u64) = (10, 2_000, 1);
 const MEASUREMENTS: &str = "listings/sim/measurements.csv";
 
 #[derive(clap::Parser, Debug)]
-#[command(name = "throughput", about = "How many messages per second the simulator delivers")]
+#[command(
+    name = "throughput",
+    about = "How many messages per second the simulator delivers"
+)]
 struct Args {
     #[command(subcommand)]
     command: Option<Command>,
@@ -73,7 +76,8 @@ fn measure(repeat: u32, out: PathBuf) -> Result<Output, Error> {
         assert_eq!(count, delivered, "the same seed delivers the same messages");
         let _ = writeln!(text, "{i},{seconds:.6},{:.0}", delivered as f64 / seconds);
     }
-    let mut output = Output::text(format!("wrote {} runs to {}\n", repeat, out.display()));
+    let mut output =
+        Output::text(format!("wrote {} runs to {}\n", repeat, out.display()));
     output.file(out, text);
     Ok(output)
 }
@@ -107,7 +111,10 @@ fn read(from: &Path) -> Result<(Vec<String>, Vec<f64>), Error> {
         rates.push(rate);
     }
     if rates.is_empty() {
-        return Err(Error::Failed(format!("{} holds no measurements", from.display())));
+        return Err(Error::Failed(format!(
+            "{} holds no measurements",
+            from.display()
+        )));
     }
     Ok((header, rates))
 }
@@ -146,7 +153,9 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let empty = dir.join("empty.csv");
         std::fs::write(&empty, "# nothing\nrun,seconds,messages_per_second\n").unwrap();
-        assert!(matches!(report(&empty), Err(Error::Failed(m)) if m.contains("no measurements")));
+        assert!(
+            matches!(report(&empty), Err(Error::Failed(m)) if m.contains("no measurements"))
+        );
         let bad = dir.join("bad.csv");
         std::fs::write(&bad, "1,0.1,fast\n").unwrap();
         assert!(matches!(report(&bad), Err(Error::Failed(m)) if m.contains("bad.csv:1")));
