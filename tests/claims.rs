@@ -332,3 +332,69 @@ fn modelcheck_the_speed_table_says_what_the_chapter_reads_off_it() {
         "its shipped example needs less"
     );
 }
+
+#[test]
+fn abd_state_counts_grow_with_duplication_and_shrink_with_restarts_merged() {
+    let distinct = |name: &str| number(&values(name)["distinct"]);
+    assert!(distinct("abd-check-duplication") > distinct("abd-check"));
+    assert!(distinct("abd-check-all") < distinct("abd-check-restarts"));
+}
+
+#[test]
+fn abd_takes_two_round_trips_and_4_n_minus_1_messages() {
+    let rows = table(&output("abd-delays"), "delays  msgs");
+    assert_eq!(rows.len(), 4);
+    for row in rows {
+        let n = number(&row[0]);
+        let messages = 4.0 * (n - 1.0);
+        // write, read: four delays and 4(n - 1) messages; the read without write-back half.
+        assert_eq!(
+            (number(&row[1]), number(&row[2])),
+            (4.0, messages),
+            "{row:?}"
+        );
+        assert_eq!(
+            (number(&row[3]), number(&row[4])),
+            (4.0, messages),
+            "{row:?}"
+        );
+        assert_eq!(
+            (number(&row[5]), number(&row[6])),
+            (2.0, messages / 2.0),
+            "{row:?}"
+        );
+    }
+}
+
+// CAP.
+
+#[test]
+fn cap_abd_latency_is_proportional_to_the_delay() {
+    let text = output("cap-pacelc");
+    let rows: Vec<Vec<String>> = table(&text, "median one-way delay")
+        .into_iter()
+        .take_while(|r| r.len() == 6)
+        .collect();
+    assert_eq!(rows.len(), 8);
+    let multiples: Vec<f64> =
+        rows.iter().map(|r| number(&r[2]) / number(&r[0])).collect();
+    let first = multiples[0];
+    assert!(
+        multiples.iter().all(|m| (m / first - 1.0).abs() < 0.01),
+        "{multiples:?}"
+    );
+    // The available register never waits.
+    assert!(rows.iter().all(|r| r[4] == "0.00" && r[5] == "0.00"));
+}
+
+// Paxos.
+
+#[test]
+fn paxos_on_seed_1_every_policy_decides_and_the_leader_is_slowest() {
+    let v = values("paxos-duel");
+    let ms = |k: &str| number(&v[k]);
+    assert!(
+        ms("leader-ms") > ms("eager-ms") && ms("leader-ms") > ms("backoff-ms"),
+        "{v:?}"
+    );
+}
