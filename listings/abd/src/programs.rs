@@ -123,7 +123,11 @@ pub fn check(args: &[String]) -> Result<Output, Error> {
         Some(violation) => {
             let steps = violation.trace.len() - 1;
             output.value("steps", steps);
-            let _ = writeln!(out, "  not linearizable after {steps} steps:");
+            let _ = writeln!(
+                out,
+                "  not linearizable after {}:",
+                notebook::count(steps as u64, "step")
+            );
             for (i, (step, _)) in violation.trace.iter().enumerate().skip(1) {
                 let _ = writeln!(out, "  {i:>3}. {:?}", step.as_ref().expect("a step"));
             }
@@ -207,7 +211,7 @@ pub fn simulate(args: &[String]) -> Result<Output, Error> {
     let _ = writeln!(
         out,
         "  {:<12} {:>10} {:>9} {:>10}  first violation",
-        "mix", "operations", "open", "violations"
+        "mix", "operations", "open", "violating"
     );
     let (mut runs, mut violating) = (0, 0);
     for mix in mixes {
@@ -259,12 +263,13 @@ pub fn delays(args: &[String]) -> Result<Output, Error> {
     let _ = writeln!(
         out,
         "One client, one operation at a time, every message delayed exactly 1 ms;\n\
-         delays = latency / 1 ms (min–max over {} operations of each kind).",
+         delays = latency / 1 ms, over {} operations of each kind (a range where they differ);\n\
+         msgs: messages per operation; the last column is what two round trips predict.",
         args.operations
     );
     let _ = writeln!(
         out,
-        "  n   {:<16}{:<16}{:<22}2 round trips",
+        "  n   {:<16}{:<16}{:<22}predicted",
         "write", "read", "read, no write-back"
     );
     let _ = writeln!(
@@ -293,12 +298,12 @@ pub fn delays(args: &[String]) -> Result<Output, Error> {
         };
         let _ = writeln!(
             out,
-            "{n:>3}   {}{}{}      {:>6} {:>5}",
+            "{n:>3}   {}{}{}      {:>6} {:>5.1}",
             cell(Variant::Abd, 0.0),
             cell(Variant::Abd, 1.0),
             cell(Variant::NoWriteBack, 1.0),
             4,
-            4 * (n - 1)
+            f64::from(4 * (n as u32 - 1))
         );
     }
     Ok(Output {

@@ -172,10 +172,11 @@ pub fn pacelc(args: &[String]) -> Result<Output, Error> {
          operation latency in ms, median and 99th percentile:",
         args.operations
     );
+    let _ = writeln!(out, "  {:<36} {:>13} {:>13}", "", "ABD", "available");
     let _ = writeln!(
         out,
         "  {:<36} {:>13} {:>13}",
-        "message delays", "ABD", "available"
+        "message delays", "median p99", "median p99"
     );
     for (name, latency) in &networks {
         let [abd, available] = latencies(latency.clone(), args.operations, args.seed);
@@ -201,8 +202,8 @@ pub fn pacelc(args: &[String]) -> Result<Output, Error> {
     let _ = writeln!(
         out,
         "\nLog-normal delays, sigma 0.5, as the processes move apart; latency in ms:\n  \
-         {:>22} {:>13} {:>13}",
-        "median one-way delay", "ABD", "available"
+         {:>22} {:>13} {:>13}\n  {:>22} {:>13} {:>13}",
+        "", "ABD", "available", "median one-way delay", "median p99", "median p99"
     );
     for &median in &medians {
         let latency = Latency::LogNormal {

@@ -274,8 +274,9 @@ pub fn inversions(args: &[String]) -> Result<Output, Error> {
             out,
             "{drift:>8} {pairs:>12} {physical:>12} {fraction:>10.2e} {hybrid:>8}"
         );
-        if drift > 0.0 {
-            points.push((drift, fraction.max(1e-7)));
+        // A fraction of zero has no place on a log scale: the figure leaves it out.
+        if drift > 0.0 && fraction > 0.0 {
+            points.push((drift, fraction));
         }
         if physical > 0 && first_inverting.is_none() {
             first_inverting = Some(drift);

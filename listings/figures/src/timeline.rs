@@ -139,12 +139,12 @@ impl Timeline {
             INK.stroke_width(1),
         ))?;
         area.draw(&Text::new(
-            format!("{} {}", trim(lo), self.unit),
+            format!("{} {}", self.unit, trim(lo)),
             (LEFT, axis + 4),
             font(11.0, &INK).pos(Pos::new(HPos::Left, VPos::Top)),
         ))?;
         area.draw(&Text::new(
-            format!("{} {}", trim(hi), self.unit),
+            format!("{} {}", self.unit, trim(hi)),
             (WIDTH as i32 - RIGHT, axis + 4),
             font(11.0, &INK).pos(Pos::new(HPos::Right, VPos::Top)),
         ))?;

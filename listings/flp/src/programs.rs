@@ -99,8 +99,8 @@ pub fn adversary(args: &[String]) -> Result<Output, Error> {
         Outcome::Unsafe { invariant, run } => {
             let _ = writeln!(
                 out,
-                "not even partially correct: {invariant} broken in {} steps:",
-                run.len() - 1
+                "not even partially correct: {invariant} broken in {}:",
+                notebook::count(run.len() as u64 - 1, "step")
             );
             steps(&mut out, &run);
             (
@@ -136,11 +136,12 @@ pub fn adversary(args: &[String]) -> Result<Output, Error> {
                 out,
                 "no initial configuration is bivalent: {} is 0-valent, {} is 1-valent, and\n\
                  they differ only in p{p}'s input. A run in which p{p} takes no steps looks the\n\
-                 same from both, so it cannot decide (Lemma 2): of the {states} configuration(s)\n\
+                 same from both, so it cannot decide (Lemma 2): of the {}\n\
                  it reaches, none decides. The run with p{p} crashed at the start, every message\n\
                  to the others received:",
                 bits(&zero),
-                bits(&one)
+                bits(&one),
+                notebook::count(states as u64, "configuration")
             );
             steps(&mut out, &run);
             (
@@ -687,11 +688,11 @@ pub fn lasso(args: &[String]) -> Result<Output, Error> {
     let _ = writeln!(
         out,
         "rounds (Ben-Or with the coin fixed to 0), n = {n}, inputs {}, no process faulty.\n\
-         One step of the model checker is one round: each process hears its own and {} other\n\
-         report(s) first, then its own and {} other proposal(s); the rest just after.",
+         One step of the model checker is one round: each process hears its own and {}\n\
+         first, then its own and {}; the rest just after.",
         bits(&mut inputs.iter().copied()),
-        n - f - 1,
-        n - f - 1
+        notebook::count((n - f - 1) as u64, "other report"),
+        notebook::count((n - f - 1) as u64, "other proposal")
     );
     let found = match crate::lasso::find(&inputs, args.laps as usize, bound) {
         Err(_) => {
@@ -710,9 +711,12 @@ pub fn lasso(args: &[String]) -> Result<Output, Error> {
     };
     let _ = writeln!(
         out,
-        "{} lowered configurations. A lasso: {} round(s) to reach the loop, then a loop of\n\
-         {} round(s), {} steps:",
-        found.states, found.rounds.0, found.rounds.1, found.lap
+        "{} lowered configurations. A lasso: {} to reach the loop, then a loop of\n\
+         {}, {}:",
+        found.states,
+        notebook::count(found.rounds.0 as u64, "round"),
+        notebook::count(found.rounds.1 as u64, "round"),
+        notebook::count(found.lap as u64, "step")
     );
     let values = [
         ("configurations", found.states),
@@ -982,13 +986,13 @@ pub fn coordinator_check(args: &[String]) -> Result<Output, Error> {
         out,
         "rotating coordinator{}, inputs 010,\n\
          a detector that never stops lying (each suspicion a branch),\n\
-         every delivery order, at most {} round(s) each:",
+         every delivery order, at most {} each:",
         if bug.is_some() {
             " that ignores timestamps"
         } else {
             ""
         },
-        args.rounds
+        notebook::count(args.rounds, "round")
     );
     let Some(violation) = report.violation else {
         let _ = writeln!(

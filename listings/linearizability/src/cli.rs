@@ -252,7 +252,7 @@ where
                     history,
                     &evidence,
                     6,
-                    "Why the history is not linearizable",
+                    "Where the search for a linearization gets furthest",
                 )
                 .to_svg(),
             ),

@@ -1,7 +1,7 @@
 //! Exercises of the chapter "What correct means: linearizability", each judged by a test.
 //!
 //! **Exercise 4.1 — a queue.** Write the sequential specification of a FIFO queue: fill
-//! in [`Queue`]'s `step`. The judge checks five small histories whose verdicts are known;
+//! in [`Queue`]'s `step`. The judge checks six small histories whose verdicts are known;
 //! run
 //! `cargo test -p linearizability --test exercises -- --ignored`. A solution is in
 //! [`solution`].
@@ -58,11 +58,14 @@ impl Model for Queue {
 // ANCHOR_END: exercise
 
 /// (operation, result, invoked, returned) for each operation of a history, one client
-/// each.
+/// each; an operation that returned at [`NEVER`] never returned (its result is ignored).
 type Ops = &'static [(QueueOp, QueueRet, u64, u64)];
 
-/// Five histories and whether each is linearizable.
-const CASES: [(&str, Ops, bool); 5] = [
+/// The return time of an operation that never returned.
+const NEVER: u64 = u64::MAX;
+
+/// Six histories and whether each is linearizable.
+const CASES: [(&str, Ops, bool); 6] = [
     (
         "enqueue 1, then dequeue 1",
         &[
@@ -106,6 +109,14 @@ const CASES: [(&str, Ops, bool); 5] = [
         ],
         false,
     ),
+    (
+        "an enqueue of 1 never returns, yet a later dequeue finds 1",
+        &[
+            (QueueOp::Enqueue(1), QueueRet::Ok, 0, NEVER),
+            (QueueOp::Dequeue, QueueRet::Value(Some(1)), 2, 3),
+        ],
+        true,
+    ),
 ];
 
 /// The histories on which `model` gives the wrong verdict.
@@ -115,7 +126,9 @@ pub fn judge<M: Model<Input = QueueOp, Output = QueueRet>>(model: &M) -> Vec<Str
         let mut history = History::default();
         for (client, (input, output, call, ret)) in ops.iter().enumerate() {
             let at = history.invoke(client, 0, input.clone(), Time(*call));
-            history.complete(at, output.clone(), Time(*ret));
+            if *ret != NEVER {
+                history.complete(at, output.clone(), Time(*ret));
+            }
         }
         if check(model, &history).is_linearizable() != linearizable {
             wrong.push(format!(

@@ -56,6 +56,7 @@ impl Describe for KvOp {
             None => " ?".to_owned(),
             Some(KvRet::Value(v)) => format!(" → {v:?}"),
             Some(KvRet::Ok) => String::new(),
+            Some(KvRet::Fail) => " failed".to_owned(),
         };
         match self {
             KvOp::Get(k) => format!("get({k:?}){result}"),
@@ -271,7 +272,8 @@ where
         bars,
         unit: "event".into(),
         note: format!(
-            "Green: the longest linearization found (last {} of {}); red: the operation that cannot follow it.",
+            "Green: the longest linearization found, its last {} of {} numbered; red: the \
+             operation that cannot follow it.",
             tail.len(),
             evidence.linearized.len()
         ),

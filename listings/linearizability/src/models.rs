@@ -192,6 +192,8 @@ pub enum KvRet {
     Value(String),
     /// A put or an append.
     Ok,
+    /// An operation that definitely did not happen (Jepsen's `:fail`).
+    Fail,
 }
 
 /// The value of one key, with a hash of it maintained as it grows: appending to a long
@@ -247,9 +249,8 @@ impl std::hash::Hash for KvState {
     }
 }
 
-/// A key-value store whose every key starts as the empty string, checked key by key. Its
-/// operations have no failed output: [`kv_edn`](crate::parse::kv_edn) reads a `:fail` as
-/// it reads an `:info`, an operation that may or may not have taken effect.
+/// A key-value store whose every key starts as the empty string, checked key by key. An
+/// operation that failed (Jepsen's `:fail`) never happened, as in Jepsen's own semantics.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Kv;
 
@@ -292,6 +293,7 @@ impl Model for Kv {
 
     fn relevant(&self, input: &KvOp, output: Option<&KvRet>) -> bool {
         !(matches!(input, KvOp::Get(_)) && output.is_none())
+            && output != Some(&KvRet::Fail)
     }
 
     fn partition(&self, input: &KvOp) -> Option<String> {

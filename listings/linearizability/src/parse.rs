@@ -405,8 +405,8 @@ pub fn jepsen_edn_register(
 }
 
 /// Reads key-value operations (`:get`, `:put`, `:append`, each with a string `:key`), in
-/// the EDN format of Porcupine's kv test data. An operation that failed (`:fail`) stays
-/// open: it may or may not have taken effect.
+/// the EDN format of Porcupine's kv test data. An operation that failed (`:fail`) never
+/// happened.
 pub fn kv_edn(text: &str) -> Result<Parsed<KvOp, KvRet>, ParseError> {
     let invocation = |line, event: &EdnEvent| {
         let key = match &event.key {
@@ -442,7 +442,7 @@ pub fn kv_edn(text: &str) -> Result<Parsed<KvOp, KvRet>, ParseError> {
             .ok_or_else(|| error(line, "expected a string :value for an :ok :get")),
         _ => Ok(KvRet::Ok),
     };
-    jepsen_edn(text, invocation, ok, None)
+    jepsen_edn(text, invocation, ok, Some(KvRet::Fail))
 }
 
 /// Reads Jepsen EDN transactions on a multi-register (Knossos' `multi-register`): `:f
@@ -531,6 +531,25 @@ pub fn jepsen_edn_mutex(text: &str) -> Result<Parsed<MutexOp, MutexRet>, ParseEr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failed_key_value_operation_never_happened() {
+        use crate::check::check;
+        use crate::models::Kv;
+        // The append failed: a read that misses it is linearizable; one that sees it is not.
+        let history = |seen: &str| {
+            format!(
+                "{{:process 0, :type :invoke, :f :append, :key \"k\", :value \"x\"}}\n\
+                 {{:process 0, :type :fail, :f :append, :key \"k\", :value \"x\"}}\n\
+                 {{:process 1, :type :invoke, :f :get, :key \"k\", :value nil}}\n\
+                 {{:process 1, :type :ok, :f :get, :key \"k\", :value \"{seen}\"}}\n"
+            )
+        };
+        let missed = kv_edn(&history("")).unwrap().history;
+        assert!(check(&Kv, &missed).is_linearizable());
+        let seen = kv_edn(&history("x")).unwrap().history;
+        assert!(!check(&Kv, &seen).is_linearizable());
+    }
 
     #[test]
     fn reads_the_etcd_log_format_with_tabs_or_spaces() {

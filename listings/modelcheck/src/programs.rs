@@ -89,8 +89,8 @@ pub fn two_phase(args: &[String]) -> Result<Output, Error> {
             Some(violation) => {
                 let _ = writeln!(
                     out,
-                    "  TCConsistent is violated after {} steps:",
-                    violation.trace.len() - 1
+                    "  TCConsistent is violated after {}:",
+                    notebook::count(violation.trace.len() as u64 - 1, "step")
                 );
                 values.push(("steps", (violation.trace.len() - 1).to_string()));
                 for (i, (action, state)) in violation.trace.iter().enumerate() {
@@ -182,8 +182,8 @@ pub fn commit(args: &[String]) -> Result<Output, Error> {
             output.value("steps", violation.trace.len() - 1);
             let _ = writeln!(
                 out,
-                "  consistent is violated after {} steps:",
-                violation.trace.len() - 1
+                "  consistent is violated after {}:",
+                notebook::count(violation.trace.len() as u64 - 1, "step")
             );
             let started = &violation.trace[0].1;
             let outcomes: Vec<String> = (0..started.outputs.len())
@@ -262,9 +262,9 @@ pub fn preemption(args: &[String]) -> Result<Output, Error> {
             let _ = writeln!(
                 out,
                 "  liveness (a proposal is eventually accepted): VIOLATED by a fair lasso,\n  \
-                 {} steps to reach a loop of {} steps that repeats forever:",
-                found.prefix.len() - 1,
-                found.cycle.len()
+                 {} to reach a loop of {} that repeats forever:",
+                notebook::count(found.prefix.len() as u64 - 1, "step"),
+                notebook::count(found.cycle.len() as u64, "step")
             );
             output.value("prefix-steps", found.prefix.len() - 1);
             output.value("loop-steps", found.cycle.len());

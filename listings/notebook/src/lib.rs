@@ -223,3 +223,14 @@ pub mod machine {
         }
     }
 }
+
+/// `n` and a noun, plural unless `n` is 1: `count(1, "step")` is `1 step`, `count(3,
+/// "step")` is `3 steps`.
+pub fn count(n: impl Into<u64>, noun: &str) -> String {
+    let n = n.into();
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}

@@ -23,11 +23,11 @@ pub enum Mix {
     Reordering,
     /// Heavy-tailed delays: log-normal, median 1 ms, sigma 1.
     Latency,
-    /// A minority of the faulty-prone processes crash, for good, at random times.
+    /// A minority of the fault-prone processes crash, for good, at random times.
     Crashes,
     /// A minority of them crash and restart from their disks, twice each.
     Restarts,
-    /// A minority of them is cut off from every other process for 10–40 ms, then the
+    /// A minority of them are cut off from every other process for 10–40 ms, then the
     /// network heals.
     Partition,
     /// All of the above at once, in milder doses.
