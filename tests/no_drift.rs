@@ -54,10 +54,10 @@ fn every_output_and_figure_is_what_its_code_generates() {
     assert_clean(checks::cells(&repository_root(), &cells::all(), false));
 }
 
-/// The slow cells too: `cargo test --test no_drift -- --ignored` (a minute or so in the test
+/// The slow cells too: `cargo test --workspace --test no_drift -- --ignored` (a minute or so in the test
 /// profile). `cargo xtask check` and `cargo xtask bless` always include them.
 #[test]
-#[ignore = "runs the slow cells: cargo test --test no_drift -- --ignored"]
+#[ignore = "runs the slow cells: cargo test --workspace --test no_drift -- --ignored"]
 fn every_output_and_figure_of_the_slow_cells_is_what_its_code_generates() {
     assert_clean(checks::cells(&repository_root(), &cells::all(), true));
 }

@@ -24,7 +24,7 @@ pub struct Cell {
     pub program_path: &'static str,
     /// Whether the program takes too long for every `cargo test` (tens of seconds): then
     /// the normal tests only check that its files exist and are shown, and
-    /// `cargo test --test no_drift -- --ignored` regenerates and compares them.
+    /// `cargo test --workspace --test no_drift -- --ignored` regenerates and compares them.
     pub slow: bool,
 }
 

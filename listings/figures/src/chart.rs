@@ -126,9 +126,24 @@ impl Chart {
     /// Renders the chart as an SVG document.
     ///
     /// # Panics
-    /// If a logarithmic axis has a non-positive bound; that is a bug in the program
-    /// drawing it.
+    /// If an axis's range is not finite and increasing, or a logarithmic axis has a
+    /// non-positive bound: a bug in the program drawing it (plotters would otherwise
+    /// compute ticks over a range it cannot draw, without end).
     pub fn to_svg(&self) -> String {
+        for (name, axis) in [("x", &self.x), ("y", &self.y)] {
+            let Range { start, end } = axis.range;
+            assert!(
+                start.is_finite() && end.is_finite() && start < end,
+                "the {name} axis of \"{}\" has the range {start}..{end}: it must be finite and \
+                 increasing",
+                self.title
+            );
+            assert!(
+                axis.scale == Scale::Linear || start > 0.0,
+                "the logarithmic {name} axis of \"{}\" starts at {start}: it must be positive",
+                self.title
+            );
+        }
         let mut svg = String::new();
         let result = match (self.x.scale, self.y.scale) {
             (Scale::Linear, Scale::Linear) => {
@@ -255,6 +270,30 @@ fn number(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    #[should_panic(expected = "must be finite and increasing")]
+    fn an_empty_logarithmic_range_is_refused_rather_than_drawn_for_ever() {
+        // What an empty measurements file once gave: the smallest and largest of nothing.
+        let empty: Vec<f64> = Vec::new();
+        let lo = empty.iter().copied().fold(f64::INFINITY, f64::min) / 2.0;
+        let hi = empty.iter().copied().fold(0.0, f64::max) * 2.0;
+        Chart {
+            y: Axis::log("t (ms)", lo..hi),
+            ..chart()
+        }
+        .to_svg();
+    }
+
+    #[test]
+    #[should_panic(expected = "must be positive")]
+    fn a_logarithmic_axis_from_zero_is_refused() {
+        Chart {
+            y: Axis::log("t (ms)", 0.0..1.0),
+            ..chart()
+        }
+        .to_svg();
+    }
 
     fn chart() -> Chart {
         Chart {

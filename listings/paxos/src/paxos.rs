@@ -79,7 +79,7 @@ pub enum Message {
 }
 
 /// The planted bugs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum Bug {
     /// An acceptor keeps its accepted proposal on disk but not its promise: after a
     /// restart it may accept a proposal below one it promised to ignore (breaks P1a).

@@ -2,7 +2,7 @@
 
 use crate::check::{safety, system};
 use crate::paxos::{Bug, Message, Retry, Setup};
-use crate::simulate::{HORIZON, mix_world, policy, run, run_mix, run_until};
+use crate::simulate::{HORIZON, Policy, mix_world, policy, run, run_mix, run_until};
 use modelcheck::processes::{Faults, diagram};
 use notebook::{Error, Output};
 use sim::mixes::Mix;
@@ -35,21 +35,10 @@ pub fn label(m: &Message) -> String {
 }
 
 /// The planted bugs' names on the command line.
-const BUGS: [&str; 4] = [
-    "forgets-promise",
-    "ignores-accepted",
-    "lowest-accepted",
-    "hasty-learner",
-];
-
-/// The planted bug named `name`, one of [`BUGS`].
-fn bug(name: &str) -> Bug {
-    match name {
-        "forgets-promise" => Bug::ForgetsPromise,
-        "ignores-accepted" => Bug::IgnoresAccepted,
-        "hasty-learner" => Bug::HastyLearner,
-        _ => Bug::LowestAccepted,
-    }
+/// A planted bug's name on the command line.
+fn bug_name(bug: Bug) -> String {
+    clap::ValueEnum::to_possible_value(&bug)
+        .map_or(format!("{bug:?}"), |v| v.get_name().to_owned())
 }
 
 /// Checks every execution of single-decree Paxos for agreement and validity.
@@ -79,8 +68,8 @@ struct CheckArgs {
     #[arg(long)]
     restarts: bool,
     /// A planted bug.
-    #[arg(long, value_parser = BUGS)]
-    bug: Option<String>,
+    #[arg(long, value_enum)]
+    bug: Option<Bug>,
     /// Do not print the time taken (for reproducible output).
     #[arg(long)]
     no_time: bool,
@@ -95,7 +84,7 @@ struct CheckArgs {
 /// `cargo run --release -p paxos --example check -- [--ballots K] [faults] [--bug B]`.
 pub fn check(args: &[String]) -> Result<Output, Error> {
     let args: CheckArgs = notebook::parse("check", args)?;
-    let bug = args.bug.as_deref().map(bug);
+    let bug = args.bug;
     let faults = Faults {
         loss: args.loss,
         duplication: args.duplication,
@@ -295,8 +284,8 @@ pub fn duel(args: &[String]) -> Result<Output, Error> {
     config.network.fifo = false;
     let mut eager_run = None;
     let mut output = Output::default();
-    for name in ["eager", "backoff", "leader"] {
-        let retry = policy(name).expect("a policy");
+    for choice in Policy::ALL {
+        let (name, retry) = (choice.name(), policy(choice));
         let setup = Setup::new(3, 2, retry);
         let title = format!("Eager proposers, seed {}: the first 40 ms", args.seed);
         let run = run(setup, config.clone(), args.seed);
@@ -369,7 +358,7 @@ pub fn decide(args: &[String]) -> Result<Output, Error> {
         one.messages
     );
     // Two proposers with Ω, log-normal delays, many seeds.
-    let retry = policy("leader").expect("a policy");
+    let retry = policy(Policy::Leader);
     let setup = Setup::new(n, 2, retry);
     let mut latencies = Vec::new();
     let mut messages = Vec::new();
@@ -415,11 +404,11 @@ struct SimulateArgs {
     #[arg(long, default_value_t = 200)]
     seeds: u64,
     /// The proposers' policy.
-    #[arg(long, default_value = "leader", value_parser = ["eager", "backoff", "leader"])]
-    policy: String,
+    #[arg(long, value_enum, default_value_t = Policy::Leader)]
+    policy: Policy,
     /// A planted bug.
-    #[arg(long, value_parser = BUGS)]
-    bug: Option<String>,
+    #[arg(long, value_enum)]
+    bug: Option<Bug>,
     /// Draw the first run that breaks agreement or validity, if any, into this SVG file.
     #[arg(long, value_name = "PATH")]
     svg: Option<PathBuf>,
@@ -428,21 +417,22 @@ struct SimulateArgs {
 /// `cargo run --release -p paxos --example simulate -- --acceptors N --seeds S`.
 pub fn simulate(args: &[String]) -> Result<Output, Error> {
     let args: SimulateArgs = notebook::parse("simulate", args)?;
-    let retry = policy(&args.policy).expect("a policy");
+    let retry = policy(args.policy);
     let n = args.acceptors as usize;
     let mut out = String::new();
     let _ = writeln!(
         out,
         "{n} acceptors, 2 proposers ({}), {} seeds per mix;\n\
          time from the proposers' start (at 30 ms, amid the faults) to the first learner",
-        args.policy, args.seeds
+        args.policy.name(),
+        args.seeds
     );
     let _ = writeln!(
         out,
         "  {:<12} {:>9} {:>9} {:>8} {:>11} {:>9}",
         "mix", "decided", "disagree", "invalid", "median ms", "p99 ms"
     );
-    let planted = args.bug.as_deref().map(bug);
+    let planted = args.bug;
     let mut first = None;
     for mix in Mix::ALL {
         let (mut decided, mut disagree, mut invalid) = (0, 0, 0);
@@ -478,7 +468,7 @@ pub fn simulate(args: &[String]) -> Result<Output, Error> {
         );
         if let Some(path) = args.svg {
             let (setup, config) = mix_world(n, retry, mix, planted, seed);
-            let name = args.bug.as_deref().unwrap_or("no bug");
+            let name = args.bug.map_or("no bug".to_owned(), bug_name);
             let title = format!("{name}, mix {}, seed {seed}", mix.name());
             let run = run_until(setup, config, seed, HORIZON, Some(&title));
             let picture = run.diagram.expect("drawn").to_svg();
@@ -526,8 +516,8 @@ pub fn gst(args: &[String]) -> Result<Output, Error> {
         "  {:<8} {:>8} {:>11} {:>9} {:>9}",
         "policy", "decided", "median ms", "p99 ms", "max ms"
     );
-    for name in ["eager", "backoff", "leader"] {
-        let retry = policy(name).expect("a policy");
+    for choice in Policy::ALL {
+        let (name, retry) = (choice.name(), policy(choice));
         let mut after = Vec::new();
         for seed in 0..args.seeds {
             let run = crate::simulate::run_gst(n, retry, gst, seed);
@@ -553,7 +543,7 @@ pub fn gst(args: &[String]) -> Result<Output, Error> {
             after.last().copied().unwrap_or(f64::NAN)
         );
     }
-    if let Some(Retry::Leader { after, .. }) = policy("leader") {
+    if let Retry::Leader { after, .. } = policy(Policy::Leader) {
         let _ = writeln!(
             out,
             "  the leader's bound: its retry timer ({} ms) + 4 delays of at most {} ms = {} ms",

@@ -15,17 +15,41 @@ pub const BEGIN: Duration = Duration::from_millis(30);
 pub const HORIZON: Time = Time(2_000_000_000);
 
 /// The proposers' policies the experiments compare.
-pub fn policy(name: &str) -> Option<Retry> {
+pub fn policy(policy: Policy) -> Retry {
     let ms = Duration::from_millis;
-    match name {
-        "eager" => Some(Retry::Eager),
-        "backoff" => Some(Retry::Backoff { after: ms(5) }),
-        "leader" => Some(Retry::Leader {
+    match policy {
+        Policy::Eager => Retry::Eager,
+        Policy::Backoff => Retry::Backoff { after: ms(5) },
+        Policy::Leader => Retry::Leader {
             heartbeat: ms(5),
             timeout: ms(20),
             after: ms(20),
-        }),
-        _ => None,
+        },
+    }
+}
+
+/// How two proposers retry, by name: the choices of the chapter's programs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Policy {
+    /// Start a new ballot as soon as every acceptor has answered and one refused.
+    Eager,
+    /// Wait a random time, doubling its range after each failure.
+    Backoff,
+    /// Follow the leader chosen by heartbeats and timeouts (Ω).
+    Leader,
+}
+
+impl Policy {
+    /// Every policy, in the order the programs print them.
+    pub const ALL: [Policy; 3] = [Policy::Eager, Policy::Backoff, Policy::Leader];
+
+    /// The policy's name on the command line and in outputs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Policy::Eager => "eager",
+            Policy::Backoff => "backoff",
+            Policy::Leader => "leader",
+        }
     }
 }
 

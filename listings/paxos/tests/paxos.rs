@@ -4,7 +4,7 @@
 use modelcheck::processes::{Faults, Processes};
 use paxos::check::{safety, system};
 use paxos::paxos::{Bug, Paxos, Retry};
-use paxos::simulate::{policy, run_mix};
+use paxos::simulate::{Policy, policy, run_mix};
 use sim::mixes::Mix;
 use std::time::Duration;
 
@@ -47,17 +47,17 @@ fn an_acceptor_that_forgets_its_promise_is_caught_after_a_restart() {
 
 #[test]
 fn agreement_and_validity_hold_in_every_mix_for_3_5_and_7_acceptors() {
-    for name in ["eager", "backoff", "leader"] {
-        let retry = policy(name).expect("a policy");
+    for name in Policy::ALL {
+        let retry = policy(name);
         for acceptors in [3, 5, 7] {
             for mix in Mix::ALL {
                 for seed in 0..20 {
                     let run = run_mix(acceptors, retry, mix, None, seed);
-                    let at = format!("{name}, {acceptors}, {mix:?}, seed {seed}");
+                    let at = format!("{name:?}, {acceptors}, {mix:?}, seed {seed}");
                     assert!(run.agreement && run.validity, "{at}");
                     // Only Ω's leader is sure to decide: eager proposers wait for lost
                     // answers for ever.
-                    assert!(name != "leader" || run.decided().is_some(), "{at}");
+                    assert!(name != Policy::Leader || run.decided().is_some(), "{at}");
                 }
             }
         }
@@ -90,14 +90,13 @@ fn two_eager_proposers_duel_for_ever_in_a_fair_execution() {
 
 #[test]
 fn after_gst_the_leader_decides_within_its_timer_and_four_delays() {
-    let Some(Retry::Leader { after, .. }) = policy("leader") else {
+    let Retry::Leader { after, .. } = policy(Policy::Leader) else {
         panic!("the leader policy");
     };
     let gst = Duration::from_millis(100);
     let bound = gst + after + 4 * paxos::simulate::DELAY.1;
     for seed in 0..50 {
-        let run =
-            paxos::simulate::run_gst(3, policy("leader").expect("a policy"), gst, seed);
+        let run = paxos::simulate::run_gst(3, policy(Policy::Leader), gst, seed);
         let decided = run.decided().expect("decided");
         assert!(run.agreement && run.validity);
         assert!(
@@ -109,7 +108,7 @@ fn after_gst_the_leader_decides_within_its_timer_and_four_delays() {
 
 #[test]
 fn a_proposer_that_adopts_the_lowest_accepted_value_is_caught_by_the_simulator() {
-    let backoff = policy("backoff").expect("a policy");
+    let backoff = policy(Policy::Backoff);
     let caught = (0..200).any(|seed| {
         let run = run_mix(3, backoff, Mix::Latency, Some(Bug::LowestAccepted), seed);
         !run.agreement

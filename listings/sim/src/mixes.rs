@@ -70,13 +70,29 @@ impl Mix {
     }
 
     /// The world of this mix for `n` processes and `seed`, in which crashes and
-    /// partitions strike a minority of the processes `faulty`.
+    /// partitions strike a minority of the processes `faulty` (nobody, if `faulty` is
+    /// empty).
+    ///
+    /// # Panics
+    /// If a process of `faulty` is not one of the `n`, or appears twice.
     pub fn world(self, n: usize, faulty: &[ProcessId], seed: u64) -> Config {
+        assert!(
+            faulty.iter().all(|&p| p < n),
+            "the fault-prone processes {faulty:?} are not all among p0..p{}",
+            n.saturating_sub(1)
+        );
+        assert!(
+            faulty
+                .iter()
+                .enumerate()
+                .all(|(i, p)| !faulty[..i].contains(p)),
+            "a process appears twice among the fault-prone {faulty:?}"
+        );
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed ^ 0x6d69_7865_6400);
         let ms = Duration::from_millis;
         let mut config = Config::default();
         let network = &mut config.network;
-        let minority = (faulty.len() - 1) / 2;
+        let minority = faulty.len().saturating_sub(1) / 2;
         match self {
             Mix::Clean => {}
             Mix::Loss => network.loss = 0.25,
@@ -100,9 +116,10 @@ impl Mix {
             Mix::Restarts => {
                 config.administrator = crashes(&mut rng, faulty, minority, true)
             }
-            Mix::Partition => {
+            Mix::Partition if !faulty.is_empty() => {
                 network.partitions.scheduled = partition(&mut rng, n, faulty)
             }
+            Mix::Partition => {}
             Mix::All => {
                 network.loss = 0.1;
                 network.duplication = 0.1;
@@ -111,7 +128,9 @@ impl Mix {
                     min: ms(1),
                     max: ms(6),
                 };
-                network.partitions.scheduled = partition(&mut rng, n, faulty);
+                if !faulty.is_empty() {
+                    network.partitions.scheduled = partition(&mut rng, n, faulty);
+                }
                 config.administrator = crashes(&mut rng, faulty, minority, true);
             }
         }
@@ -162,4 +181,24 @@ fn partition(
     let start = rng.random_range(0..40_000_000u64);
     let end = start + rng.random_range(10_000_000..40_000_000u64);
     vec![(Time(start), vec![minority, rest]), (Time(end), vec![])]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mix_without_fault_prone_processes_strikes_nobody() {
+        for mix in Mix::ALL {
+            let config = mix.world(3, &[], 1);
+            assert!(config.administrator.is_empty(), "{mix:?}");
+            assert!(config.network.partitions.scheduled.is_empty(), "{mix:?}");
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "not all among p0..p2")]
+    fn a_fault_prone_process_that_does_not_exist_is_refused() {
+        Mix::Crashes.world(3, &[0, 3], 1);
+    }
 }

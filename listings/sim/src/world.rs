@@ -575,6 +575,13 @@ impl<P: Process> Simulation<P> {
         match effect {
             Effect::Send { to, message } => self.send(p, to, message),
             Effect::SetTimer { timer, min, max } => {
+                // A timer that must fire at once would fire again at once, for ever, and
+                // virtual time would never advance: refuse it.
+                assert!(
+                    !max.is_zero() && min <= max,
+                    "p{p} set timer {timer:?} to fire between {min:?} and {max:?}: a timer \
+                     must be able to take some time, and its range must not be empty"
+                );
                 let local = if min == max {
                     min
                 } else {
@@ -636,6 +643,11 @@ impl<P: Process> Simulation<P> {
     /// Puts a message on the network, which applies every knob to it.
     fn send(&mut self, from: ProcessId, to: ProcessId, message: P::Message) {
         let n = self.nodes.len();
+        assert!(
+            to < n,
+            "p{from} sent a message to p{to}, but the processes are p0..p{}",
+            n - 1
+        );
         let id = self.next_message;
         self.next_message += 1;
         self.stats.sent += 1;

@@ -526,3 +526,49 @@ fn the_shiviz_log_pairs_each_event_with_a_vector_timestamp_that_respects_causali
         }
     }
 }
+
+/// Sends one message to a process that does not exist.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct Stray;
+
+impl Process for Stray {
+    type Message = ();
+    type Timer = ();
+    type Request = ();
+    type Response = ();
+    type Output = ();
+    type Storage = ();
+
+    fn on_start(&mut self, ctx: &mut Context<'_, Self>) {
+        ctx.send(2, ());
+    }
+
+    fn on_message(&mut self, _: ProcessId, _: (), _: &mut Context<'_, Self>) {}
+}
+
+#[test]
+#[should_panic(expected = "p0 sent a message to p2, but the processes are p0..p1")]
+fn a_message_to_a_process_that_does_not_exist_is_refused_before_it_touches_a_link() {
+    let config = Config {
+        network: sim::Network {
+            bandwidth: Some(1_000),
+            ..sim::Network::default()
+        },
+        ..Config::default()
+    };
+    let mut sim = Simulation::new(vec![Stray, Stray], config, 1);
+    sim.run_until(Time(MS));
+}
+
+#[test]
+#[should_panic(expected = "a timer must be able to take some time")]
+fn a_timer_that_must_fire_at_once_is_refused_rather_than_spun_on_for_ever() {
+    let flood = Flood {
+        n: 1,
+        count: 0,
+        received: Vec::new(),
+        tick: Some(Duration::ZERO),
+    };
+    let mut sim = Simulation::new(vec![flood], Config::default(), 1);
+    sim.run_until(Time(MS));
+}
