@@ -83,8 +83,8 @@ fn demo_program(_: &[String]) -> Result<Output, notebook::Error> {
 
 fn demo_cell() -> Cell {
     Cell {
-        command: "cargo run --release -p demo --example demo -- --x 1",
-        output: Some("src/outputs/demo.txt"),
+        command: "cargo run --release -p demo -- demo --x 1",
+        output: "src/outputs/demo.txt",
         program: demo_program,
         program_path: "demo::program",
         slow: false,
@@ -380,7 +380,7 @@ fn a_slow_cell_whose_files_are_missing_is_caught_without_running_it() {
     std::fs::remove_file(root.join("src/outputs/demo.txt")).unwrap();
     let slow = Cell {
         slow: true,
-        command: "cargo run --release -p demo --example demo -- --svg src/figures/demo.svg",
+        command: "cargo run --release -p demo -- demo --svg src/figures/demo.svg",
         ..demo_cell()
     };
     assert_one(
@@ -402,17 +402,17 @@ fn a_generated_file_no_cell_generates_is_caught() {
 }
 
 #[test]
-fn an_example_that_runs_another_program_is_caught() {
+fn a_binary_that_runs_another_program_is_caught() {
     let root = fixture("wrong-main");
     replace(
         &root,
-        "listings/demo/examples/demo.rs",
+        "listings/demo/src/main.rs",
         "demo::program",
         "demo::other",
     );
     assert_one(
         checks::cells(&root, &[demo_cell()], true),
-        "listings/demo/examples/demo.rs",
+        "listings/demo/src/main.rs",
         "notebook::main(demo::program)",
     );
 }

@@ -8,7 +8,7 @@
 //! figure regenerated.
 
 use crate::book::Build;
-use crate::cells::{Cell, GENERATED_DIRS};
+use crate::cells::{Cell, GENERATED_DIRS, Run};
 use crate::html;
 use crate::markdown::{self, Selection};
 use std::collections::{BTreeMap, BTreeSet};
@@ -429,8 +429,8 @@ pub fn cells(root: &Path, cells: &[Cell], run_slow: bool) -> Vec<Finding> {
         .map(|f| read(f))
         .collect();
     for cell in cells {
-        let main = match cell.main_file() {
-            Ok(main) => root.join(main),
+        let (main, call) = match cell.main_file() {
+            Ok((main, call)) => (root.join(main), call),
             Err(e) => {
                 found.push(finding(
                     root,
@@ -441,14 +441,14 @@ pub fn cells(root: &Path, cells: &[Cell], run_slow: bool) -> Vec<Finding> {
                 continue;
             }
         };
-        if !read(&main).contains(&format!("notebook::main({})", cell.program_path)) {
+        if !read(&main).contains(&call) {
             found.push(finding(
                 root,
                 &main,
                 None,
                 format!(
-                    "`{}` runs this program, whose main must be `notebook::main({})`",
-                    cell.command, cell.program_path
+                    "`{}` runs this program, whose main must be `{call}`",
+                    cell.command
                 ),
             ));
         }

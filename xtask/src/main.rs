@@ -73,9 +73,8 @@ fn run(command: Command) -> Result<()> {
             let chosen: Vec<cells::Cell> = cells::all()
                 .into_iter()
                 .filter(|c| {
-                    only.as_deref().is_none_or(|o| {
-                        c.command.contains(o) || c.output.is_some_and(|f| f.contains(o))
-                    })
+                    only.as_deref()
+                        .is_none_or(|o| c.command.contains(o) || c.output.contains(o))
                 })
                 .collect();
             if chosen.is_empty() {

@@ -3,7 +3,7 @@
 use crate::check::{Clients, invariant, scenario, system};
 use crate::measure::{Load, latencies, measure, one_delay, with_crashed};
 use crate::register::{Variant, request_label, response_label, short};
-use crate::simulate::{CLIENT_TIMEOUT, Mix, run};
+use crate::simulate::{self, CLIENT_TIMEOUT, Mix};
 use figures::chart::{Axis, Chart, Corner, Mark, Series};
 use linearizability::explain::Describe;
 use linearizability::models::{RegisterOp, RegisterRet};
@@ -19,9 +19,8 @@ use std::time::Duration;
 
 /// Checks every execution of a small register: linearizability of the clients' history
 /// in every reachable state.
-#[derive(clap::Parser, Debug)]
-#[command(name = "check")]
-struct CheckArgs {
+#[derive(clap::Args, Debug)]
+pub(crate) struct CheckArgs {
     /// Processes (each a replica, and the coordinator of its clients' operations).
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=5))]
     servers: u32,
@@ -48,9 +47,8 @@ struct CheckArgs {
     svg: Option<PathBuf>,
 }
 
-/// `cargo run --release -p abd --example check -- --scenario S [--variant V] [faults]`.
-pub fn check(args: &[String]) -> Result<Output, Error> {
-    let args: CheckArgs = notebook::parse("check", args)?;
+/// `cargo run --release -p abd -- check --scenario S [--variant V] [faults]`.
+pub(crate) fn check(args: CheckArgs) -> Result<Output, Error> {
     let clients: Clients = scenario(&args.scenario).unwrap_or_default();
     if let Some(p) = clients.iter().flatten().map(|(p, _)| *p).max()
         && p >= args.servers as usize
@@ -176,9 +174,8 @@ fn history_text(history: &History<RegisterOp, RegisterRet>) -> String {
 }
 
 /// Runs the register under every fault mix for many seeds and judges every history.
-#[derive(clap::Parser, Debug)]
-#[command(name = "simulate")]
-struct SimulateArgs {
+#[derive(clap::Args, Debug)]
+pub(crate) struct SimulateArgs {
     /// Processes.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=15))]
     servers: u32,
@@ -193,9 +190,8 @@ struct SimulateArgs {
     mix: Option<String>,
 }
 
-/// `cargo run --release -p abd --example simulate -- --seeds S [--variant V] [--mix M]`.
-pub fn simulate(args: &[String]) -> Result<Output, Error> {
-    let args: SimulateArgs = notebook::parse("simulate", args)?;
+/// `cargo run --release -p abd -- simulate --seeds S [--variant V] [--mix M]`.
+pub(crate) fn simulate(args: SimulateArgs) -> Result<Output, Error> {
     let variant = args.variant;
     let n = args.servers as usize;
     let mixes: Vec<Mix> = match args.mix {
@@ -218,7 +214,7 @@ pub fn simulate(args: &[String]) -> Result<Output, Error> {
         let (mut operations, mut open, mut violations) = (0, 0, 0);
         let mut first = None;
         for seed in 0..args.seeds {
-            let run = run(n, variant, mix, seed);
+            let run = simulate::run(n, variant, mix, seed);
             operations += run.history.operations.len();
             open += run
                 .history
@@ -248,17 +244,15 @@ pub fn simulate(args: &[String]) -> Result<Output, Error> {
 
 /// Counts message delays and messages per operation, one operation at a time, with
 /// every message taking exactly 1 ms.
-#[derive(clap::Parser, Debug)]
-#[command(name = "delays")]
-struct DelaysArgs {
+#[derive(clap::Args, Debug)]
+pub(crate) struct DelaysArgs {
     /// Operations of each kind per cluster size.
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
     operations: u32,
 }
 
-/// `cargo run --release -p abd --example delays`.
-pub fn delays(args: &[String]) -> Result<Output, Error> {
-    let args: DelaysArgs = notebook::parse("delays", args)?;
+/// `cargo run --release -p abd -- delays`.
+pub(crate) fn delays(args: DelaysArgs) -> Result<Output, Error> {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -313,9 +307,8 @@ pub fn delays(args: &[String]) -> Result<Output, Error> {
 }
 
 /// Operation latency as the cluster grows, with log-normal message delays.
-#[derive(clap::Parser, Debug)]
-#[command(name = "latency")]
-struct LatencyArgs {
+#[derive(clap::Args, Debug)]
+pub(crate) struct LatencyArgs {
     /// Operations per cluster size (one client, half reads).
     #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u32).range(1..))]
     operations: u32,
@@ -330,9 +323,8 @@ struct LatencyArgs {
     svg: Option<PathBuf>,
 }
 
-/// `cargo run --release -p abd --example latency -- [--sigma S] [--svg PATH]`.
-pub fn latency(args: &[String]) -> Result<Output, Error> {
-    let args: LatencyArgs = notebook::parse("latency", args)?;
+/// `cargo run --release -p abd -- latency [--sigma S] [--svg PATH]`.
+pub(crate) fn latency(args: LatencyArgs) -> Result<Output, Error> {
     if !(0.0..=3.0).contains(&args.sigma) {
         return Err(Error::Usage("error: --sigma must be in 0..=3\n".into()));
     }
@@ -402,17 +394,15 @@ pub fn latency(args: &[String]) -> Result<Output, Error> {
 }
 
 /// Which operations are answered as servers crash.
-#[derive(clap::Parser, Debug)]
-#[command(name = "availability")]
-struct AvailabilityArgs {
+#[derive(clap::Args, Debug)]
+pub(crate) struct AvailabilityArgs {
     /// Draw availability against crashed servers into this SVG file.
     #[arg(long, value_name = "PATH")]
     svg: Option<PathBuf>,
 }
 
-/// `cargo run --release -p abd --example availability -- [--svg PATH]`.
-pub fn availability(args: &[String]) -> Result<Output, Error> {
-    let args: AvailabilityArgs = notebook::parse("availability", args)?;
+/// `cargo run --release -p abd -- availability [--svg PATH]`.
+pub(crate) fn availability(args: AvailabilityArgs) -> Result<Output, Error> {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -466,4 +456,104 @@ pub fn availability(args: &[String]) -> Result<Output, Error> {
     }
     output.stdout = out;
     Ok(output)
+}
+
+/// The programs of chapter 9, "Quorums": `cargo run --release -p abd -- PROGRAM [ARGS]`.
+#[derive(clap::Parser, Debug)]
+#[command(name = "abd")]
+struct Cli {
+    #[command(subcommand)]
+    program: Program,
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum Program {
+    /// Every execution of a small register, checked for linearizability.
+    Check(CheckArgs),
+    /// The register under every fault mix, every history judged.
+    Simulate(SimulateArgs),
+    /// Message delays and messages per operation.
+    Delays(DelaysArgs),
+    /// Operation latency as the cluster grows.
+    Latency(LatencyArgs),
+    /// Which operations are answered as servers crash.
+    Availability(AvailabilityArgs),
+}
+
+/// Runs the program its arguments name: `abd PROGRAM [ARGS]` (`--help` lists them).
+pub fn run(args: &[String]) -> Result<Output, Error> {
+    let cli: Cli = notebook::parse("abd", args)?;
+    match cli.program {
+        Program::Check(args) => check(args),
+        Program::Simulate(args) => simulate(args),
+        Program::Delays(args) => delays(args),
+        Program::Latency(args) => latency(args),
+        Program::Availability(args) => availability(args),
+    }
+}
+
+/// The cells of the book that run these programs, in reading order.
+pub fn cells() -> Vec<notebook::Cell> {
+    vec![
+        notebook::cell!(
+            "cargo run --release -p abd -- check --scenario write-read",
+            "src/outputs/abd-check.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p abd -- check --scenario write-read --duplication",
+            "src/outputs/abd-check-duplication.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p abd -- check --scenario write-read --crashes 1 --restarts",
+            "src/outputs/abd-check-restarts.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            slow: "cargo run --release -p abd -- check --scenario write-read --duplication --crashes 1 --restarts",
+            "src/outputs/abd-check-all.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p abd -- check --scenario write-read-read --variant no-write-back --svg src/figures/abd-no-write-back.svg",
+            "src/outputs/abd-no-write-back.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p abd -- check --scenario write-read --variant forgetful --crashes 1 --restarts",
+            "src/outputs/abd-forgetful.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            slow: "cargo run --release -p abd -- check --scenario write-read-read",
+            "src/outputs/abd-check-write-read-read.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p abd -- simulate --seeds 200",
+            "src/outputs/abd-simulate.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p abd -- simulate --seeds 200 --variant no-write-back",
+            "src/outputs/abd-simulate-no-write-back.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p abd -- delays",
+            "src/outputs/abd-delays.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p abd -- latency --svg src/figures/abd-latency.svg",
+            "src/outputs/abd-latency.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p abd -- availability --svg src/figures/abd-availability.svg",
+            "src/outputs/abd-availability.txt",
+            crate::programs::run
+        ),
+    ]
 }

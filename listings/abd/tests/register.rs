@@ -94,7 +94,7 @@ fn abd_is_linearizable_on_200_seeds_of_every_fault_mix() {
 #[test]
 fn the_simulation_catches_reads_without_write_back() {
     // Seed 9 of the loss mix: found by
-    // `cargo run --release -p abd --example simulate -- --variant no-write-back --mix loss`.
+    // `cargo run --release -p abd -- simulate --variant no-write-back --mix loss`.
     assert!(!run(3, Variant::NoWriteBack, Mix::Loss, 9).linearizable);
     assert!(run(3, Variant::Abd, Mix::Loss, 9).linearizable);
 }

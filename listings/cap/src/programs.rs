@@ -1,7 +1,7 @@
 //! The programs of the chapter "CAP".
 
 use crate::available::Available;
-use crate::partition::{HEAL, Register, SIDES, run};
+use crate::partition::{self, HEAL, Register, SIDES};
 use abd::measure::{Load, measure, measure_with};
 use abd::register::Variant;
 use figures::chart::{Axis, Chart, Corner, Mark, Series};
@@ -16,9 +16,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 /// Runs one register through a partition and judges its history.
-#[derive(clap::Parser, Debug)]
-#[command(name = "partition")]
-struct PartitionArgs {
+#[derive(clap::Args, Debug)]
+pub(crate) struct PartitionArgs {
     /// The register.
     #[arg(long, value_enum)]
     register: Register,
@@ -30,10 +29,9 @@ struct PartitionArgs {
     svg: Option<PathBuf>,
 }
 
-/// `cargo run --release -p cap --example partition -- --register abd|available --seed N`.
-pub fn partition(args: &[String]) -> Result<Output, Error> {
-    let args: PartitionArgs = notebook::parse("partition", args)?;
-    let outcome = run(args.register, args.seed);
+/// `cargo run --release -p cap -- partition --register abd|available --seed N`.
+pub(crate) fn partition(args: PartitionArgs) -> Result<Output, Error> {
+    let outcome = partition::run(args.register, args.seed);
     let mut output = Output::default();
     let mut out = String::new();
     let _ = writeln!(
@@ -109,9 +107,8 @@ pub fn partition(args: &[String]) -> Result<Output, Error> {
 }
 
 /// Else, when there is no partition: what linearizability costs in latency.
-#[derive(clap::Parser, Debug)]
-#[command(name = "pacelc")]
-struct PacelcArgs {
+#[derive(clap::Args, Debug)]
+pub(crate) struct PacelcArgs {
     /// Operations per register and network (one client, half reads).
     #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u32).range(1..))]
     operations: u32,
@@ -123,9 +120,8 @@ struct PacelcArgs {
     svg: Option<PathBuf>,
 }
 
-/// `cargo run --release -p cap --example pacelc -- [--svg PATH]`.
-pub fn pacelc(args: &[String]) -> Result<Output, Error> {
-    let args: PacelcArgs = notebook::parse("pacelc", args)?;
+/// `cargo run --release -p cap -- pacelc [--svg PATH]`.
+pub(crate) fn pacelc(args: PacelcArgs) -> Result<Output, Error> {
     let ms = Duration::from_millis;
     let networks = [
         ("constant 1 ms", Latency::Constant(ms(1))),
@@ -261,4 +257,50 @@ fn latencies(latency: Latency, operations: u32, seed: u64) -> [Vec<f64>; 2] {
     let abd = measure(3, Variant::Abd, config.clone(), seed, load());
     let available = measure_with(Available::cluster(3), config, seed, load());
     [abd, available].map(|run| abd::measure::latencies(&run.history, |_| true))
+}
+
+/// The programs of chapter 10, "CAP": `cargo run --release -p cap -- PROGRAM [ARGS]`.
+#[derive(clap::Parser, Debug)]
+#[command(name = "cap")]
+struct Cli {
+    #[command(subcommand)]
+    program: Program,
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum Program {
+    /// One register through a partition, its history judged.
+    Partition(PartitionArgs),
+    /// Else, latency: what linearizability costs with no partition.
+    Pacelc(PacelcArgs),
+}
+
+/// Runs the program its arguments name: `cap PROGRAM [ARGS]` (`--help` lists them).
+pub fn run(args: &[String]) -> Result<Output, Error> {
+    let cli: Cli = notebook::parse("cap", args)?;
+    match cli.program {
+        Program::Partition(args) => partition(args),
+        Program::Pacelc(args) => pacelc(args),
+    }
+}
+
+/// The cells of the book that run these programs, in reading order.
+pub fn cells() -> Vec<notebook::Cell> {
+    vec![
+        notebook::cell!(
+            "cargo run --release -p cap -- partition --register abd --seed 1 --svg src/figures/cap-partition-abd.svg",
+            "src/outputs/cap-partition-abd.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p cap -- partition --register available --seed 1 --svg src/figures/cap-partition-available.svg",
+            "src/outputs/cap-partition-available.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p cap -- pacelc --svg src/figures/cap-pacelc.svg",
+            "src/outputs/cap-pacelc.txt",
+            crate::programs::run
+        ),
+    ]
 }

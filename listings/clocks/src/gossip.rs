@@ -5,7 +5,10 @@ use crate::hlc::{Hlc, StickyHlc};
 use crate::lamport::Lamport;
 use crate::vector::{ForgetfulVectorClock, VectorClock};
 use process::{Context, Process, ProcessId};
+use rand::RngExt;
+use rand::rngs::Xoshiro256PlusPlus;
 use serde::{Deserialize, Serialize};
+use sim::{Clock, Config, Latency, Simulation};
 use std::time::Duration;
 
 /// What kind of event.
@@ -167,3 +170,55 @@ impl Process for Gossip {
     }
 }
 // ANCHOR_END: gossip
+
+/// The physical clocks' tick wherever the chapter does not say otherwise.
+pub const MICROSECOND: Duration = Duration::from_micros(1);
+
+/// Runs `n` gossip processes, each initiating `events` events about every 10 ms over a
+/// network with delays between 1 and 5 ms, with the given clocks read in ticks of
+/// `resolution`, until everything is delivered.
+pub fn simulate(
+    n: usize,
+    events: u32,
+    clocks: Vec<Clock>,
+    seed: u64,
+    resolution: Duration,
+) -> Simulation<Gossip> {
+    let mut config = Config::default();
+    config.network.latency = Latency::Uniform {
+        min: Duration::from_millis(1),
+        max: Duration::from_millis(5),
+    };
+    config.network.fifo = false;
+    config.nodes.clocks = clocks;
+    let processes = (0..n)
+        .map(|_| Gossip::new(n, events, Duration::from_millis(10), resolution))
+        .collect();
+    let mut sim = Simulation::new(processes, config, seed);
+    sim.run_until(process::Time(3_600 * 1_000_000_000));
+    sim
+}
+
+/// Clocks with drifts drawn uniformly in `[-drift, drift]` and offsets in `[-offset,
+/// offset]` microseconds.
+pub fn random_clocks(
+    n: usize,
+    drift: f64,
+    offset_us: i64,
+    rng: &mut Xoshiro256PlusPlus,
+) -> Vec<Clock> {
+    (0..n)
+        .map(|_| Clock {
+            drift: if drift > 0.0 {
+                rng.random_range(-drift..=drift)
+            } else {
+                0.0
+            },
+            offset_nanos: if offset_us > 0 {
+                rng.random_range(-offset_us..=offset_us) * 1_000
+            } else {
+                0
+            },
+        })
+        .collect()
+}

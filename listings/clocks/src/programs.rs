@@ -1,65 +1,15 @@
 //! The programs of the chapter "Time, clocks, and the ordering of events".
 
 use crate::causality::Causality;
-use crate::gossip::{Gossip, Kind, Stamped};
+use crate::gossip::{Kind, MICROSECOND, Stamped, random_clocks, simulate};
 use figures::{Axis, Chart, Corner, Mark, Series};
 use notebook::{Error, Output};
-use process::Time;
+use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;
-use rand::{RngExt, SeedableRng};
-use sim::{Clock, Config, Latency, Simulation};
+use sim::Clock;
 use std::fmt::Write;
 use std::path::PathBuf;
 use std::time::Duration;
-
-/// Runs `n` gossip processes, each initiating `events` events about every 10 ms over a
-/// network with delays between 1 and 5 ms, with the given clocks read in ticks of
-/// `resolution`, until everything is delivered.
-pub fn run(
-    n: usize,
-    events: u32,
-    clocks: Vec<Clock>,
-    seed: u64,
-    resolution: Duration,
-) -> Simulation<Gossip> {
-    let mut config = Config::default();
-    config.network.latency = Latency::Uniform {
-        min: Duration::from_millis(1),
-        max: Duration::from_millis(5),
-    };
-    config.network.fifo = false;
-    config.nodes.clocks = clocks;
-    let processes = (0..n)
-        .map(|_| Gossip::new(n, events, Duration::from_millis(10), resolution))
-        .collect();
-    let mut sim = Simulation::new(processes, config, seed);
-    sim.run_until(Time(3_600 * 1_000_000_000));
-    sim
-}
-
-/// Clocks with drifts drawn uniformly in `[-drift, drift]` and offsets in `[-offset,
-/// offset]` microseconds.
-pub fn random_clocks(
-    n: usize,
-    drift: f64,
-    offset_us: i64,
-    rng: &mut Xoshiro256PlusPlus,
-) -> Vec<Clock> {
-    (0..n)
-        .map(|_| Clock {
-            drift: if drift > 0.0 {
-                rng.random_range(-drift..=drift)
-            } else {
-                0.0
-            },
-            offset_nanos: if offset_us > 0 {
-                rng.random_range(-offset_us..=offset_us) * 1_000
-            } else {
-                0
-            },
-        })
-        .collect()
-}
 
 fn kind(k: Kind) -> String {
     match k {
@@ -76,13 +26,9 @@ fn vector(v: &crate::VectorClock) -> String {
     )
 }
 
-/// The physical clocks' tick wherever the chapter does not say otherwise.
-pub const MICROSECOND: Duration = Duration::from_micros(1);
-
 /// One seeded run, every event stamped by every clock.
-#[derive(clap::Parser, Debug)]
-#[command(name = "stamps")]
-struct StampsArgs {
+#[derive(clap::Args, Debug)]
+pub(crate) struct StampsArgs {
     /// Seed of the simulation.
     #[arg(long, default_value_t = 1)]
     seed: u64,
@@ -106,9 +52,8 @@ struct StampsArgs {
     svg: Option<PathBuf>,
 }
 
-/// `cargo run --release -p clocks --example stamps -- --seed N [--svg PATH]`.
-pub fn stamps(args: &[String]) -> Result<Output, Error> {
-    let args: StampsArgs = notebook::parse("stamps", args)?;
+/// `cargo run --release -p clocks -- stamps --seed N [--svg PATH]`.
+pub(crate) fn stamps(args: StampsArgs) -> Result<Output, Error> {
     if !(0.0..0.5).contains(&args.drift) || args.offset < 0 {
         return Err(Error::Usage(
             "error: --drift must be in [0, 0.5) and --offset at least 0\n".into(),
@@ -118,7 +63,7 @@ pub fn stamps(args: &[String]) -> Result<Output, Error> {
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(args.seed);
     let clocks = random_clocks(n, args.drift, args.offset, &mut rng);
     let resolution = Duration::from_micros(args.resolution_us);
-    let sim = run(n, args.events, clocks.clone(), args.seed, resolution);
+    let sim = simulate(n, args.events, clocks.clone(), args.seed, resolution);
     let mut output = Output::default();
     for (p, c) in clocks.iter().enumerate() {
         let _ = writeln!(
@@ -211,9 +156,8 @@ pub fn stamps(args: &[String]) -> Result<Output, Error> {
 
 /// Counts, over many seeded runs, the causally ordered pairs of events whose physical
 /// timestamps are inverted: what last-writer-wins by wall clock gets wrong.
-#[derive(clap::Parser, Debug)]
-#[command(name = "inversions")]
-struct InversionsArgs {
+#[derive(clap::Args, Debug)]
+pub(crate) struct InversionsArgs {
     /// Runs per drift.
     #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     seeds: u64,
@@ -231,9 +175,8 @@ struct InversionsArgs {
 /// The drifts the experiment tries (fractions of a second per second).
 const DRIFTS: [f64; 8] = [0.0, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1];
 
-/// `cargo run --release -p clocks --example inversions -- --seeds S [--svg PATH]`.
-pub fn inversions(args: &[String]) -> Result<Output, Error> {
-    let args: InversionsArgs = notebook::parse("inversions", args)?;
+/// `cargo run --release -p clocks -- inversions --seeds S [--svg PATH]`.
+pub(crate) fn inversions(args: InversionsArgs) -> Result<Output, Error> {
     let n = args.n as usize;
     let mut out = String::new();
     let _ = writeln!(
@@ -255,7 +198,7 @@ pub fn inversions(args: &[String]) -> Result<Output, Error> {
         for seed in 0..args.seeds {
             let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed * 1_000 + i as u64);
             let clocks = random_clocks(n, drift, 0, &mut rng);
-            let sim = run(n, args.events, clocks, seed, MICROSECOND);
+            let sim = simulate(n, args.events, clocks, seed, MICROSECOND);
             let c = Causality::of(sim.trace(), n);
             for b in 0..c.events.len() {
                 for a in 0..b {
@@ -307,20 +250,18 @@ pub fn inversions(args: &[String]) -> Result<Output, Error> {
 }
 
 /// Finds the first seed whose run breaks the forgetful vector clock, and draws it.
-#[derive(clap::Parser, Debug)]
-#[command(name = "forgetful")]
-struct ForgetfulArgs {
+#[derive(clap::Args, Debug)]
+pub(crate) struct ForgetfulArgs {
     /// Draw the run into this SVG file.
     #[arg(long, value_name = "PATH")]
     svg: Option<PathBuf>,
 }
 
-/// `cargo run --release -p clocks --example forgetful [-- --svg PATH]`.
-pub fn forgetful(args: &[String]) -> Result<Output, Error> {
-    let args: ForgetfulArgs = notebook::parse("forgetful", args)?;
+/// `cargo run --release -p clocks -- forgetful [-- --svg PATH]`.
+pub(crate) fn forgetful(args: ForgetfulArgs) -> Result<Output, Error> {
     let n = 3;
     for seed in 0..10_000 {
-        let sim = run(n, 2, vec![Clock::default(); n], seed, MICROSECOND);
+        let sim = simulate(n, 2, vec![Clock::default(); n], seed, MICROSECOND);
         let c = Causality::of(sim.trace(), n);
         for b in 0..c.events.len() {
             for a in 0..b {
@@ -384,4 +325,53 @@ pub fn forgetful(args: &[String]) -> Result<Output, Error> {
     Err(Error::Failed(
         "no seed below 10000 breaks the forgetful clock".into(),
     ))
+}
+
+/// The programs of chapter 3, "Time, clocks, and the ordering of events": `cargo run --release -p clocks -- PROGRAM [ARGS]`.
+#[derive(clap::Parser, Debug)]
+#[command(name = "clocks")]
+struct Cli {
+    #[command(subcommand)]
+    program: Program,
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum Program {
+    /// One seeded run, every event stamped by every clock.
+    Stamps(StampsArgs),
+    /// The first seed whose run breaks the forgetful vector clock, drawn.
+    Forgetful(ForgetfulArgs),
+    /// Causally ordered pairs that physical timestamps invert, against clock drift.
+    Inversions(InversionsArgs),
+}
+
+/// Runs the program its arguments name: `clocks PROGRAM [ARGS]` (`--help` lists them).
+pub fn run(args: &[String]) -> Result<Output, Error> {
+    let cli: Cli = notebook::parse("clocks", args)?;
+    match cli.program {
+        Program::Stamps(args) => stamps(args),
+        Program::Forgetful(args) => forgetful(args),
+        Program::Inversions(args) => inversions(args),
+    }
+}
+
+/// The cells of the book that run these programs, in reading order.
+pub fn cells() -> Vec<notebook::Cell> {
+    vec![
+        notebook::cell!(
+            "cargo run --release -p clocks -- stamps --seed 3 --svg src/figures/clocks-stamps.svg",
+            "src/outputs/clocks-stamps.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p clocks -- forgetful --svg src/figures/clocks-forgetful.svg",
+            "src/outputs/clocks-forgetful.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p clocks -- inversions --seeds 20 --svg src/figures/clocks-inversions.svg",
+            "src/outputs/clocks-inversions.txt",
+            crate::programs::run
+        ),
+    ]
 }

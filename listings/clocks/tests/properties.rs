@@ -5,7 +5,7 @@
 #![allow(clippy::needless_range_loop)]
 
 use clocks::causality::Causality;
-use clocks::programs::{MICROSECOND, run};
+use clocks::gossip::{MICROSECOND, simulate};
 use proptest::prelude::*;
 use proptest::test_runner::{Config as Runner, TestCaseError, TestRunner};
 use rand::SeedableRng;
@@ -48,8 +48,8 @@ fn execute_with(
     resolution: Duration,
 ) -> (Causality, Vec<Clock>, Vec<(process::Time, usize)>) {
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
-    let clocks = clocks::programs::random_clocks(n, drift, offset, &mut rng);
-    let sim = run(n, events, clocks.clone(), seed, resolution);
+    let clocks = clocks::gossip::random_clocks(n, drift, offset, &mut rng);
+    let sim = simulate(n, events, clocks.clone(), seed, resolution);
     let times = sim.outputs().iter().map(|(t, p, _)| (*t, *p)).collect();
     (Causality::of(sim.trace(), n), clocks, times)
 }

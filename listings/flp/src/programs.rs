@@ -1,6 +1,6 @@
 //! The programs of the chapter "FLP".
 
-use crate::adversary::{Bounds, Outcome, run, valences};
+use crate::adversary::{self, Bounds, Outcome, valences};
 use crate::protocols::{Message, Protocol};
 use modelcheck::processes::Step;
 use modelcheck::processes::diagram;
@@ -23,9 +23,8 @@ pub fn label(m: &Message) -> String {
 
 /// Runs the FLP proof against a deterministic protocol: its safety, the valence of its
 /// initial configurations, and the run that never decides.
-#[derive(clap::Parser, Debug)]
-#[command(name = "adversary")]
-struct AdversaryArgs {
+#[derive(clap::Args, Debug)]
+pub(crate) struct AdversaryArgs {
     /// The protocol: majority-of-rest (decide on n − 1 votes), wait-for-all (decide on
     /// all n votes), coordinator (process 0 decides for all), rounds (Ben-Or with the
     /// coin fixed to 0).
@@ -42,16 +41,15 @@ struct AdversaryArgs {
     svg: Option<PathBuf>,
 }
 
-/// `cargo run --release -p flp --example adversary -- --protocol NAME --stages K`.
-pub fn adversary(args: &[String]) -> Result<Output, Error> {
-    let args: AdversaryArgs = notebook::parse("adversary", args)?;
+/// `cargo run --release -p flp -- adversary --protocol NAME --stages K`.
+pub(crate) fn adversary(args: AdversaryArgs) -> Result<Output, Error> {
     let protocol = Protocol::from_name(&args.protocol).expect("a protocol");
     let n = args.n as usize;
     if protocol == Protocol::Rounds && n > 3 {
         return Err(Error::Usage(
             "rounds with n > 3 has too many configurations for the adversary's searches; \
              the lasso program finds its run that never decides: \
-             cargo run --release -p flp --example lasso -- --inputs 0111"
+             cargo run --release -p flp -- lasso --inputs 0111"
                 .into(),
         ));
     }
@@ -95,7 +93,12 @@ pub fn adversary(args: &[String]) -> Result<Output, Error> {
         PathBuf::from("target").join(format!("flp-{}.svg", protocol.name()))
     });
     // The run to draw, and where each stage ends: (process, step, label).
-    let (title, trace, ends) = match run(protocol, n, args.stages as usize, bounds) {
+    let (title, trace, ends) = match adversary::run(
+        protocol,
+        n,
+        args.stages as usize,
+        bounds,
+    ) {
         Outcome::Unsafe { invariant, run } => {
             let _ = writeln!(
                 out,
@@ -258,9 +261,8 @@ fn steps(out: &mut String, run: &crate::valence::Run) {
 }
 
 /// Ben-Or's randomized consensus: rounds to decide, over many seeds.
-#[derive(clap::Parser, Debug)]
-#[command(name = "ben_or")]
-struct BenOrArgs {
+#[derive(clap::Args, Debug)]
+pub(crate) struct BenOrArgs {
     /// Processes.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=15))]
     n: u32,
@@ -276,10 +278,9 @@ struct BenOrArgs {
     majority_of_received: bool,
 }
 
-/// `cargo run --release -p flp --example ben_or -- --n N --f F --seeds S
+/// `cargo run --release -p flp -- ben-or --n N --f F --seeds S
 /// [--majority-of-received]`.
-pub fn ben_or(args: &[String]) -> Result<Output, Error> {
-    let args: BenOrArgs = notebook::parse("ben_or", args)?;
+pub(crate) fn ben_or(args: BenOrArgs) -> Result<Output, Error> {
     let (n, f) = (args.n as usize, args.f as usize);
     if n <= 2 * f {
         return Err(Error::Usage(format!(
@@ -345,9 +346,8 @@ pub fn ben_or(args: &[String]) -> Result<Output, Error> {
 
 /// The rotating coordinator with a ◇P oracle (lying until it stabilizes) or with
 /// doubling timeouts under partial synchrony.
-#[derive(clap::Parser, Debug)]
-#[command(name = "coordinator")]
-struct CoordinatorArgs {
+#[derive(clap::Args, Debug)]
+pub(crate) struct CoordinatorArgs {
     /// oracle: ◇P, lying until --stable; timeout: timeouts that double every round, and
     /// until GST = --stable the network split anew every 2 ms.
     #[arg(long, value_parser = ["oracle", "timeout"])]
@@ -377,11 +377,10 @@ struct CoordinatorArgs {
     silence_is_consent: bool,
 }
 
-/// `cargo run --release -p flp --example coordinator -- --detector oracle|timeout`.
-pub fn coordinator(args: &[String]) -> Result<Output, Error> {
+/// `cargo run --release -p flp -- coordinator --detector oracle|timeout`.
+pub(crate) fn coordinator(args: CoordinatorArgs) -> Result<Output, Error> {
     use crate::coordinator::{Bug, Detector};
     use std::time::Duration;
-    let args: CoordinatorArgs = notebook::parse("coordinator", args)?;
     let (n, f) = (args.n as usize, args.f as usize);
     if n <= 2 * f {
         return Err(Error::Usage(format!(
@@ -514,9 +513,8 @@ pub fn coordinator(args: &[String]) -> Result<Output, Error> {
 }
 
 /// Ben-Or's rounds against n: the chance that a run needs more than r rounds.
-#[derive(clap::Parser, Debug)]
-#[command(name = "rounds")]
-struct RoundsArgs {
+#[derive(clap::Args, Debug)]
+pub(crate) struct RoundsArgs {
     /// Seeds per n: 0, 1, ..., SEEDS - 1.
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     seeds: u64,
@@ -525,10 +523,9 @@ struct RoundsArgs {
     svg: Option<PathBuf>,
 }
 
-/// `cargo run --release -p flp --example rounds -- --seeds S [--svg PATH]`.
-pub fn rounds(args: &[String]) -> Result<Output, Error> {
+/// `cargo run --release -p flp -- rounds --seeds S [--svg PATH]`.
+pub(crate) fn rounds(args: RoundsArgs) -> Result<Output, Error> {
     use figures::chart::{Axis, Chart, Corner, Mark, Series};
-    let args: RoundsArgs = notebook::parse("rounds", args)?;
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -636,9 +633,8 @@ impl RoundsSummary {
 
 /// The model checker's lasso for `rounds`: a run in which every message is received and
 /// no process ever decides.
-#[derive(clap::Parser, Debug)]
-#[command(name = "lasso")]
-struct LassoArgs {
+#[derive(clap::Args, Debug)]
+pub(crate) struct LassoArgs {
     /// The inputs of p0, p1, ...: 3 to 5 bits, not all equal.
     #[arg(long, default_value = "011", value_parser = inputs)]
     inputs: Inputs,
@@ -674,9 +670,8 @@ fn inputs(s: &str) -> Result<Inputs, String> {
     Ok(Inputs(bits))
 }
 
-/// `cargo run --release -p flp --example lasso -- [--inputs BITS] [--laps K] [--svg PATH]`.
-pub fn lasso(args: &[String]) -> Result<Output, Error> {
-    let args: LassoArgs = notebook::parse("lasso", args)?;
+/// `cargo run --release -p flp -- lasso [--inputs BITS] [--laps K] [--svg PATH]`.
+pub(crate) fn lasso(args: LassoArgs) -> Result<Output, Error> {
     let inputs = args.inputs.0;
     let n = inputs.len();
     let f = (n - 1) / 2;
@@ -808,9 +803,8 @@ pub fn lasso(args: &[String]) -> Result<Output, Error> {
 
 /// Partial synchrony measured: how long after GST the rotating coordinator with doubling
 /// timeouts takes to decide, against its first timeout and the real message delay.
-#[derive(clap::Parser, Debug)]
-#[command(name = "timing")]
-struct TimingArgs {
+#[derive(clap::Args, Debug)]
+pub(crate) struct TimingArgs {
     /// Processes; p0 crashes in the first 20 ms (f = 1).
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(3..=9))]
     n: u32,
@@ -825,13 +819,12 @@ struct TimingArgs {
     svg: Option<PathBuf>,
 }
 
-/// `cargo run --release -p flp --example timing -- [--n N] [--gst MS] [--seeds S]
+/// `cargo run --release -p flp -- timing [--n N] [--gst MS] [--seeds S]
 /// [--svg PATH]`.
-pub fn timing(args: &[String]) -> Result<Output, Error> {
+pub(crate) fn timing(args: TimingArgs) -> Result<Output, Error> {
     use crate::coordinator::Detector;
     use figures::chart::{Axis, Chart, Corner, Mark, Series};
     use std::time::Duration;
-    let args: TimingArgs = notebook::parse("timing", args)?;
     let gst = process::Time(args.gst * 1_000_000);
     let n = args.n as usize;
     // First timeouts from 0.25 ms to 64 ms, four to a doubling; the table shows every
@@ -956,9 +949,8 @@ pub fn timing(args: &[String]) -> Result<Output, Error> {
 }
 
 /// The rotating coordinator model-checked while its detector lies.
-#[derive(clap::Parser, Debug)]
-#[command(name = "coordinator_check")]
-struct CoordinatorCheckArgs {
+#[derive(clap::Args, Debug)]
+pub(crate) struct CoordinatorCheckArgs {
     /// Rounds each process runs (the state space grows fast: with the planted bug, 2
     /// rounds take about half a minute; without it, 2 rounds exceed the default bound).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=3))]
@@ -974,11 +966,10 @@ struct CoordinatorCheckArgs {
     svg: Option<PathBuf>,
 }
 
-/// `cargo run --release -p flp --example coordinator_check -- [--rounds R]
+/// `cargo run --release -p flp -- coordinator-check [--rounds R]
 /// [--ignores-timestamps]`.
-pub fn coordinator_check(args: &[String]) -> Result<Output, Error> {
+pub(crate) fn coordinator_check(args: CoordinatorCheckArgs) -> Result<Output, Error> {
     use crate::coordinator::{Bug, Message as M};
-    let args: CoordinatorCheckArgs = notebook::parse("coordinator_check", args)?;
     let bug = args.ignores_timestamps.then_some(Bug::IgnoresTimestamps);
     let report = crate::coordinator::check(args.rounds, bug, args.states);
     let mut out = String::new();
@@ -1040,9 +1031,8 @@ pub fn coordinator_check(args: &[String]) -> Result<Output, Error> {
 }
 
 /// The three escapes under the simulator's fault mixes.
-#[derive(clap::Parser, Debug)]
-#[command(name = "mixes")]
-struct MixesArgs {
+#[derive(clap::Args, Debug)]
+pub(crate) struct MixesArgs {
     /// Processes; crashes and partitions strike up to (n − 1)/2 of them.
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(3..=9))]
     n: u32,
@@ -1051,11 +1041,10 @@ struct MixesArgs {
     seeds: u64,
 }
 
-/// `cargo run --release -p flp --example mixes -- [--n N] [--seeds S]`.
-pub fn mixes(args: &[String]) -> Result<Output, Error> {
+/// `cargo run --release -p flp -- mixes [--n N] [--seeds S]`.
+pub(crate) fn mixes(args: MixesArgs) -> Result<Output, Error> {
     use crate::escapes::{Escape, mixed};
     use sim::mixes::Mix;
-    let args: MixesArgs = notebook::parse("mixes", args)?;
     let n = args.n as usize;
     let escapes = [
         ("Ben-Or", Escape::BenOr),
@@ -1101,4 +1090,143 @@ pub fn mixes(args: &[String]) -> Result<Output, Error> {
         stdout: out,
         ..Output::default()
     })
+}
+
+/// The programs of chapter 7, "FLP": `cargo run --release -p flp -- PROGRAM [ARGS]`.
+#[derive(clap::Parser, Debug)]
+#[command(name = "flp")]
+struct Cli {
+    #[command(subcommand)]
+    program: Program,
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum Program {
+    /// The FLP proof run against a deterministic protocol.
+    Adversary(AdversaryArgs),
+    /// A run of deterministic rounds that never decides, as a lasso.
+    Lasso(LassoArgs),
+    /// Ben-Or's randomized consensus: rounds to decide over many seeds.
+    BenOr(BenOrArgs),
+    /// Ben-Or's rounds against n and f.
+    Rounds(RoundsArgs),
+    /// The rotating coordinator with an oracle or with doubling timeouts.
+    Coordinator(CoordinatorArgs),
+    /// The rotating coordinator model-checked while its detector lies.
+    CoordinatorCheck(CoordinatorCheckArgs),
+    /// Partial synchrony: decision time after GST against the first timeout.
+    Timing(TimingArgs),
+    /// The three escapes under the simulator's fault mixes.
+    Mixes(MixesArgs),
+}
+
+/// Runs the program its arguments name: `flp PROGRAM [ARGS]` (`--help` lists them).
+pub fn run(args: &[String]) -> Result<Output, Error> {
+    let cli: Cli = notebook::parse("flp", args)?;
+    match cli.program {
+        Program::Adversary(args) => adversary(args),
+        Program::Lasso(args) => lasso(args),
+        Program::BenOr(args) => ben_or(args),
+        Program::Rounds(args) => rounds(args),
+        Program::Coordinator(args) => coordinator(args),
+        Program::CoordinatorCheck(args) => coordinator_check(args),
+        Program::Timing(args) => timing(args),
+        Program::Mixes(args) => mixes(args),
+    }
+}
+
+/// The cells of the book that run these programs, in reading order.
+pub fn cells() -> Vec<notebook::Cell> {
+    vec![
+        notebook::cell!(
+            "cargo run --release -p flp -- adversary --protocol majority-of-rest --svg src/figures/flp-majority-of-rest.svg",
+            "src/outputs/flp-majority-of-rest.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p flp -- adversary --protocol wait-for-all --svg src/figures/flp-wait-for-all.svg",
+            "src/outputs/flp-wait-for-all.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p flp -- adversary --protocol coordinator",
+            "src/outputs/flp-coordinator.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p flp -- adversary --protocol rounds --stages 12 --svg src/figures/flp-rounds.svg",
+            "src/outputs/flp-rounds.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p flp -- lasso --svg src/figures/flp-lasso.svg",
+            "src/outputs/flp-lasso.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p flp -- lasso --inputs 001",
+            "src/outputs/flp-lasso-001.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            slow: "cargo run --release -p flp -- lasso --inputs 0111",
+            "src/outputs/flp-lasso-4.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p flp -- ben-or --n 5 --f 2 --seeds 1000",
+            "src/outputs/flp-ben-or.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p flp -- rounds --seeds 1000 --svg src/figures/flp-ben-or-rounds.svg",
+            "src/outputs/flp-ben-or-rounds.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p flp -- ben-or --n 5 --f 2 --seeds 1000 --majority-of-received",
+            "src/outputs/flp-ben-or-bug.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p flp -- coordinator --detector oracle",
+            "src/outputs/flp-oracle.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p flp -- coordinator --detector timeout",
+            "src/outputs/flp-timeout.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p flp -- coordinator --detector timeout --silence-is-consent",
+            "src/outputs/flp-silence.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p flp -- timing --svg src/figures/flp-timing.svg",
+            "src/outputs/flp-timing.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p flp -- coordinator --detector oracle --ignores-timestamps --seeds 1000",
+            "src/outputs/flp-oracle-bug.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p flp -- mixes",
+            "src/outputs/flp-mixes.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p flp -- coordinator-check",
+            "src/outputs/flp-coordinator-check.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            slow: "cargo run --release -p flp -- coordinator-check --rounds 2 --ignores-timestamps --svg src/figures/flp-coordinator-check.svg",
+            "src/outputs/flp-coordinator-check-bug.txt",
+            crate::programs::run
+        ),
+    ]
 }

@@ -1,4 +1,6 @@
-//! The program behind `cargo run --release -p linearizability -- check ...`.
+//! The programs of chapter 4, as one binary: `cargo run --release -p linearizability --
+//! check ...` judges histories; `speed` and `measure` are the experiment against
+//! Porcupine.
 
 use crate::check::{Verdict, check, undefined};
 use crate::explain::{self, Describe, HasOutput};
@@ -47,6 +49,10 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// The comparison with Porcupine: a table and a figure from the measurements file.
+    Speed(crate::speed::ReportArgs),
+    /// Time Porcupine's benchmarks and this checker alternately, into a measurements file.
+    Measure(crate::speed::MeasureArgs),
 }
 
 /// History formats.
@@ -81,17 +87,19 @@ enum ModelName {
 
 /// Runs the program on its command-line arguments (without the program name).
 pub fn run(args: &[String]) -> Result<Output, Error> {
-    let Cli {
-        command:
-            Command::Check {
-                format,
-                model,
-                time,
-                explain,
-                svg,
-                files,
-            },
-    } = notebook::parse("linearizability", args)?;
+    let Cli { command } = notebook::parse("linearizability", args)?;
+    let (format, model, time, explain, svg, files) = match command {
+        Command::Check {
+            format,
+            model,
+            time,
+            explain,
+            svg,
+            files,
+        } => (format, model, time, explain, svg, files),
+        Command::Speed(args) => return crate::speed::report(args),
+        Command::Measure(args) => return crate::speed::measure(args),
+    };
     if svg.is_some() && files.len() != 1 {
         return Err(Error::Usage(
             "error: --svg draws one history: give exactly one FILE\n".into(),
@@ -258,4 +266,35 @@ where
             ),
         },
     }
+}
+
+/// The cells of the book that run these programs, in reading order.
+pub fn cells() -> Vec<notebook::Cell> {
+    vec![
+        notebook::cell!(
+            "cargo run --release -p linearizability -- check --format porcupine-kv --model kv data/porcupine/kv/*.txt",
+            "src/outputs/linearizability-kv.txt",
+            crate::cli::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p linearizability -- check --format porcupine-etcd --model cas-register data/porcupine/jepsen/etcd_00*.log",
+            "src/outputs/linearizability-etcd.txt",
+            crate::cli::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p linearizability -- check --format porcupine-kv --model kv --explain data/porcupine/kv/c10-bad.txt",
+            "src/outputs/linearizability-explain-kv.txt",
+            crate::cli::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p linearizability -- check --format porcupine-etcd --model cas-register --explain --svg src/figures/linearizability-etcd-000.svg data/porcupine/jepsen/etcd_000.log",
+            "src/outputs/linearizability-explain-etcd.txt",
+            crate::cli::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p linearizability -- speed --svg src/figures/linearizability-speed.svg",
+            "src/outputs/linearizability-speed.txt",
+            crate::cli::run
+        ),
+    ]
 }

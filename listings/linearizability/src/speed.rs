@@ -48,9 +48,8 @@ fn go_name(name: &str) -> String {
 }
 
 /// Times both checkers on every history, alternating, and writes the measurements.
-#[derive(clap::Parser, Debug)]
-#[command(name = "measure")]
-struct MeasureArgs {
+#[derive(clap::Args, Debug)]
+pub(crate) struct MeasureArgs {
     /// A checkout of Porcupine in which its test binary has been built with
     /// `go test -c -o porcupine.test` (it reads its own copy of the same test data).
     #[arg(long, value_name = "DIR")]
@@ -129,10 +128,9 @@ impl Parsed {
     }
 }
 
-/// Measures: `cargo run --release -p linearizability --example measure -- --porcupine
+/// Measures: `cargo run --release -p linearizability -- measure --porcupine
 /// DIR`.
-pub fn measure(args: &[String]) -> Result<Output, Error> {
-    let args: MeasureArgs = notebook::parse("measure", args)?;
+pub(crate) fn measure(args: MeasureArgs) -> Result<Output, Error> {
     let mut parsed = Vec::new();
     for (name, path) in histories() {
         let text = std::fs::read_to_string(args.data.join(&path))
@@ -154,7 +152,7 @@ pub fn measure(args: &[String]) -> Result<Output, Error> {
     let mut csv = String::new();
     let _ = writeln!(
         csv,
-        "# cargo run --release -p linearizability --example measure -- --porcupine {} --repeat {} --out {}",
+        "# cargo run --release -p linearizability -- measure --porcupine {} --repeat {} --out {}",
         args.porcupine.display(),
         args.repeat,
         args.out.display()
@@ -290,9 +288,8 @@ fn read_rows(path: &Path) -> Result<(Vec<String>, Vec<Row>), Error> {
 }
 
 /// Draws the table and the figure from the measurements.
-#[derive(clap::Parser, Debug)]
-#[command(name = "speed")]
-struct ReportArgs {
+#[derive(clap::Args, Debug)]
+pub(crate) struct ReportArgs {
     /// The measurements file.
     #[arg(long, default_value = "listings/linearizability/measurements.csv")]
     times: PathBuf,
@@ -301,9 +298,8 @@ struct ReportArgs {
     svg: Option<PathBuf>,
 }
 
-/// Reports: `cargo run --release -p linearizability --example speed -- --svg FILE`.
-pub fn report(args: &[String]) -> Result<Output, Error> {
-    let args: ReportArgs = notebook::parse("speed", args)?;
+/// Reports: `cargo run --release -p linearizability -- speed --svg FILE`.
+pub(crate) fn report(args: ReportArgs) -> Result<Output, Error> {
     let (header, rows) = read_rows(&args.times)?;
     let repetitions = rows[0].ours.len();
     if rows.iter().any(|r| r.ours.len() != repetitions) {
@@ -458,14 +454,17 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let empty = dir.join("empty.csv");
         std::fs::write(&empty, "# nothing measured\nhistory,linearizable,repetition,porcupine,ours,ours_without_eager_reads,ours_one_thread\n").unwrap();
-        let args = |p: &Path| vec!["--times".to_owned(), p.display().to_string()];
+        let args = |p: &Path| ReportArgs {
+            times: p.to_path_buf(),
+            svg: None,
+        };
         assert!(
-            matches!(report(&args(&empty)), Err(Error::Failed(m)) if m.contains("no measurements"))
+            matches!(report(args(&empty)), Err(Error::Failed(m)) if m.contains("no measurements"))
         );
         let zero = dir.join("zero.csv");
         std::fs::write(&zero, "etcd_000,false,1,0,1,1,1\n").unwrap();
         assert!(
-            matches!(report(&args(&zero)), Err(Error::Failed(m)) if m.contains("zero.csv:1"))
+            matches!(report(args(&zero)), Err(Error::Failed(m)) if m.contains("zero.csv:1"))
         );
     }
 }

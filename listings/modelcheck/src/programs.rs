@@ -7,9 +7,8 @@ use std::fmt::Write;
 
 /// Checks Lamport's TwoPhase commit specification exhaustively and prints what it
 /// covered.
-#[derive(clap::Parser, Debug)]
-#[command(name = "two_phase")]
-struct TwoPhaseArgs {
+#[derive(clap::Args, Debug)]
+pub(crate) struct TwoPhaseArgs {
     /// Resource managers (1 to 16).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=16))]
     rms: u32,
@@ -31,9 +30,8 @@ struct TwoPhaseArgs {
     no_time: bool,
 }
 
-/// `cargo run --release -p modelcheck --example two_phase -- --rms N [--symmetry]`.
-pub fn two_phase(args: &[String]) -> Result<Output, Error> {
-    let args: TwoPhaseArgs = notebook::parse("two_phase", args)?;
+/// `cargo run --release -p modelcheck -- two-phase --rms N [--symmetry]`.
+pub(crate) fn two_phase(args: TwoPhaseArgs) -> Result<Output, Error> {
     let last = args.up_to.unwrap_or(args.rms);
     if last < args.rms {
         return Err(Error::Usage(format!(
@@ -114,9 +112,8 @@ pub fn two_phase(args: &[String]) -> Result<Output, Error> {
 }
 
 /// Checks two-phase commit written as message-passing processes.
-#[derive(clap::Parser, Debug)]
-#[command(name = "commit")]
-struct CommitArgs {
+#[derive(clap::Args, Debug)]
+pub(crate) struct CommitArgs {
     /// Resource managers (1 to 5).
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=5))]
     rms: u32,
@@ -134,12 +131,11 @@ struct CommitArgs {
     svg: Option<std::path::PathBuf>,
 }
 
-/// `cargo run --release -p modelcheck --example commit -- --rms N [--loss]
+/// `cargo run --release -p modelcheck -- commit --rms N [--loss]
 /// [--duplication]`.
-pub fn commit(args: &[String]) -> Result<Output, Error> {
+pub(crate) fn commit(args: CommitArgs) -> Result<Output, Error> {
     use crate::commit::{Message, consistent, managers};
     use crate::processes::{Faults, Processes, diagram};
-    let args: CommitArgs = notebook::parse("commit", args)?;
     let faults = Faults {
         loss: args.loss,
         duplication: args.duplication,
@@ -212,20 +208,18 @@ pub fn commit(args: &[String]) -> Result<Output, Error> {
 }
 
 /// Checks the pre-emption protocol: safe, but with a fair cycle that never decides.
-#[derive(clap::Parser, Debug)]
-#[command(name = "preemption")]
-struct PreemptionArgs {
+#[derive(clap::Args, Debug)]
+pub(crate) struct PreemptionArgs {
     /// Draw the lasso into this SVG file.
     #[arg(long, value_name = "PATH")]
     svg: Option<std::path::PathBuf>,
 }
 
-/// `cargo run --release -p modelcheck --example preemption`.
-pub fn preemption(args: &[String]) -> Result<Output, Error> {
+/// `cargo run --release -p modelcheck -- preemption`.
+pub(crate) fn preemption(args: PreemptionArgs) -> Result<Output, Error> {
     use crate::lasso;
     use crate::preemption::{ACCEPTOR, Message, Node, nodes};
     use crate::processes::{Faults, Global, Processes, diagram};
-    let args: PreemptionArgs = notebook::parse("preemption", args)?;
     let system = Processes {
         initial: nodes(),
         faults: Faults::default(),
@@ -299,9 +293,8 @@ pub fn preemption(args: &[String]) -> Result<Output, Error> {
 }
 
 /// Counts the states of TwoPhase for growing numbers of resource managers and draws them.
-#[derive(clap::Parser, Debug)]
-#[command(name = "explosion")]
-struct ExplosionArgs {
+#[derive(clap::Args, Debug)]
+pub(crate) struct ExplosionArgs {
     /// The largest number of resource managers (1 to 12).
     #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u32).range(1..=12))]
     up_to: u32,
@@ -310,10 +303,9 @@ struct ExplosionArgs {
     svg: Option<std::path::PathBuf>,
 }
 
-/// `cargo run --release -p modelcheck --example explosion -- --up-to N [--svg PATH]`.
-pub fn explosion(args: &[String]) -> Result<Output, Error> {
+/// `cargo run --release -p modelcheck -- explosion --up-to N [--svg PATH]`.
+pub(crate) fn explosion(args: ExplosionArgs) -> Result<Output, Error> {
     use figures::{Axis, Chart, Corner, Mark, Series};
-    let args: ExplosionArgs = notebook::parse("explosion", args)?;
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -367,9 +359,8 @@ pub fn explosion(args: &[String]) -> Result<Output, Error> {
 }
 
 /// The comparison with Stateright, from the measurements file.
-#[derive(clap::Parser, Debug)]
-#[command(name = "speed")]
-struct SpeedArgs {
+#[derive(clap::Args, Debug)]
+pub(crate) struct SpeedArgs {
     /// The measurements, as `comparisons/stateright/measure.sh` writes them.
     #[arg(long, default_value = "listings/modelcheck/measurements.csv")]
     times: std::path::PathBuf,
@@ -385,9 +376,8 @@ const CHECKERS: [(&str, &str); 3] = [
 /// (checker, RMs) → the (distinct states, seconds, peak KiB) of each repetition.
 type Samples = std::collections::BTreeMap<(String, u32), Vec<(u64, f64, f64)>>;
 
-/// `cargo run --release -p modelcheck --example speed`.
-pub fn speed(args: &[String]) -> Result<Output, Error> {
-    let args: SpeedArgs = notebook::parse("speed", args)?;
+/// `cargo run --release -p modelcheck -- speed`.
+pub(crate) fn speed(args: SpeedArgs) -> Result<Output, Error> {
     let text = std::fs::read_to_string(&args.times)
         .map_err(|e| Error::Failed(format!("{}: {e}", args.times.display())))?;
     let mut samples: Samples = std::collections::BTreeMap::new();
@@ -506,7 +496,7 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join(format!("{}.csv", csv.len()));
         std::fs::write(&path, csv).unwrap();
-        speed(&["--times".to_owned(), path.display().to_string()])
+        speed(SpeedArgs { times: path })
     }
 
     #[test]
@@ -525,4 +515,84 @@ mod tests {
             matches!(report("book,3,1,288,0,100\n"), Err(Error::Failed(m)) if m.contains(":1:"))
         );
     }
+}
+
+/// The programs of chapter 5, "Checking every execution": `cargo run --release -p modelcheck -- PROGRAM [ARGS]`.
+#[derive(clap::Parser, Debug)]
+#[command(name = "modelcheck")]
+struct Cli {
+    #[command(subcommand)]
+    program: Program,
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum Program {
+    /// Lamport's TwoPhase commit specification, checked exhaustively.
+    TwoPhase(TwoPhaseArgs),
+    /// TwoPhase's states for growing numbers of resource managers.
+    Explosion(ExplosionArgs),
+    /// Two-phase commit written as message-passing processes, checked.
+    Commit(CommitArgs),
+    /// Two proposers pre-empting each other at one acceptor: a fair lasso.
+    Preemption(PreemptionArgs),
+    /// The comparison with Stateright, from its measurements file.
+    Speed(SpeedArgs),
+}
+
+/// Runs the program its arguments name: `modelcheck PROGRAM [ARGS]` (`--help` lists them).
+pub fn run(args: &[String]) -> Result<Output, Error> {
+    let cli: Cli = notebook::parse("modelcheck", args)?;
+    match cli.program {
+        Program::TwoPhase(args) => two_phase(args),
+        Program::Explosion(args) => explosion(args),
+        Program::Commit(args) => commit(args),
+        Program::Preemption(args) => preemption(args),
+        Program::Speed(args) => speed(args),
+    }
+}
+
+/// The cells of the book that run these programs, in reading order.
+pub fn cells() -> Vec<notebook::Cell> {
+    vec![
+        notebook::cell!(
+            "cargo run --release -p modelcheck -- two-phase --rms 3 --no-time",
+            "src/outputs/modelcheck-two-phase.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            slow: "cargo run --release -p modelcheck -- explosion --up-to 9 --svg src/figures/modelcheck-explosion.svg",
+            "src/outputs/modelcheck-explosion.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p modelcheck -- two-phase --rms 3 --bug --no-time",
+            "src/outputs/modelcheck-two-phase-bug.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p modelcheck -- commit --rms 3",
+            "src/outputs/modelcheck-commit.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p modelcheck -- commit --rms 3 --loss --duplication",
+            "src/outputs/modelcheck-commit-faults.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p modelcheck -- commit --rms 3 --bug --svg src/figures/modelcheck-commit-bug.svg",
+            "src/outputs/modelcheck-commit-bug.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p modelcheck -- preemption --svg src/figures/modelcheck-preemption.svg",
+            "src/outputs/modelcheck-preemption.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p modelcheck -- speed",
+            "src/outputs/modelcheck-speed.txt",
+            crate::programs::run
+        ),
+    ]
 }

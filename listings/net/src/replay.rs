@@ -1,14 +1,13 @@
-//! The program behind `cargo run --release -p net --example replay`: the merged logs of a
-//! cluster run, as text and as a space-time diagram.
+//! The merged logs of a cluster run, as text and as a space-time diagram: the program
+//! behind `cargo run --release -p replication -- replay`.
 
 use notebook::{Error, Output};
 use std::fmt::Write;
 use std::path::PathBuf;
 
 /// Merges the logs of a cluster run and draws them.
-#[derive(clap::Parser, Debug)]
-#[command(name = "replay")]
-struct Args {
+#[derive(clap::Args, Debug)]
+pub struct Args {
     /// The directory holding the nodes' logs (`node-0.log`, `node-1.log`, ...).
     #[arg(long, default_value = "target/cluster")]
     logs: PathBuf,
@@ -18,8 +17,7 @@ struct Args {
 }
 
 /// Runs the program on its arguments (without the program name).
-pub fn run(args: &[String]) -> Result<Output, Error> {
-    let args: Args = notebook::parse("replay", args)?;
+pub fn run(args: Args) -> Result<Output, Error> {
     let paths: Vec<PathBuf> = (0..)
         .map(|i| args.logs.join(format!("node-{i}.log")))
         .take_while(|p| p.is_file())

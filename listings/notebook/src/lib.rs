@@ -234,3 +234,47 @@ pub fn count(n: impl Into<u64>, noun: &str) -> String {
         format!("{n} {noun}s")
     }
 }
+
+/// A command whose output or figures a chapter shows: a *cell* of the book. Each chapter
+/// crate lists its own cells (a `cells()` function), and the book machine gathers them,
+/// runs each program and compares what it writes with the committed files.
+#[derive(Clone, Copy)]
+pub struct Cell {
+    /// The command exactly as a reader types it from the repository root:
+    /// `cargo run --release -p CRATE -- PROGRAM ARGS`.
+    pub command: &'static str,
+    /// The file (relative to the repository root) keeping the command and what it
+    /// printed.
+    pub output: &'static str,
+    /// The crate's program, which the binary's `main` runs: `notebook::main(<program>)`.
+    pub program: Program,
+    /// The program's path, as the binary's `main` names it.
+    pub program_path: &'static str,
+    /// Whether the program takes tens of seconds: the everyday tests then only check that
+    /// its files exist, and the slow check regenerates them.
+    pub slow: bool,
+}
+
+/// A [`Cell`]: `cell!(COMMAND, OUTPUT, PROGRAM)`, or `cell!(slow: COMMAND, OUTPUT,
+/// PROGRAM)` for one that takes tens of seconds.
+#[macro_export]
+macro_rules! cell {
+    (slow: $command:expr, $output:expr, $program:path) => {
+        $crate::Cell {
+            command: $command,
+            output: $output,
+            program: $program,
+            program_path: stringify!($program),
+            slow: true,
+        }
+    };
+    ($command:expr, $output:expr, $program:path) => {
+        $crate::Cell {
+            command: $command,
+            output: $output,
+            program: $program,
+            program_path: stringify!($program),
+            slow: false,
+        }
+    };
+}

@@ -2,7 +2,7 @@
 
 use crate::check::{safety, system};
 use crate::paxos::{Bug, Message, Retry, Setup};
-use crate::simulate::{HORIZON, Policy, mix_world, policy, run, run_mix, run_until};
+use crate::simulate::{self, HORIZON, Policy, mix_world, policy, run_mix, run_until};
 use modelcheck::processes::{Faults, diagram};
 use notebook::{Error, Output};
 use sim::mixes::Mix;
@@ -42,9 +42,8 @@ fn bug_name(bug: Bug) -> String {
 }
 
 /// Checks every execution of single-decree Paxos for agreement and validity.
-#[derive(clap::Parser, Debug)]
-#[command(name = "check")]
-struct CheckArgs {
+#[derive(clap::Args, Debug)]
+pub(crate) struct CheckArgs {
     /// Acceptors.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=5))]
     acceptors: u32,
@@ -81,9 +80,8 @@ struct CheckArgs {
     svg: Option<PathBuf>,
 }
 
-/// `cargo run --release -p paxos --example check -- [--ballots K] [faults] [--bug B]`.
-pub fn check(args: &[String]) -> Result<Output, Error> {
-    let args: CheckArgs = notebook::parse("check", args)?;
+/// `cargo run --release -p paxos -- check [--ballots K] [faults] [--bug B]`.
+pub(crate) fn check(args: CheckArgs) -> Result<Output, Error> {
     let bug = args.bug;
     let faults = Faults {
         loss: args.loss,
@@ -180,9 +178,8 @@ pub fn check(args: &[String]) -> Result<Output, Error> {
 
 /// Finds, with the model checker, a fair execution of two eager proposers in which no
 /// value is ever chosen.
-#[derive(clap::Parser, Debug)]
-#[command(name = "lasso")]
-struct LassoArgs {
+#[derive(clap::Args, Debug)]
+pub(crate) struct LassoArgs {
     /// Acceptors.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=5))]
     acceptors: u32,
@@ -191,9 +188,8 @@ struct LassoArgs {
     svg: Option<PathBuf>,
 }
 
-/// `cargo run --release -p paxos --example lasso -- [--acceptors N] [--svg PATH]`.
-pub fn lasso(args: &[String]) -> Result<Output, Error> {
-    let args: LassoArgs = notebook::parse("lasso", args)?;
+/// `cargo run --release -p paxos -- lasso [--acceptors N] [--svg PATH]`.
+pub(crate) fn lasso(args: LassoArgs) -> Result<Output, Error> {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -256,9 +252,8 @@ pub fn lasso(args: &[String]) -> Result<Output, Error> {
 }
 
 /// Two proposers in the simulator, without and with the cures for dueling.
-#[derive(clap::Parser, Debug)]
-#[command(name = "duel")]
-struct DuelArgs {
+#[derive(clap::Args, Debug)]
+pub(crate) struct DuelArgs {
     /// The seed.
     #[arg(long, default_value_t = 1)]
     seed: u64,
@@ -267,9 +262,8 @@ struct DuelArgs {
     svg: Option<PathBuf>,
 }
 
-/// `cargo run --release -p paxos --example duel -- --seed N`.
-pub fn duel(args: &[String]) -> Result<Output, Error> {
-    let args: DuelArgs = notebook::parse("duel", args)?;
+/// `cargo run --release -p paxos -- duel --seed N`.
+pub(crate) fn duel(args: DuelArgs) -> Result<Output, Error> {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -288,7 +282,7 @@ pub fn duel(args: &[String]) -> Result<Output, Error> {
         let (name, retry) = (choice.name(), policy(choice));
         let setup = Setup::new(3, 2, retry);
         let title = format!("Eager proposers, seed {}: the first 40 ms", args.seed);
-        let run = run(setup, config.clone(), args.seed);
+        let run = simulate::run(setup, config.clone(), args.seed);
         let ballots = run.ballots;
         if name == "eager" {
             let end = process::Time(40_000_000);
@@ -329,9 +323,8 @@ pub fn duel(args: &[String]) -> Result<Output, Error> {
 }
 
 /// Decision latency and messages per decision.
-#[derive(clap::Parser, Debug)]
-#[command(name = "decide")]
-struct DecideArgs {
+#[derive(clap::Args, Debug)]
+pub(crate) struct DecideArgs {
     /// Acceptors.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=15))]
     acceptors: u32,
@@ -340,9 +333,8 @@ struct DecideArgs {
     seeds: u64,
 }
 
-/// `cargo run --release -p paxos --example decide -- --acceptors N --seeds S`.
-pub fn decide(args: &[String]) -> Result<Output, Error> {
-    let args: DecideArgs = notebook::parse("decide", args)?;
+/// `cargo run --release -p paxos -- decide --acceptors N --seeds S`.
+pub(crate) fn decide(args: DecideArgs) -> Result<Output, Error> {
     let n = args.acceptors as usize;
     let mut out = String::new();
     let one = crate::simulate::one_proposer(n);
@@ -368,7 +360,7 @@ pub fn decide(args: &[String]) -> Result<Output, Error> {
             median: Duration::from_millis(1),
             sigma: 0.5,
         };
-        let run = run(setup, config, seed);
+        let run = simulate::run(setup, config, seed);
         if let (Some(d), Some(s)) = (run.decided(), run.started) {
             latencies.push(d.as_millis_f64() - s.as_millis_f64());
             messages.push(run.messages as f64);
@@ -394,9 +386,8 @@ pub fn decide(args: &[String]) -> Result<Output, Error> {
 }
 
 /// Runs Paxos under every fault mix for many seeds, judging agreement and validity.
-#[derive(clap::Parser, Debug)]
-#[command(name = "simulate")]
-struct SimulateArgs {
+#[derive(clap::Args, Debug)]
+pub(crate) struct SimulateArgs {
     /// Acceptors.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=15))]
     acceptors: u32,
@@ -414,9 +405,8 @@ struct SimulateArgs {
     svg: Option<PathBuf>,
 }
 
-/// `cargo run --release -p paxos --example simulate -- --acceptors N --seeds S`.
-pub fn simulate(args: &[String]) -> Result<Output, Error> {
-    let args: SimulateArgs = notebook::parse("simulate", args)?;
+/// `cargo run --release -p paxos -- simulate --acceptors N --seeds S`.
+pub(crate) fn simulate(args: SimulateArgs) -> Result<Output, Error> {
     let retry = policy(args.policy);
     let n = args.acceptors as usize;
     let mut out = String::new();
@@ -481,9 +471,8 @@ pub fn simulate(args: &[String]) -> Result<Output, Error> {
 }
 
 /// Liveness after the network stabilizes: decision time after GST, per policy.
-#[derive(clap::Parser, Debug)]
-#[command(name = "gst")]
-struct GstArgs {
+#[derive(clap::Args, Debug)]
+pub(crate) struct GstArgs {
     /// Acceptors.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=15))]
     acceptors: u32,
@@ -496,9 +485,8 @@ struct GstArgs {
     seeds: u64,
 }
 
-/// `cargo run --release -p paxos --example gst -- [--acceptors N] [--gst MS] [--seeds S]`.
-pub fn gst(args: &[String]) -> Result<Output, Error> {
-    let args: GstArgs = notebook::parse("gst", args)?;
+/// `cargo run --release -p paxos -- gst [--acceptors N] [--gst MS] [--seeds S]`.
+pub(crate) fn gst(args: GstArgs) -> Result<Output, Error> {
     let n = args.acceptors as usize;
     let gst = Duration::from_millis(args.gst);
     let mut out = String::new();
@@ -556,4 +544,122 @@ pub fn gst(args: &[String]) -> Result<Output, Error> {
         stdout: out,
         ..Output::default()
     })
+}
+
+/// The programs of chapter 11, "Paxos Made Simple": `cargo run --release -p paxos -- PROGRAM [ARGS]`.
+#[derive(clap::Parser, Debug)]
+#[command(name = "paxos")]
+struct Cli {
+    #[command(subcommand)]
+    program: Program,
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum Program {
+    /// Every execution of single-decree Paxos, checked for safety.
+    Check(CheckArgs),
+    /// Dueling proposers as a fair lasso, found by the model checker.
+    Lasso(LassoArgs),
+    /// Two proposers in the simulator, without and with the cures.
+    Duel(DuelArgs),
+    /// Decision latency and messages per decision.
+    Decide(DecideArgs),
+    /// Paxos under every fault mix, many seeds.
+    Simulate(SimulateArgs),
+    /// Decision time after the network stabilizes, per policy.
+    Gst(GstArgs),
+}
+
+/// Runs the program its arguments name: `paxos PROGRAM [ARGS]` (`--help` lists them).
+pub fn run(args: &[String]) -> Result<Output, Error> {
+    let cli: Cli = notebook::parse("paxos", args)?;
+    match cli.program {
+        Program::Check(args) => check(args),
+        Program::Lasso(args) => lasso(args),
+        Program::Duel(args) => duel(args),
+        Program::Decide(args) => decide(args),
+        Program::Simulate(args) => simulate(args),
+        Program::Gst(args) => gst(args),
+    }
+}
+
+/// The cells of the book that run these programs, in reading order.
+pub fn cells() -> Vec<notebook::Cell> {
+    vec![
+        notebook::cell!(
+            "cargo run --release -p paxos -- check --no-time",
+            "src/outputs/paxos-check.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            slow: "cargo run --release -p paxos -- check --duplication --no-time",
+            "src/outputs/paxos-check-duplication.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            slow: "cargo run --release -p paxos -- check --loss --no-time",
+            "src/outputs/paxos-check-loss.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            slow: "cargo run --release -p paxos -- check --crashes 1 --restarts --no-time",
+            "src/outputs/paxos-check-restarts.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p paxos -- check --bug ignores-accepted --no-time --svg src/figures/paxos-ignores-accepted.svg",
+            "src/outputs/paxos-ignores-accepted.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p paxos -- check --bug hasty-learner --no-time",
+            "src/outputs/paxos-hasty-learner.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            slow: "cargo run --release -p paxos -- check --bug forgets-promise --crashes 1 --restarts --no-time --svg src/figures/paxos-forgets-promise.svg",
+            "src/outputs/paxos-forgets-promise.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            slow: "cargo run --release -p paxos -- lasso --acceptors 2 --svg src/figures/paxos-lasso.svg",
+            "src/outputs/paxos-lasso.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p paxos -- duel --seed 1 --svg src/figures/paxos-duel.svg",
+            "src/outputs/paxos-duel.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p paxos -- decide --acceptors 3 --seeds 200",
+            "src/outputs/paxos-decide.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p paxos -- simulate --acceptors 3 --seeds 200",
+            "src/outputs/paxos-simulate.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            slow: "cargo run --release -p paxos -- simulate --acceptors 5 --seeds 200",
+            "src/outputs/paxos-simulate-5.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            slow: "cargo run --release -p paxos -- simulate --acceptors 7 --seeds 200",
+            "src/outputs/paxos-simulate-7.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p paxos -- simulate --policy backoff --bug lowest-accepted --seeds 200 --svg src/figures/paxos-lowest-accepted.svg",
+            "src/outputs/paxos-lowest-accepted.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p paxos -- gst --seeds 200",
+            "src/outputs/paxos-gst.txt",
+            crate::programs::run
+        ),
+    ]
 }

@@ -1,4 +1,4 @@
-//! The program behind `cargo run --release -p quorum --example intersection`: how often
+//! The program behind `cargo run --release -p quorum -- intersection`: how often
 //! two random quorums miss each other, exactly and by seeded simulation, as a table and a
 //! figure.
 
@@ -13,9 +13,8 @@ use std::path::PathBuf;
 
 /// How often two random quorums miss each other: exactly, by simulation, and the
 /// e^(−k²/n) bound of probabilistic quorum systems.
-#[derive(clap::Parser, Debug)]
-#[command(name = "intersection")]
-struct Args {
+#[derive(clap::Args, Debug)]
+pub(crate) struct Args {
     /// Number of processes.
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(4..=10_000))]
     n: u64,
@@ -85,8 +84,7 @@ pub fn shown(n: usize) -> Vec<usize> {
 }
 
 /// Runs the program on its command-line arguments (without the program name).
-pub fn run(args: &[String]) -> Result<Output, Error> {
-    let args: Args = notebook::parse("intersection", args)?;
+pub(crate) fn run(args: Args) -> Result<Output, Error> {
     let n = args.n as usize;
     let root_n = (n as f64).sqrt();
     let rows = experiment(n, args.trials, args.seed);

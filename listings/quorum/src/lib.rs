@@ -11,3 +11,4 @@
 pub mod intersection;
 pub mod majority;
 pub mod probabilistic;
+pub mod programs;

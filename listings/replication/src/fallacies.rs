@@ -1,4 +1,4 @@
-//! The program behind `cargo run --release -p sim --example fallacies`: the naive and the
+//! The program behind `cargo run --release -p replication -- fallacies`: the naive and the
 //! repaired protocol under each fallacy of distributed computing, with the same seed.
 
 use crate::check::problems;
@@ -277,9 +277,8 @@ enum Diagrams {
 
 /// Runs a naive and a repaired primary-backup protocol under each fallacy of distributed
 /// computing, with the same seed, and says what each run did to the data.
-#[derive(clap::Parser, Debug)]
-#[command(name = "fallacies")]
-struct Args {
+#[derive(clap::Args, Debug)]
+pub(crate) struct Args {
     /// Seed of the simulation: the same seed gives the same run, byte for byte.
     #[arg(long, default_value_t = 1)]
     seed: u64,
@@ -301,8 +300,7 @@ struct Args {
 }
 
 /// Runs the program on its command-line arguments (without the program name).
-pub fn run(args: &[String]) -> Result<Output, Error> {
-    let args: Args = notebook::parse("fallacies", args)?;
+pub(crate) fn run(args: Args) -> Result<Output, Error> {
     let mut output = Output::default();
     let out = &mut output.stdout;
     let fallacies: Vec<Fallacy> = match args.fallacy {

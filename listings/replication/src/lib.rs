@@ -9,9 +9,11 @@
 //! what went wrong.
 
 pub mod check;
+pub mod cluster;
 pub mod exercises;
 pub mod fallacies;
 pub mod naive;
+pub mod programs;
 pub mod repaired;
 
 use serde::{Deserialize, Serialize};

@@ -10,6 +10,7 @@ pub mod clients;
 pub mod config;
 pub mod latency;
 pub mod mixes;
+pub mod programs;
 pub mod relay;
 pub mod stats;
 pub mod throughput;

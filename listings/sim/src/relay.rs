@@ -1,7 +1,6 @@
 //! The workload that measures the simulator's speed: tokens relayed around a ring. Used by
 //! the criterion benchmark (`cargo bench -p sim --bench throughput`) and by the
-//! measurement the network chapter quotes (`cargo run --release -p sim --example
-//! throughput`).
+//! measurement the network chapter quotes (`cargo run --release -p sim -- throughput`).
 
 use crate::{Config, Latency, Simulation};
 use process::{Context, Process, ProcessId};

@@ -1,5 +1,5 @@
 //! How fast is the simulator? The program behind
-//! `cargo run --release -p sim --example throughput`: `measure` times the relay workload
+//! `cargo run --release -p sim -- throughput`: `measure` times the relay workload
 //! and writes the timings, with the machine they were taken on, to a file; `report`
 //! (the default) reads that file and prints what the network chapter quotes. Timings
 //! depend on the machine, so the book keeps one measured file
@@ -17,12 +17,9 @@ const WORKLOAD: (usize, u32, u64) = (10, 2_000, 1);
 /// The committed measurements.
 const MEASUREMENTS: &str = "listings/sim/measurements.csv";
 
-#[derive(clap::Parser, Debug)]
-#[command(
-    name = "throughput",
-    about = "How many messages per second the simulator delivers"
-)]
-struct Args {
+/// How many messages per second the simulator delivers.
+#[derive(clap::Args, Debug)]
+pub(crate) struct Args {
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -47,8 +44,7 @@ enum Command {
 }
 
 /// Runs the program.
-pub fn run(args: &[String]) -> Result<Output, Error> {
-    let args: Args = notebook::parse("throughput", args)?;
+pub(crate) fn throughput(args: Args) -> Result<Output, Error> {
     match args.command {
         Some(Command::Measure { repeat, out }) => measure(repeat, out),
         Some(Command::Report { from }) => report(&from),
@@ -60,7 +56,7 @@ fn measure(repeat: u32, out: PathBuf) -> Result<Output, Error> {
     let (n, hops, seed) = WORKLOAD;
     let delivered = relay(n, hops, seed); // also warms up
     let mut text = format!(
-        "# cargo run --release -p sim --example throughput -- measure --repeat {repeat} --out {}\n\
+        "# cargo run --release -p sim -- throughput measure --repeat {repeat} --out {}\n\
          # machine: {}; {}; {}\n\
          # the relay workload: {n} processes, {hops} hops, seed {seed}: {delivered} messages delivered per run\n\
          run,seconds,messages_per_second\n",

@@ -1,7 +1,9 @@
 //! A cluster on this machine: one operating-system process per node, over UDP on
 //! loopback.
 //!
-//!     cargo run --release -p net --example cluster -- --protocol replication --nodes 3
+//! ```text
+//! cargo run --release -p replication -- cluster --protocol replication --nodes 3
+//! ```
 //!
 //! It starts the nodes, says where each listens and logs, and then reads commands:
 //! `kill N` (as `kill -9 PID` would), `restart N`, `write V` / `read N` (replication) or
@@ -9,25 +11,23 @@
 //! `quit` (which also writes the client's history to DIR/history.json). A node killed
 //! from another terminal can be restarted too.
 
-use clap::{Parser, Subcommand, ValueEnum};
+use crate::repaired::Repaired;
+use crate::{Request, Response};
+use clap::{Subcommand, ValueEnum};
 use net::client::Client;
 use net::node::{Config, Node};
+use notebook::{Error, Output};
 use process::Process;
-use replication::repaired::Repaired;
-use replication::{Request, Response};
 use std::io::BufRead;
 use std::net::{SocketAddr, UdpSocket};
 use std::path::PathBuf;
-use std::process::{Child, Command, ExitCode};
+use std::process::{Child, Command};
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-#[derive(Parser)]
-#[command(
-    name = "cluster",
-    about = "Runs a protocol of the book as a cluster of local processes"
-)]
-struct Args {
+/// Runs a protocol of the book as a cluster of local processes.
+#[derive(clap::Args, Debug)]
+pub(crate) struct Args {
     #[command(subcommand)]
     role: Option<Role>,
     /// The protocol.
@@ -45,7 +45,7 @@ struct Args {
     timeout: u64,
 }
 
-#[derive(Subcommand)]
+#[derive(Subcommand, Debug)]
 enum Role {
     /// Run one node (the launcher starts these).
     Node {
@@ -58,7 +58,7 @@ enum Role {
     },
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum Protocol {
     /// The repaired primary-backup protocol of chapter 2 (node 0 is the primary).
     Replication,
@@ -66,19 +66,17 @@ enum Protocol {
     Tally,
 }
 
-fn main() -> ExitCode {
-    let args = Args::parse();
+/// Runs the launcher, or, with the `node` role, one node. Unlike the book's other
+/// programs it talks to a person: it reads commands and prints as it goes, and returns
+/// nothing to print.
+pub(crate) fn run(args: Args) -> Result<Output, Error> {
     let result = match args.role {
         Some(Role::Node { id, ref peers }) => node(&args, id, peers.clone()),
         None => launch(&args),
     };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    result
+        .map(|()| Output::default())
+        .map_err(|e| Error::Failed(e.to_string()))
 }
 
 fn node(args: &Args, id: usize, peers: Vec<SocketAddr>) -> std::io::Result<()> {
@@ -116,7 +114,7 @@ fn spawn(args: &Args, id: usize, peers: &[SocketAddr]) -> std::io::Result<Child>
         "replication"
     };
     Command::new(std::env::current_exe()?)
-        .args(["--protocol", protocol, "--dir"])
+        .args(["cluster", "--protocol", protocol, "--dir"])
         .arg(&args.dir)
         .args(["node", "--id", &id.to_string(), "--peers", &list.join(",")])
         .spawn()

@@ -1,4 +1,0 @@
-//! `cargo run --release -p clocks --example forgetful -- --help`.
-fn main() -> std::process::ExitCode {
-    notebook::main(clocks::programs::forgetful)
-}
