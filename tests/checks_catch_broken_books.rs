@@ -5,8 +5,9 @@
 
 use notebook::Output;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 use xtask::book;
-use xtask::cells::Cell;
+use xtask::cells::{self, Cell, Isolation, Run};
 use xtask::checks::{self, Finding};
 
 /// A fresh copy of the good fixture, named after the test.
@@ -107,7 +108,7 @@ fn the_good_fixture_passes_every_check() {
     found.extend(checks::typed_numbers(&root));
     found.extend(checks::values(&root));
     found.extend(checks::claims(&root));
-    found.extend(checks::cells(&root, &[demo_cell()], true));
+    found.extend(checks::cells(&root, &[demo_cell()], true, Run::generate));
     found.extend(checks::rendered(&build(&root)));
     let list: Vec<String> = found.iter().map(ToString::to_string).collect();
     assert!(list.is_empty(), "{}", list.join("\n"));
@@ -328,7 +329,7 @@ fn a_values_file_no_cell_writes_is_caught() {
     let root = fixture("orphan-values");
     write(&root, "src/values/stale.toml", "x = \"1\"\n");
     assert_one(
-        checks::cells(&root, &[demo_cell()], true),
+        checks::cells(&root, &[demo_cell()], true, Run::generate),
         "src/values/stale.toml",
         "no cell generates this file",
     );
@@ -341,7 +342,7 @@ fn an_output_that_drifted_from_its_code_is_caught() {
     let root = fixture("drifted-output");
     replace(&root, "src/outputs/demo.txt", "hello", "hallo");
     assert_one(
-        checks::cells(&root, &[demo_cell()], true),
+        checks::cells(&root, &[demo_cell()], true, Run::generate),
         "src/outputs/demo.txt",
         "differs from what",
     );
@@ -357,7 +358,7 @@ fn a_figure_that_drifted_from_its_code_is_caught() {
         "width=\"11\"",
     );
     assert_one(
-        checks::cells(&root, &[demo_cell()], true),
+        checks::cells(&root, &[demo_cell()], true, Run::generate),
         "src/figures/demo.svg",
         "differs from what",
     );
@@ -368,7 +369,7 @@ fn a_missing_output_is_caught() {
     let root = fixture("missing-output");
     std::fs::remove_file(root.join("src/outputs/demo.txt")).unwrap();
     assert_one(
-        checks::cells(&root, &[demo_cell()], true),
+        checks::cells(&root, &[demo_cell()], true, Run::generate),
         "src/outputs/demo.txt",
         "missing",
     );
@@ -384,7 +385,7 @@ fn a_slow_cell_whose_files_are_missing_is_caught_without_running_it() {
         ..demo_cell()
     };
     assert_one(
-        checks::cells(&root, &[slow], false),
+        checks::cells(&root, &[slow], false, Run::generate),
         "src/outputs/demo.txt",
         "missing",
     );
@@ -395,7 +396,7 @@ fn a_generated_file_no_cell_generates_is_caught() {
     let root = fixture("orphan-figure");
     write(&root, "src/figures/stale.svg", SVG);
     assert_one(
-        checks::cells(&root, &[demo_cell()], true),
+        checks::cells(&root, &[demo_cell()], true, Run::generate),
         "src/figures/stale.svg",
         "no cell generates",
     );
@@ -411,7 +412,7 @@ fn a_binary_that_runs_another_program_is_caught() {
         "demo::other",
     );
     assert_one(
-        checks::cells(&root, &[demo_cell()], true),
+        checks::cells(&root, &[demo_cell()], true, Run::generate),
         "listings/demo/src/main.rs",
         "notebook::main(demo::program)",
     );
@@ -518,4 +519,79 @@ fn the_katex_stylesheet_from_a_cdn_is_caught() {
             .any(|f| f.contains("<link> requests https://cdn.jsdelivr.net/npm/katex")),
         "{list:?}"
     );
+}
+
+// Cells run in processes of their own.
+
+/// Children that run `script` in `sh`, stopped after `limit`.
+fn shell(script: &str, limit: Duration) -> Isolation {
+    Isolation {
+        time_limit: limit,
+        ..Isolation::new("sh", &["-c", script])
+    }
+}
+
+#[test]
+fn a_runaway_cell_is_stopped_and_fails_by_name() {
+    let started = Instant::now();
+    let error = shell("sleep 60", Duration::from_millis(300))
+        .generate(&demo_cell())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "it was not stopped"
+    );
+    assert!(error.contains(demo_cell().command), "{error}");
+    assert!(error.contains("ran longer than"), "{error}");
+}
+
+#[test]
+fn a_failing_cell_fails_by_name_with_what_it_said() {
+    let root = fixture("failing-cell");
+    let isolation = shell("echo 'it broke' >&2; exit 3", Duration::from_secs(60));
+    let found = checks::cells(&root, &[demo_cell()], true, |c| isolation.generate(c));
+    let list: Vec<String> = found.iter().map(ToString::to_string).collect();
+    assert!(
+        found
+            .iter()
+            .any(|f| f.message.contains(demo_cell().command)
+                && f.message.contains("it broke")),
+        "{}",
+        list.join("\n")
+    );
+}
+
+#[test]
+fn an_isolated_cell_keeps_the_files_its_child_wrote() {
+    let script = r#"test "$BOOK_CELL" = "cargo run --release -p demo -- demo --x 1" || exit 1
+        mkdir -p "$BOOK_CELL_DIR/src/outputs" &&
+        printf hello > "$BOOK_CELL_DIR/src/outputs/demo.txt""#;
+    let files = shell(script, Duration::from_secs(60))
+        .generate(&demo_cell())
+        .unwrap();
+    assert_eq!(
+        files,
+        vec![(PathBuf::from("src/outputs/demo.txt"), b"hello".to_vec())]
+    );
+}
+
+#[test]
+fn the_child_writes_what_the_cell_generates_and_refuses_an_unknown_cell() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("child-writes");
+    let _ = std::fs::remove_dir_all(&dir);
+    cells::write_cell(&[demo_cell()], demo_cell().command, &dir).unwrap();
+    for (path, bytes) in demo_cell().generate().unwrap() {
+        assert_eq!(
+            std::fs::read(dir.join(&path)).unwrap(),
+            bytes,
+            "{}",
+            path.display()
+        );
+    }
+    let error =
+        cells::write_cell(&[demo_cell()], "cargo run --release -p demo -- other", &dir)
+            .unwrap_err()
+            .to_string();
+    assert!(error.contains("no cell runs"), "{error}");
 }

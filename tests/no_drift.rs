@@ -49,9 +49,20 @@ fn every_claim_names_the_test_that_asserts_it() {
     assert_clean(checks::claims(&repository_root()));
 }
 
+/// Runs each cell in a process of its own (`tests/bin/book_cell.rs`), with a time limit,
+/// so a runaway program fails its own cell by name.
+fn isolated(cell: &cells::Cell) -> anyhow::Result<cells::Files> {
+    cells::Isolation::new(env!("CARGO_BIN_EXE_book-cell"), &[]).generate(cell)
+}
+
 #[test]
 fn every_output_and_figure_is_what_its_code_generates() {
-    assert_clean(checks::cells(&repository_root(), &cells::all(), false));
+    assert_clean(checks::cells(
+        &repository_root(),
+        &cells::all(),
+        false,
+        isolated,
+    ));
 }
 
 /// The slow cells too: `cargo test --workspace --test no_drift -- --ignored` (a minute or so in the test
@@ -59,7 +70,12 @@ fn every_output_and_figure_is_what_its_code_generates() {
 #[test]
 #[ignore = "runs the slow cells: cargo test --workspace --test no_drift -- --ignored"]
 fn every_output_and_figure_of_the_slow_cells_is_what_its_code_generates() {
-    assert_clean(checks::cells(&repository_root(), &cells::all(), true));
+    assert_clean(checks::cells(
+        &repository_root(),
+        &cells::all(),
+        true,
+        isolated,
+    ));
 }
 
 #[test]

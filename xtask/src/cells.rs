@@ -9,6 +9,10 @@
 use anyhow::{Context, Result, bail};
 pub use notebook::Cell;
 use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 /// Every cell of the book, in reading order: each chapter crate lists its own.
 pub fn all() -> Vec<Cell> {
@@ -44,7 +48,7 @@ pub trait Run {
     /// Runs the program and returns every file the cell keeps, relative to the repository
     /// root: its output file (the command, then what it printed), its values and the files
     /// it wrote.
-    fn generate(&self) -> Result<Vec<(PathBuf, Vec<u8>)>>;
+    fn generate(&self) -> Result<Files>;
 }
 
 impl Run for Cell {
@@ -102,7 +106,7 @@ impl Run for Cell {
         ))
     }
 
-    fn generate(&self) -> Result<Vec<(PathBuf, Vec<u8>)>> {
+    fn generate(&self) -> Result<Files> {
         let (_, args) = self.parse()?;
         let output = (self.program)(&args)
             .with_context(|| format!("`{}` failed", self.command))?;
@@ -149,19 +153,221 @@ fn glob(pattern: &str) -> Vec<String> {
     found
 }
 
-/// Runs every cell and writes its files under `root`; returns the paths written.
-pub fn bless(root: &Path, cells: &[Cell]) -> Result<Vec<PathBuf>> {
-    let mut written = Vec::new();
-    for cell in cells {
-        for (path, bytes) in Run::generate(cell)? {
-            let full = root.join(&path);
-            if let Some(dir) = full.parent() {
-                std::fs::create_dir_all(dir)?;
-            }
-            std::fs::write(&full, bytes)
-                .with_context(|| format!("cannot write {}", full.display()))?;
-            written.push(path);
+/// The files one cell keeps, relative to the repository root, with their contents.
+pub type Files = Vec<(PathBuf, Vec<u8>)>;
+
+/// How long one cell may run in [`Isolation`] before it is stopped and fails by name.
+/// The slowest cell takes well under a minute in the test profile.
+pub const TIME_LIMIT: Duration = Duration::from_secs(600);
+
+/// Runs each cell in a process of its own, so that a program that panics, aborts or
+/// never ends fails its own cell, by name, instead of the whole check.
+///
+/// The child is `program` with `args`, started in the current directory with
+/// `BOOK_CELL` set to the cell's command and `BOOK_CELL_DIR` to an empty directory; it
+/// writes each file the cell keeps under that directory, at its path relative to the
+/// repository root ([`child`] does that), and exits with success. Whatever it prints on
+/// standard error explains a failure.
+#[derive(Debug, Clone)]
+pub struct Isolation {
+    /// The child program: `book-cell`, or `cargo xtask` itself.
+    pub program: PathBuf,
+    /// Its arguments.
+    pub args: Vec<String>,
+    /// How long one cell may run.
+    pub time_limit: Duration,
+    /// Where the children's directories go; each child gets one, removed after it.
+    pub scratch: PathBuf,
+}
+
+impl Isolation {
+    /// Children that run `program` with `args`, for at most [`TIME_LIMIT`] each, in
+    /// scratch directories under Cargo's target directory.
+    pub fn new(program: impl Into<PathBuf>, args: &[&str]) -> Self {
+        Isolation {
+            program: program.into(),
+            args: args.iter().map(|&a| a.to_owned()).collect(),
+            time_limit: TIME_LIMIT,
+            scratch: crate::target_dir().join("cells"),
         }
+    }
+
+    /// Runs `cell` in a child process and returns the files it keeps.
+    pub fn generate(&self, cell: &Cell) -> Result<Files> {
+        // One directory per child, never shared: checks may run side by side.
+        static CHILDREN: AtomicUsize = AtomicUsize::new(0);
+        let child_number = CHILDREN.fetch_add(1, Ordering::Relaxed);
+        let dir = self
+            .scratch
+            .join(format!("{}-{child_number}", std::process::id()));
+        let result = self.generate_in(cell, &dir);
+        let _ = std::fs::remove_dir_all(&dir);
+        result
+    }
+
+    fn generate_in(&self, cell: &Cell, dir: &Path) -> Result<Files> {
+        let files = dir.join("files");
+        let stderr_path = dir.join("stderr");
+        if dir.exists() {
+            std::fs::remove_dir_all(dir)
+                .with_context(|| format!("cannot empty {}", dir.display()))?;
+        }
+        std::fs::create_dir_all(&files)
+            .with_context(|| format!("cannot create {}", files.display()))?;
+        let stderr = std::fs::File::create(&stderr_path)?;
+        let started = Instant::now();
+        let mut child = std::process::Command::new(&self.program)
+            .args(&self.args)
+            .env("BOOK_CELL", cell.command)
+            .env("BOOK_CELL_DIR", &files)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(stderr)
+            .spawn()
+            .with_context(|| format!("cannot start {}", self.program.display()))?;
+        let status = loop {
+            if let Some(status) = child.try_wait()? {
+                break status;
+            }
+            if started.elapsed() > self.time_limit {
+                // It may have ended meanwhile: either way it is gone after this.
+                let _ = child.kill();
+                let _ = child.wait();
+                bail!(
+                    "`{}` ran longer than {} s and was stopped",
+                    cell.command,
+                    self.time_limit.as_secs()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        if !status.success() {
+            let said = std::fs::read_to_string(&stderr_path).unwrap_or_default();
+            bail!("`{}` failed ({status}): {}", cell.command, said.trim_end());
+        }
+        let mut kept = Vec::new();
+        collect(&files, &files, &mut kept)?;
+        kept.sort();
+        Ok(kept)
+    }
+}
+
+/// Every file under `dir`, with its path relative to `base`.
+fn collect(base: &Path, dir: &Path, into: &mut Files) -> Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect(base, &path, into)?;
+        } else {
+            let bytes = std::fs::read(&path)?;
+            let relative = path.strip_prefix(base).unwrap_or(&path).to_path_buf();
+            into.push((relative, bytes));
+        }
+    }
+    Ok(())
+}
+
+/// The child side of [`Isolation`]: runs the cell of `cells` whose command is in
+/// `BOOK_CELL` and writes its files under `BOOK_CELL_DIR`.
+pub fn child(cells: &[Cell]) -> Result<()> {
+    let command = std::env::var("BOOK_CELL").context("BOOK_CELL is not set")?;
+    let dir = std::env::var_os("BOOK_CELL_DIR").context("BOOK_CELL_DIR is not set")?;
+    write_cell(cells, &command, Path::new(&dir))
+}
+
+/// Runs the cell of `cells` whose command is `command` and writes the files it keeps
+/// under `dir`, at their paths relative to the repository root.
+pub fn write_cell(cells: &[Cell], command: &str, dir: &Path) -> Result<()> {
+    let Some(cell) = cells.iter().find(|c| c.command == command) else {
+        bail!("no cell runs `{command}`");
+    };
+    for (path, bytes) in cell.generate()? {
+        let full = dir.join(&path);
+        if let Some(parent) = full.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&full, bytes)
+            .with_context(|| format!("cannot write {}", full.display()))?;
+    }
+    Ok(())
+}
+
+/// Generates `cells` with `generate`, several at a time (one per core), and returns the
+/// results in the order of `cells`. `report` hears of each cell as it finishes, with the
+/// time it took.
+pub fn generate_all<G, R>(cells: &[&Cell], generate: G, report: R) -> Vec<Result<Files>>
+where
+    G: Fn(&Cell) -> Result<Files> + Sync,
+    R: Fn(&Cell, Duration, &Result<Files>) + Sync,
+{
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let next = AtomicUsize::new(0);
+    let results: Vec<Mutex<Option<Result<Files>>>> =
+        cells.iter().map(|_| Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..workers.min(cells.len()) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(cell) = cells.get(i) else { break };
+                    let started = Instant::now();
+                    let result = generate(cell);
+                    report(cell, started.elapsed(), &result);
+                    *results[i].lock().expect("no worker panics holding it") =
+                        Some(result);
+                }
+            });
+        }
+    });
+    results
+        .into_iter()
+        .map(|r| {
+            r.into_inner()
+                .expect("no worker panics holding it")
+                .expect("every cell was generated")
+        })
+        .collect()
+}
+
+/// Runs every cell through `generate` and writes its files under `root`; returns the
+/// paths written. Each cell is reported on standard error as it finishes.
+pub fn bless<G>(root: &Path, cells: &[Cell], generate: G) -> Result<Vec<PathBuf>>
+where
+    G: Fn(&Cell) -> Result<Files> + Sync,
+{
+    let chosen: Vec<&Cell> = cells.iter().collect();
+    let results = generate_all(&chosen, generate, |cell, took, result| {
+        let verdict = if result.is_ok() { "ran" } else { "FAILED" };
+        eprintln!(
+            "{verdict} `{}` in {:.1} s",
+            cell.command,
+            took.as_secs_f64()
+        );
+    });
+    let mut written = Vec::new();
+    let mut failed = Vec::new();
+    for result in results {
+        match result {
+            Ok(files) => {
+                for (path, bytes) in files {
+                    let full = root.join(&path);
+                    if let Some(dir) = full.parent() {
+                        std::fs::create_dir_all(dir)?;
+                    }
+                    std::fs::write(&full, bytes)
+                        .with_context(|| format!("cannot write {}", full.display()))?;
+                    written.push(path);
+                }
+            }
+            Err(e) => failed.push(format!("{e:#}")),
+        }
+    }
+    if !failed.is_empty() {
+        bail!(
+            "{} cells failed (the others' files are written):\n{}",
+            failed.len(),
+            failed.join("\n")
+        );
     }
     Ok(written)
 }

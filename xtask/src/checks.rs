@@ -8,7 +8,7 @@
 //! figure regenerated.
 
 use crate::book::Build;
-use crate::cells::{Cell, GENERATED_DIRS, Run};
+use crate::cells::{Cell, Files, GENERATED_DIRS, Run};
 use crate::html;
 use crate::markdown::{self, Selection};
 use std::collections::{BTreeMap, BTreeSet};
@@ -418,9 +418,14 @@ pub fn summary(root: &Path) -> Vec<Finding> {
 }
 
 /// Every generated file equals what its cell generates now; every file in the generated
-/// directories comes from a cell; each cell's example runs its program and the book shows
-/// it.
-pub fn cells(root: &Path, cells: &[Cell], run_slow: bool) -> Vec<Finding> {
+/// directories comes from a cell; each cell's binary runs its program and the book shows
+/// what it generates. Slow cells are only checked to have their files unless `run_slow`.
+/// `generate` runs a cell: [`Run::generate`] in this process, or
+/// [`Isolation::generate`](crate::cells::Isolation::generate) in a child of its own.
+pub fn cells<G>(root: &Path, cells: &[Cell], run_slow: bool, generate: G) -> Vec<Finding>
+where
+    G: Fn(&Cell) -> anyhow::Result<Files> + Sync,
+{
     let root = &normalize(root);
     let mut found = Vec::new();
     let mut generated: BTreeMap<PathBuf, &str> = BTreeMap::new();
@@ -428,6 +433,7 @@ pub fn cells(root: &Path, cells: &[Cell], run_slow: bool) -> Vec<Finding> {
         .iter()
         .map(|f| read(f))
         .collect();
+    let mut to_run = Vec::new();
     for cell in cells {
         let (main, call) = match cell.main_file() {
             Ok((main, call)) => (root.join(main), call),
@@ -472,11 +478,26 @@ pub fn cells(root: &Path, cells: &[Cell], run_slow: bool) -> Vec<Finding> {
                     found.push(finding(root, &path, None, message));
                 }
             }
-            continue;
+        } else {
+            to_run.push(cell);
         }
-        let files = match cell.generate() {
+    }
+    let results = crate::cells::generate_all(&to_run, generate, |cell, took, result| {
+        let verdict = if result.is_ok() { "ran" } else { "FAILED" };
+        eprintln!(
+            "{verdict} `{}` in {:.1} s",
+            cell.command,
+            took.as_secs_f64()
+        );
+    });
+    for (cell, result) in to_run.into_iter().zip(results) {
+        let files = match result {
             Ok(files) => files,
             Err(e) => {
+                // Its files are not orphans: the failure is the one finding.
+                for path in cell.declared_files(root).unwrap_or_default() {
+                    generated.insert(path, cell.command);
+                }
                 found.push(finding(
                     root,
                     Path::new("xtask/src/cells.rs"),

@@ -29,6 +29,10 @@ enum Command {
     },
     /// Run every no-drift check, as the book-level tests do, and list what is wrong.
     Check,
+    /// Run the cell named by BOOK_CELL into BOOK_CELL_DIR: the child process in which
+    /// `bless` and `check` run each cell.
+    #[command(hide = true)]
+    RunCell,
 }
 
 fn main() -> ExitCode {
@@ -80,7 +84,8 @@ fn run(command: Command) -> Result<()> {
             if chosen.is_empty() {
                 bail!("no cell's command or output contains {only:?}");
             }
-            for path in cells::bless(&root, &chosen)? {
+            let isolation = isolation()?;
+            for path in cells::bless(&root, &chosen, |c| isolation.generate(c))? {
                 println!("wrote {}", path.display());
             }
         }
@@ -94,6 +99,7 @@ fn run(command: Command) -> Result<()> {
             }
             println!("The book is consistent.");
         }
+        Command::RunCell => cells::child(&cells::all())?,
     }
     Ok(())
 }
@@ -106,10 +112,21 @@ fn all_checks(root: &std::path::Path) -> Result<Vec<checks::Finding>> {
     found.extend(checks::typed_numbers(root));
     found.extend(checks::values(root));
     found.extend(checks::claims(root));
-    found.extend(checks::cells(root, &cells::all(), true));
+    let isolation = isolation()?;
+    found.extend(checks::cells(root, &cells::all(), true, |c| {
+        isolation.generate(c)
+    }));
     let build = book::build(root, &xtask::target_dir().join("book-check"))?;
     found.extend(checks::rendered(&build));
     Ok(found)
+}
+
+/// Each cell runs in a child of this program (`cargo xtask run-cell`), with a time limit.
+fn isolation() -> Result<cells::Isolation> {
+    Ok(cells::Isolation::new(
+        std::env::current_exe()?,
+        &["run-cell"],
+    ))
 }
 
 fn report_warnings(warnings: &[String]) {
