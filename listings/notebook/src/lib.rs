@@ -4,8 +4,9 @@
 //! Every example the book runs is a *program*: a pure function from its command-line
 //! arguments to an [`Output`]. The example's `main` only hands that function to [`main`],
 //! which writes the files and prints the text. The book machine (`xtask`) calls the same
-//! function (in a child process per cell) to regenerate every output and figure the book includes, and a
-//! test fails when a committed file differs from what the code produces now. So what a
+//! function, in a child process per cell, to regenerate every output and figure the book
+//! includes, and a test fails when a committed file differs from what the code produces
+//! now. So what a
 //! reader sees on the page is, byte for byte, what `cargo run` prints on their machine.
 
 use std::fmt;
