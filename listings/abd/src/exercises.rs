@@ -39,6 +39,10 @@ pub fn judge(predict: impl Fn(usize, usize, usize) -> bool) -> Vec<String> {
                 let report = Checker::new(&system)
                     .invariant("linearizable", invariant())
                     .run();
+                assert!(
+                    report.stopped.is_none(),
+                    "the judge's check of n = {n} was cut short"
+                );
                 let checked = report.violation.is_none();
                 if predict(n, query, update) != checked {
                     disagree[n - 2] += 1;

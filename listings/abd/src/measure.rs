@@ -86,7 +86,11 @@ pub fn latencies(
         .operations
         .iter()
         .filter(|o| keep(&o.request))
-        .filter_map(|o| o.returned.as_ref().map(|(_, at)| at.0 - o.invoked.0))
+        .filter_map(|o| {
+            o.returned
+                .as_ref()
+                .map(|(_, at)| at.since(o.invoked).as_nanos())
+        })
         .map(|ns| ns as f64 / 1e6)
         .collect();
     ms.sort_by(f64::total_cmp);
@@ -98,14 +102,18 @@ pub fn latencies(
 pub fn with_crashed(mut config: Config, crashed: &[ProcessId]) -> Config {
     config.administrator = crashed
         .iter()
-        .map(|&p| (Time(0), Action::Crash(p)))
+        .map(|&p| (Time::ZERO, Action::Crash(p)))
         .collect();
     config
 }
 
-/// A constant one-way delay: latencies measured in it are counts of message delays.
+/// The one-way delay of every message in [`one_delay`]'s network.
+pub const ONE_DELAY: Duration = Duration::from_millis(1);
+
+/// A constant one-way delay, [`ONE_DELAY`]: latencies measured in it, divided by it, are
+/// counts of message delays.
 pub fn one_delay() -> Config {
     let mut config = Config::default();
-    config.network.latency = sim::Latency::Constant(Duration::from_millis(1));
+    config.network.latency = sim::Latency::Constant(ONE_DELAY);
     config
 }

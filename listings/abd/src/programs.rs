@@ -1,7 +1,7 @@
 //! The programs of the chapter "Quorums".
 
 use crate::check::{Clients, invariant, scenario, system};
-use crate::measure::{Load, latencies, measure, one_delay, with_crashed};
+use crate::measure::{Load, ONE_DELAY, latencies, measure, one_delay, with_crashed};
 use crate::register::{Variant, request_label, response_label, short};
 use crate::simulate::{self, CLIENT_TIMEOUT, Mix};
 use figures::chart::{Axis, Chart, Corner, Mark, Series};
@@ -10,6 +10,7 @@ use linearizability::models::{RegisterOp, RegisterRet};
 use modelcheck::Checker;
 use modelcheck::processes::{Faults, diagram_with};
 use notebook::{Error, Output};
+use process::Span;
 use process::{History, ProcessId};
 use sim::quantile;
 use sim::{Config, Latency};
@@ -106,15 +107,13 @@ pub(crate) fn check(args: CheckArgs) -> Result<Output, Error> {
     }
     let _ = writeln!(out, "  distinct states: {}", report.distinct);
     let _ = writeln!(out, "  depth: {}", report.depth);
-    if !report.complete && report.violation.is_none() {
-        let _ = writeln!(
-            out,
-            "  (stopped at --max-states: not every state was checked)"
-        );
+    if let Some(caveat) = report.caveat() {
+        let _ = writeln!(out, "  {caveat}");
     }
     let mut output = Output::default();
     output.value("distinct", report.distinct);
     match report.violation {
+        None if !report.complete => {}
         None => {
             let _ = writeln!(out, "  every history is linearizable");
         }
@@ -159,8 +158,10 @@ fn history_text(history: &History<RegisterOp, RegisterRet>) -> String {
     for op in &history.operations {
         let response = op.returned.as_ref().map(|(r, _)| r);
         let span = match &op.returned {
-            Some((_, at)) => format!("events {}–{}", op.invoked.0 + 1, at.0 + 1),
-            None => format!("event {}–", op.invoked.0 + 1),
+            Some((_, at)) => {
+                format!("events {}–{}", op.invoked.nanos() + 1, at.nanos() + 1)
+            }
+            None => format!("event {}–", op.invoked.nanos() + 1),
         };
         let _ = writeln!(
             out,
@@ -243,7 +244,7 @@ pub(crate) fn simulate(args: SimulateArgs) -> Result<Output, Error> {
 }
 
 /// Counts message delays and messages per operation, one operation at a time, with
-/// every message taking exactly 1 ms.
+/// every message taking exactly as long.
 #[derive(clap::Args, Debug)]
 pub(crate) struct DelaysArgs {
     /// Operations of each kind per cluster size.
@@ -256,9 +257,11 @@ pub(crate) fn delays(args: DelaysArgs) -> Result<Output, Error> {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "One client, one operation at a time, every message delayed exactly 1 ms;\n\
-         delays = latency / 1 ms, over {} operations of each kind (a range where they differ);\n\
+        "One client, one operation at a time, every message delayed exactly {};\n\
+         delays = latency / {}, over {} operations of each kind (a range where they differ);\n\
          msgs: messages per operation; the last column is what two round trips predict.",
+        Span(ONE_DELAY),
+        Span(ONE_DELAY),
         args.operations
     );
     let _ = writeln!(
@@ -281,9 +284,13 @@ pub(crate) fn delays(args: DelaysArgs) -> Result<Output, Error> {
                 timeout: CLIENT_TIMEOUT,
             };
             let run = measure(n, variant, one_delay(), 1, load);
-            let ms = latencies(&run.history, |_| true);
-            let answered = ms.len().max(1) as f64;
-            let delays = match (ms.first(), ms.last()) {
+            let unit = ONE_DELAY.as_secs_f64() * 1e3;
+            let delays: Vec<f64> = latencies(&run.history, |_| true)
+                .into_iter()
+                .map(|ms| ms / unit)
+                .collect();
+            let answered = delays.len().max(1) as f64;
+            let delays = match (delays.first(), delays.last()) {
                 (Some(lo), Some(hi)) if lo == hi => format!("{lo}"),
                 (Some(lo), Some(hi)) => format!("{lo}–{hi}"),
                 _ => "-".into(),
@@ -336,9 +343,9 @@ pub(crate) fn latency(args: LatencyArgs) -> Result<Output, Error> {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "One client, {} operations (half reads) per n; message delays log-normal,\n\
-         median 1 ms, sigma {}; operation latency in ms:",
-        args.operations, args.sigma
+        "One client, {} operations (half reads) per n; message delays\n\
+         {}; operation latency in ms:",
+        args.operations, config.network.latency
     );
     let _ = writeln!(
         out,

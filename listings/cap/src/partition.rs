@@ -24,9 +24,9 @@ use std::time::Duration;
 /// The processes on each side of the partition.
 pub const SIDES: [&[ProcessId]; 2] = [&[0], &[1, 2]];
 /// The partition heals then.
-pub const HEAL: Time = Time(50_000_000);
+pub const HEAL: Time = Time::from_millis(50);
 /// The run ends then.
-pub const END: Time = Time(100_000_000);
+pub const END: Time = Time::from_millis(100);
 /// How long a client waits for an answer: longer than the run, so a client never gives
 /// up and asks again elsewhere — it waits, as availability in Gilbert and Lynch's sense
 /// demands an answer to every request.
@@ -52,7 +52,7 @@ pub fn world() -> Config {
         sigma: 0.5,
     };
     let sides = SIDES.iter().map(|side| side.to_vec()).collect();
-    config.network.partitions.scheduled = vec![(Time(0), sides), (HEAL, vec![])];
+    config.network.partitions.scheduled = vec![(Time::ZERO, sides), (HEAL, vec![])];
     config
 }
 // ANCHOR_END: world

@@ -195,7 +195,7 @@ pub fn simulate(
         .map(|_| Gossip::new(n, events, Duration::from_millis(10), resolution))
         .collect();
     let mut sim = Simulation::new(processes, config, seed);
-    sim.run_until(process::Time(3_600 * 1_000_000_000));
+    sim.run_until(process::Time::from_secs(3_600));
     sim
 }
 

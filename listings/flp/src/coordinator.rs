@@ -338,7 +338,7 @@ pub fn check(
     use modelcheck::processes::{Faults, Global, Processes};
     let inputs = [0, 1, 0];
     let lying = Detector::Oracle {
-        stable: Time(u64::MAX),
+        stable: Time::MAX,
         crashed: Vec::new(),
     };
     let mut initial = Rotating::processes(&inputs, &lying, bug);

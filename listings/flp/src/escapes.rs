@@ -11,6 +11,31 @@ use sim::config::Action;
 use sim::{Config, Latency, Simulation};
 use std::time::Duration;
 
+/// Ben-Or's runs: the faulty processes crash at random within this first stretch.
+pub const BEN_OR_CRASHES_WITHIN: Duration = Duration::from_millis(5);
+/// Ben-Or's runs: the median message delay (log-normal, σ 0.5).
+pub const BEN_OR_MEDIAN_DELAY: Duration = Duration::from_millis(1);
+/// The rotating coordinator's runs: the faulty processes (the coordinators of the first
+/// rounds) crash at random within this first stretch.
+pub const COORDINATOR_CRASHES_WITHIN: Duration = Duration::from_millis(20);
+/// The rotating coordinator with timeouts: until GST the network is split anew this
+/// often.
+pub const SPLIT_EVERY: Duration = Duration::from_millis(2);
+/// How long the rotating coordinator runs after `stable`, for its last decisions.
+pub const AFTER_STABLE: Duration = Duration::from_secs(10);
+/// The runs under a fault mix: how long each lasts; every correct process must decide by
+/// then.
+pub const MIXED_RUN: Duration = Duration::from_secs(10);
+/// The runs under a fault mix: when the ◇P oracle stops lying.
+pub const MIXED_STABLE: Duration = Duration::from_millis(100);
+/// The runs under a fault mix: the rotating coordinator's first timeout.
+pub const MIXED_FIRST_TIMEOUT: Duration = Duration::from_millis(1);
+
+/// A time drawn uniformly from the first `within` of a run, in whole nanoseconds.
+fn early(rng: &mut Xoshiro256PlusPlus, within: Duration) -> Time {
+    Time::from_nanos(rng.random_range(0..within.as_nanos() as u64))
+}
+
 /// The inputs that make deciding hardest: as evenly split as possible, 0 1 0 1 ...
 pub fn split(n: usize) -> Vec<Bit> {
     (0..n).map(|p| (p % 2) as Bit).collect()
@@ -28,25 +53,26 @@ pub struct BenOrRun {
 }
 
 /// Ben-Or with `n` processes, tolerating `f` crashes, the last `f` crashing at random
-/// in the first 5 ms, delays log-normal (median 1 ms, σ 0.5), with seed `seed`; `change`
+/// within [`BEN_OR_CRASHES_WITHIN`], delays log-normal (median [`BEN_OR_MEDIAN_DELAY`],
+/// σ 0.5), with seed `seed`; `change`
 /// may alter each process first (to plant a bug, or change its coin).
 pub fn ben_or(n: usize, f: usize, seed: u64, change: impl Fn(&mut Voter)) -> BenOrRun {
     let inputs = split(n);
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed ^ 0xbe_0e);
     let mut config = Config::default();
     config.network.latency = Latency::LogNormal {
-        median: Duration::from_millis(1),
+        median: BEN_OR_MEDIAN_DELAY,
         sigma: 0.5,
     };
     let faulty: Vec<ProcessId> = (n - f..n).collect();
     config.administrator = faulty
         .iter()
-        .map(|&p| (Time(rng.random_range(0..5_000_000)), Action::Crash(p)))
+        .map(|&p| (early(&mut rng, BEN_OR_CRASHES_WITHIN), Action::Crash(p)))
         .collect();
     let mut processes: Vec<Voter> = Protocol::BenOr.processes(&inputs, f, u32::MAX);
     processes.iter_mut().for_each(change);
     let mut sim = Simulation::new(processes, config, seed);
-    sim.run_until_quiet(Time(3_600_000_000_000));
+    sim.run_until_quiet(Time::from_secs(3600));
     let decisions: Vec<Bit> = sim.outputs().iter().map(|&(_, _, v)| v).collect();
     let correct = (0..n).filter(|p| !faulty.contains(p));
     let rounds: Option<Vec<u32>> =
@@ -74,13 +100,14 @@ pub struct RotatingRun {
     pub validity: bool,
 }
 
-/// The rotating coordinator with `n` processes, the first `f` crashing at random in the
-/// first 20 ms (the coordinators of the first rounds), split inputs, seed `seed`, with
-/// `bug` planted.
+/// The rotating coordinator with `n` processes, the first `f` crashing at random within
+/// [`COORDINATOR_CRASHES_WITHIN`] (the coordinators of the first rounds), split inputs,
+/// seed `seed`, with `bug` planted; it runs until [`AFTER_STABLE`] after `stable`.
 ///
 /// With `Detector::Oracle`, delays are log-normal (median `delay`, σ 0.5) throughout and
 /// the oracle lies until `stable`. With `Detector::Timeout`, delays lie within `delay`
-/// to 2 × `delay`, and until `stable` (GST) the network is split anew every 2 ms, each
+/// to 2 × `delay`, and until `stable` (GST) the network is split anew every
+/// [`SPLIT_EVERY`], each
 /// process on one of two sides at random: a message between sides is lost.
 pub fn rotating(
     n: usize,
@@ -96,7 +123,12 @@ pub fn rotating(
     let faulty: Vec<ProcessId> = (0..f).collect();
     config.administrator = faulty
         .iter()
-        .map(|&p| (Time(rng.random_range(0..20_000_000)), Action::Crash(p)))
+        .map(|&p| {
+            (
+                early(&mut rng, COORDINATOR_CRASHES_WITHIN),
+                Action::Crash(p),
+            )
+        })
         .collect();
     let detector = match detector {
         Detector::Oracle { .. } => {
@@ -114,12 +146,12 @@ pub fn rotating(
                 min: delay,
                 max: 2 * delay,
             };
-            let mut splits: Vec<(Time, Vec<Vec<ProcessId>>)> = (0..stable.0)
-                .step_by(2_000_000)
+            let mut splits: Vec<(Time, Vec<Vec<ProcessId>>)> = (0..stable.nanos())
+                .step_by(SPLIT_EVERY.as_nanos() as usize)
                 .map(|at| {
                     let mut sides = vec![Vec::new(), Vec::new()];
                     (0..n).for_each(|p| sides[rng.random_range(0..2)].push(p));
-                    (Time(at), sides)
+                    (Time::from_nanos(at), sides)
                 })
                 .collect();
             splits.push((stable, Vec::new()));
@@ -132,7 +164,7 @@ pub fn rotating(
         Simulation::new(Rotating::processes(&inputs, &detector, bug), config, seed);
     sim.run_until(stable);
     let at_stable = correct.iter().map(|&p| sim.process(p).round).collect();
-    sim.run_until(Time(stable.0 + 10_000_000_000));
+    sim.run_until(stable + AFTER_STABLE);
     let decisions: Vec<Bit> = sim.outputs().iter().map(|&(_, _, v)| v).collect();
     let when: Option<Vec<Time>> = correct
         .iter()
@@ -156,16 +188,16 @@ pub fn rotating(
 pub enum Escape {
     /// Ben-Or's protocol.
     BenOr,
-    /// The rotating coordinator with a ◇P oracle that lies until 100 ms.
+    /// The rotating coordinator with a ◇P oracle that lies for [`MIXED_STABLE`].
     Oracle,
-    /// The rotating coordinator with timeouts doubling from 1 ms.
+    /// The rotating coordinator with timeouts doubling from [`MIXED_FIRST_TIMEOUT`].
     Timeout,
 }
 
 /// What a run under a fault mix showed.
 #[derive(Clone, Copy, Debug)]
 pub struct Mixed {
-    /// Every correct process decided within 10 s.
+    /// Every correct process decided within [`MIXED_RUN`].
     pub decided: bool,
     /// Agreement and validity held.
     pub safe: bool,
@@ -190,7 +222,7 @@ pub fn mixed(escape: Escape, mix: sim::mixes::Mix, n: usize, seed: u64) -> Mixed
         .copied()
         .filter(|p| !crashed.contains(p))
         .collect();
-    let end = Time(10_000_000_000);
+    let end = Time::ZERO + MIXED_RUN;
     let judge = |outputs: &[(Time, ProcessId, Bit)]| {
         let decisions: Vec<Bit> = outputs.iter().map(|&(_, _, v)| v).collect();
         Mixed {
@@ -209,11 +241,11 @@ pub fn mixed(escape: Escape, mix: sim::mixes::Mix, n: usize, seed: u64) -> Mixed
         Escape::Oracle | Escape::Timeout => {
             let detector = match escape {
                 Escape::Oracle => Detector::Oracle {
-                    stable: Time(100_000_000),
+                    stable: Time::ZERO + MIXED_STABLE,
                     crashed,
                 },
                 _ => Detector::Timeout {
-                    first: Duration::from_millis(1),
+                    first: MIXED_FIRST_TIMEOUT,
                 },
             };
             let processes = Rotating::processes(&inputs, &detector, None);

@@ -5,6 +5,7 @@ use crate::protocols::{Message, Protocol};
 use modelcheck::processes::Step;
 use modelcheck::processes::diagram;
 use notebook::{Error, Output};
+use process::{Span, Time};
 use std::fmt::Write;
 use std::path::PathBuf;
 
@@ -28,8 +29,8 @@ pub(crate) struct AdversaryArgs {
     /// The protocol: majority-of-rest (decide on n − 1 votes), wait-for-all (decide on
     /// all n votes), coordinator (process 0 decides for all), rounds (Ben-Or with the
     /// coin fixed to 0).
-    #[arg(long, value_parser = Protocol::DETERMINISTIC.map(Protocol::name))]
-    protocol: String,
+    #[arg(long, value_enum)]
+    protocol: Protocol,
     /// Stages of the adversary's run, if it comes to that.
     #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=100))]
     stages: u32,
@@ -43,7 +44,7 @@ pub(crate) struct AdversaryArgs {
 
 /// `cargo run --release -p flp -- adversary --protocol NAME --stages K`.
 pub(crate) fn adversary(args: AdversaryArgs) -> Result<Output, Error> {
-    let protocol = Protocol::from_name(&args.protocol).expect("a protocol");
+    let protocol = args.protocol;
     let n = args.n as usize;
     if protocol == Protocol::Rounds && n > 3 {
         return Err(Error::Usage(
@@ -65,7 +66,9 @@ pub(crate) fn adversary(args: AdversaryArgs) -> Result<Output, Error> {
         protocol.name()
     );
     let safety = crate::adversary::safety(protocol, n);
-    if safety.violation.is_none() {
+    if let Some(caveat) = safety.caveat() {
+        let _ = writeln!(out, "  {caveat}");
+    } else if safety.violation.is_none() {
         let _ = writeln!(
             out,
             "agreement and validity hold in all {} configurations reachable with at most one\n\
@@ -266,7 +269,7 @@ pub(crate) struct BenOrArgs {
     /// Processes.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=15))]
     n: u32,
-    /// Crashes tolerated, and crashing (the last f processes, in the first 5 ms); n > 2f.
+    /// Crashes tolerated, and crashing (the last f processes, early in the run); n > 2f.
     #[arg(long, default_value_t = 1)]
     f: u32,
     /// Seeds: 0, 1, ..., SEEDS - 1.
@@ -310,13 +313,14 @@ pub(crate) fn ben_or(args: BenOrArgs) -> Result<Output, Error> {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{}Ben-Or, n = {n}, f = {f} (the last {f} crashing in the first 5 ms), inputs {inputs},\n\
+        "{}Ben-Or, n = {n}, f = {f} (the last {f} crashing in the first {}), inputs {inputs},\n\
          log-normal delays, {} seeds: rounds until every correct process decided",
         if args.majority_of_received {
             "The planted bug (propose on a majority of the reports received):\n"
         } else {
             ""
         },
+        Span(crate::escapes::BEN_OR_CRASHES_WITHIN),
         args.seeds
     );
     let summary = RoundsSummary::of(&rounds);
@@ -348,14 +352,13 @@ pub(crate) fn ben_or(args: BenOrArgs) -> Result<Output, Error> {
 /// doubling timeouts under partial synchrony.
 #[derive(clap::Args, Debug)]
 pub(crate) struct CoordinatorArgs {
-    /// oracle: ◇P, lying until --stable; timeout: timeouts that double every round, and
-    /// until GST = --stable the network split anew every 2 ms.
-    #[arg(long, value_parser = ["oracle", "timeout"])]
-    detector: String,
+    /// The failure detector.
+    #[arg(long, value_enum)]
+    detector: DetectorChoice,
     /// Processes.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=15))]
     n: u32,
-    /// Crashes (the first f processes, in the first 20 ms); n > 2f.
+    /// Crashes (the first f processes, early in the run); n > 2f.
     #[arg(long, default_value_t = 1)]
     f: u32,
     /// When the detector stabilizes, or GST, in ms.
@@ -377,6 +380,16 @@ pub(crate) struct CoordinatorArgs {
     silence_is_consent: bool,
 }
 
+/// The rotating coordinator's failure detector, on the command line.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum DetectorChoice {
+    /// ◇P, lying until --stable.
+    Oracle,
+    /// Timeouts that double every round; until GST = --stable the network is split
+    /// anew every few milliseconds.
+    Timeout,
+}
+
 /// `cargo run --release -p flp -- coordinator --detector oracle|timeout`.
 pub(crate) fn coordinator(args: CoordinatorArgs) -> Result<Output, Error> {
     use crate::coordinator::{Bug, Detector};
@@ -387,12 +400,12 @@ pub(crate) fn coordinator(args: CoordinatorArgs) -> Result<Output, Error> {
             "the rotating coordinator needs n > 2f: n = {n}, f = {f}"
         )));
     }
-    let stable = process::Time(args.stable * 1_000_000);
+    let stable = process::Time::from_millis(args.stable);
     let delay = Duration::from_millis(args.delay);
     let bug = if args.ignores_timestamps {
         Some(Bug::IgnoresTimestamps)
     } else if args.silence_is_consent {
-        if args.detector == "oracle" {
+        if args.detector == DetectorChoice::Oracle {
             return Err(Error::Usage(
                 "--silence-is-consent needs timeouts: use --detector timeout".into(),
             ));
@@ -401,7 +414,7 @@ pub(crate) fn coordinator(args: CoordinatorArgs) -> Result<Output, Error> {
     } else {
         None
     };
-    let detectors: Vec<(String, Detector)> = if args.detector == "oracle" {
+    let detectors: Vec<(String, Detector)> = if args.detector == DetectorChoice::Oracle {
         let oracle = Detector::Oracle {
             stable,
             crashed: Vec::new(),
@@ -411,14 +424,17 @@ pub(crate) fn coordinator(args: CoordinatorArgs) -> Result<Output, Error> {
         [1, 4, 16]
             .map(|ms| {
                 let first = Duration::from_millis(ms);
-                (format!("timeout {ms} ms"), Detector::Timeout { first })
+                (
+                    format!("timeout {}", Span(first)),
+                    Detector::Timeout { first },
+                )
             })
             .to_vec()
     };
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "rotating coordinator{}, n = {n}, f = {f}, {} crashing in the first 20 ms;\n\
+        "rotating coordinator{}, n = {n}, f = {f}, {} crashing in the first {};\n\
          {} seeds; {};\n\
          time from then until every correct process decided",
         match bug {
@@ -430,19 +446,22 @@ pub(crate) fn coordinator(args: CoordinatorArgs) -> Result<Output, Error> {
             .map(|p| format!("p{p}"))
             .collect::<Vec<_>>()
             .join(", "),
+        Span(crate::escapes::COORDINATOR_CRASHES_WITHIN),
         args.seeds,
-        if args.detector == "oracle" {
+        if args.detector == DetectorChoice::Oracle {
             format!(
-                "delays log-normal (median {} ms); the detector lies until {} ms",
-                args.delay, args.stable
+                "delays log-normal (median {}); the detector lies until {}",
+                Span(delay),
+                Span(stable - Time::ZERO)
             )
         } else {
             format!(
-                "delays {}–{} ms; until GST at {} ms,\n\
-                 the network is split anew every 2 ms (a message between sides is lost)",
+                "delays {}–{}; until GST at {},\n\
+                 the network is split anew every {} (a message between sides is lost)",
                 args.delay,
-                2 * args.delay,
-                args.stable
+                Span(2 * delay),
+                Span(stable - Time::ZERO),
+                Span(crate::escapes::SPLIT_EVERY)
             )
         },
     );
@@ -473,7 +492,7 @@ pub(crate) fn coordinator(args: CoordinatorArgs) -> Result<Output, Error> {
                 if t < stable {
                     before += 1;
                 } else {
-                    after.push((t.0 - stable.0) as f64 / 1e6);
+                    after.push(t.since(stable).as_nanos() as f64 / 1e6);
                 }
             }
         }
@@ -502,7 +521,7 @@ pub(crate) fn coordinator(args: CoordinatorArgs) -> Result<Output, Error> {
         "decided: runs in which every correct process decided; before: of those, how many\n\
          decided before {}; median, p99, max: ms after it, over the others;\n\
          rounds: the median round of the last decision",
-        if args.detector == "oracle" {
+        if args.detector == DetectorChoice::Oracle {
             "the detector stopped lying"
         } else {
             "GST"
@@ -529,8 +548,9 @@ pub(crate) fn rounds(args: RoundsArgs) -> Result<Output, Error> {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "Ben-Or, f crashing in the first 5 ms, split inputs, {} seeds per row:\n\
+        "Ben-Or, f crashing in the first {}, split inputs, {} seeds per row:\n\
          rounds until every correct process decided",
+        Span(crate::escapes::BEN_OR_CRASHES_WITHIN),
         args.seeds
     );
     let _ = writeln!(
@@ -805,10 +825,10 @@ pub(crate) fn lasso(args: LassoArgs) -> Result<Output, Error> {
 /// timeouts takes to decide, against its first timeout and the real message delay.
 #[derive(clap::Args, Debug)]
 pub(crate) struct TimingArgs {
-    /// Processes; p0 crashes in the first 20 ms (f = 1).
+    /// Processes; p0 crashes early in the run (f = 1).
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(3..=9))]
     n: u32,
-    /// GST in ms: until then the network is split anew every 2 ms.
+    /// GST in ms: until then the network is split anew every few milliseconds.
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(0..=10_000))]
     gst: u64,
     /// Seeds per point: 0, 1, ..., SEEDS - 1.
@@ -825,7 +845,7 @@ pub(crate) fn timing(args: TimingArgs) -> Result<Output, Error> {
     use crate::coordinator::Detector;
     use figures::chart::{Axis, Chart, Corner, Mark, Series};
     use std::time::Duration;
-    let gst = process::Time(args.gst * 1_000_000);
+    let gst = process::Time::from_millis(args.gst);
     let n = args.n as usize;
     // First timeouts from 0.25 ms to 64 ms, four to a doubling; the table shows every
     // other one, the figure all of them.
@@ -837,10 +857,15 @@ pub(crate) fn timing(args: TimingArgs) -> Result<Output, Error> {
     let _ = writeln!(
         out,
         "rotating coordinator with doubling timeouts, n = {}, f = 1 (p0 crashing in the first\n\
-         20 ms), GST at {} ms, {} seeds per cell: median (and max) ms from GST until every\n\
+         {}), GST at {} ms, {} seeds per cell: median (and max) ms from GST until every\n\
          correct process decided, over the runs that decided after GST; and, with delays\n\
-         of 1–2 ms, the median round in progress at GST",
-        args.n, args.gst, args.seeds
+         of {}–{} ms, the median round in progress at GST",
+        args.n,
+        Span(crate::escapes::COORDINATOR_CRASHES_WITHIN),
+        args.gst,
+        args.seeds,
+        delays_ms[0],
+        2 * delays_ms[0]
     );
     let _ = write!(out, "  {:>13} {:>6}", "first timeout", "round");
     for d in delays_ms {
@@ -875,7 +900,7 @@ pub(crate) fn timing(args: TimingArgs) -> Result<Output, Error> {
                     crate::escapes::rotating(n, 1, (&detector, delay), None, gst, seed);
                 unsafe_runs += usize::from(!(run.agreement && run.validity));
                 if let Some(t) = run.decided.filter(|&t| t >= gst) {
-                    after.push((t.0 - gst.0) as f64 / 1e6);
+                    after.push(t.since(gst).as_nanos() as f64 / 1e6);
                     let round = run.at_stable.iter().copied().max().unwrap_or(0);
                     if i == 0 {
                         rounds.push(f64::from(round));
@@ -919,10 +944,12 @@ pub(crate) fn timing(args: TimingArgs) -> Result<Output, Error> {
     let _ = writeln!(
         out,
         "over all {} first timeouts tried (four to a doubling; the table shows every other\n\
-         one), delays 1–2 ms: medians from {:.1} ms (first timeout {} ms) to {:.1} ms\n\
+         one), delays {}–{} ms: medians from {:.1} ms (first timeout {} ms) to {:.1} ms\n\
          (first timeout {} ms)\n\
          agreement or validity broken in {unsafe_runs} runs",
         points.len(),
+        delays_ms[0],
+        2 * delays_ms[0],
         low.1,
         low.0,
         high.1,
@@ -1055,8 +1082,9 @@ pub(crate) fn mixes(args: MixesArgs) -> Result<Output, Error> {
     let _ = writeln!(
         out,
         "the three escapes, n = {n}, split inputs, {} seeds per mix: runs in which every\n\
-         correct process decided within 10 s / runs that broke agreement or validity",
-        args.seeds
+         correct process decided within {} / runs that broke agreement or validity",
+        args.seeds,
+        Span(crate::escapes::MIXED_RUN)
     );
     let _ = write!(out, "  {:<12}", "mix");
     for (name, _) in escapes {

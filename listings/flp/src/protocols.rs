@@ -41,6 +41,19 @@ pub enum Protocol {
     Exercise(Rule),
 }
 
+/// On the command line, the deterministic protocols are the choices.
+impl clap::ValueEnum for Protocol {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Protocol::DETERMINISTIC
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Protocol::DETERMINISTIC
+            .contains(self)
+            .then(|| clap::builder::PossibleValue::new(self.name()))
+    }
+}
+
 /// A decision rule for exercise 7.1: given the n − 1 votes a process has (its own
 /// included) and n, the value to decide, or `None` to wait for ever.
 pub type Rule = fn(&[Bit], usize) -> Option<Bit>;
@@ -62,15 +75,6 @@ impl std::hash::Hash for Protocol {
 }
 
 impl Protocol {
-    /// Every protocol, in the order the chapter discusses them.
-    pub const ALL: [Protocol; 5] = [
-        Protocol::MajorityOfRest,
-        Protocol::WaitForAll,
-        Protocol::Coordinator,
-        Protocol::Rounds,
-        Protocol::BenOr,
-    ];
-
     /// The deterministic ones, which FLP's adversary can be run against.
     pub const DETERMINISTIC: [Protocol; 4] = [
         Protocol::MajorityOfRest,
@@ -89,11 +93,6 @@ impl Protocol {
             Protocol::BenOr => "ben-or",
             Protocol::Exercise(_) => "exercise",
         }
-    }
-
-    /// The protocol named `name`.
-    pub fn from_name(name: &str) -> Option<Protocol> {
-        Protocol::ALL.into_iter().find(|p| p.name() == name)
     }
 
     /// Processes with these inputs, tolerating `f` crashes where the protocol can (the

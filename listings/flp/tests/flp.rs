@@ -146,7 +146,7 @@ fn a_coordinator_that_ignores_timestamps_is_caught_in_two_rounds() {
 fn the_rotating_coordinator_decides_safely_once_the_detector_or_the_network_stabilizes() {
     use flp::coordinator::Detector;
     use std::time::Duration;
-    let stable = process::Time(100_000_000);
+    let stable = process::Time::from_millis(100);
     let oracle = Detector::Oracle {
         stable,
         crashed: Vec::new(),
@@ -204,7 +204,7 @@ fn ben_or_proposing_on_a_majority_of_the_reports_received_is_caught() {
 fn a_coordinator_that_takes_silence_for_consent_is_caught_before_gst() {
     use flp::coordinator::{Bug, Detector};
     use std::time::Duration;
-    let gst = process::Time(100_000_000);
+    let gst = process::Time::from_millis(100);
     let timeout = Detector::Timeout {
         first: Duration::from_millis(1),
     };
@@ -250,7 +250,7 @@ fn a_coordinator_that_ignores_timestamps_is_caught_by_the_simulator_with_timeout
         first: Duration::from_millis(1),
     };
     let delay = Duration::from_millis(1);
-    let gst = process::Time(100_000_000);
+    let gst = process::Time::from_millis(100);
     let caught = (0..200).any(|seed| {
         let bug = Some(Bug::IgnoresTimestamps);
         !flp::escapes::rotating(3, 1, (&timeout, delay), bug, gst, seed).agreement

@@ -14,7 +14,8 @@ use process::History;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 const NONE: u32 = u32::MAX;
 
@@ -38,6 +39,9 @@ pub enum Verdict {
     Linearizable,
     /// None exists; the evidence shows where every attempt got stuck.
     NotLinearizable(Evidence),
+    /// The search ran out of its time budget before it could tell (Porcupine's
+    /// `Unknown`, after its timeout).
+    Unknown(Duration),
 }
 
 impl Verdict {
@@ -63,7 +67,14 @@ pub struct Options {
     /// Memoize configurations by the set of operations placed only, forgetting the state
     /// they led to. Another deliberately wrong checker.
     pub forget_states: bool,
+    /// How long the search may take before it answers [`Verdict::Unknown`]; `None` for
+    /// as long as it takes.
+    pub budget: Option<Duration>,
 }
+
+/// How long a check may take by default: the search is exponential in the worst case,
+/// and a bounded answer of "unknown" beats a program that never ends.
+pub const DEFAULT_BUDGET: Duration = Duration::from_secs(600);
 
 impl Default for Options {
     fn default() -> Self {
@@ -73,6 +84,7 @@ impl Default for Options {
             eager_reads: true,
             ignore_real_time: false,
             forget_states: false,
+            budget: Some(DEFAULT_BUDGET),
         }
     }
 }
@@ -109,6 +121,8 @@ pub fn check_with<M: Model>(
     // do.
     partitions.sort_by_key(|(key, ops)| (ops.len(), key.clone()));
     let first_failure = AtomicUsize::new(usize::MAX);
+    let deadline = options.budget.map(|b| Instant::now() + b);
+    let out_of_time = AtomicBool::new(false);
     let next = AtomicUsize::new(0);
     let evidence: Mutex<Option<(usize, Evidence)>> = Mutex::new(None);
     let work = || {
@@ -120,8 +134,15 @@ pub fn check_with<M: Model>(
             if i > first_failure.load(Ordering::Relaxed) {
                 break;
             }
+            if out_of_time.load(Ordering::Relaxed) {
+                break;
+            }
             let search = Search::new(model, history, ops, options);
-            if let Err((linearized, stuck)) = search.run(i, &first_failure) {
+            let outcome = search.run(i, &first_failure, deadline);
+            if outcome == Err(None) {
+                out_of_time.store(true, Ordering::Relaxed);
+            }
+            if let Err(Some((linearized, stuck))) = outcome {
                 first_failure.fetch_min(i, Ordering::Relaxed);
                 let found = Evidence {
                     partition: key.clone(),
@@ -153,6 +174,9 @@ pub fn check_with<M: Model>(
     }
     match evidence.into_inner().unwrap_or_else(|e| e.into_inner()) {
         Some((_, evidence)) => Verdict::NotLinearizable(evidence),
+        None if out_of_time.into_inner() => {
+            Verdict::Unknown(options.budget.unwrap_or_default())
+        }
         None => Verdict::Linearizable,
     }
 }
@@ -443,12 +467,13 @@ impl<'a, M: Model> Search<'a, M> {
 
     // ANCHOR: search
     /// Searches for a linearization; on failure returns the longest one found (as history
-    /// indices) and the operation that blocked it.
+    /// indices) and the operation that blocked it, or `None` if `deadline` passed first.
     fn run(
         mut self,
         me: usize,
         first_failure: &AtomicUsize,
-    ) -> Result<(), (Vec<usize>, usize)> {
+        deadline: Option<Instant>,
+    ) -> Result<(), Option<(Vec<usize>, usize)>> {
         let n = self.ops.len();
         let head = 2 * n;
         let mut seen = Seen::new(n);
@@ -468,10 +493,14 @@ impl<'a, M: Model> Search<'a, M> {
                 return Ok(());
             }
             steps = steps.wrapping_add(1);
-            // An earlier partition failed: this one's verdict no longer matters.
-            if steps.is_multiple_of(1 << 14) && first_failure.load(Ordering::Relaxed) < me
-            {
-                return Ok(());
+            if steps.is_multiple_of(1 << 14) {
+                // An earlier partition failed: this one's verdict no longer matters.
+                if first_failure.load(Ordering::Relaxed) < me {
+                    return Ok(());
+                }
+                if deadline.is_some_and(|d| Instant::now() >= d) {
+                    return Err(None);
+                }
             }
             if let Some((op, before)) = placed.take() {
                 // A new configuration: the operations that may go next are those invoked
@@ -513,7 +542,7 @@ impl<'a, M: Model> Search<'a, M> {
             let Some(level) = levels.last_mut() else {
                 // Backtracked past the start: no linearization.
                 let linearized = best.iter().map(|&k| self.ops[k as usize]).collect();
-                return Err((linearized, self.ops[stuck]));
+                return Err(Some((linearized, self.ops[stuck])));
             };
             if level.tried < level.candidates.len() {
                 let k = level.candidates[level.tried] as usize;
@@ -647,9 +676,9 @@ mod tests {
     ) -> History<RegisterOp, RegisterRet> {
         let mut h = History::default();
         for (i, (input, output, call, ret)) in ops.iter().enumerate() {
-            let at = h.invoke(i, 0, input.clone(), Time(*call));
+            let at = h.invoke(i, 0, input.clone(), Time::from_nanos(*call));
             if let Some(output) = output {
-                h.complete(at, output.clone(), Time(*ret));
+                h.complete(at, output.clone(), Time::from_nanos(*ret));
             }
         }
         h

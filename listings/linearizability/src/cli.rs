@@ -2,7 +2,7 @@
 //! check ...` judges histories; `speed` and `measure` are the experiment against
 //! Porcupine.
 
-use crate::check::{Verdict, check, undefined};
+use crate::check::{Options, Verdict, check_with, undefined};
 use crate::explain::{self, Describe, HasOutput};
 use crate::model::Model;
 use crate::models::{
@@ -15,7 +15,7 @@ use notebook::{Error, Output};
 use process::History;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Checks histories for linearizability.
 #[derive(Parser, Debug)]
@@ -27,7 +27,8 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Check each FILE and print `FILE: linearizable` or `FILE: not linearizable`.
+    /// Check each FILE and print `FILE: linearizable`, `FILE: not linearizable`, or
+    /// `FILE: unknown` if the check ran out of time.
     Check {
         /// The format of the files.
         #[arg(long, value_enum)]
@@ -41,6 +42,9 @@ enum Command {
         /// For a history that is not linearizable, print the evidence.
         #[arg(long)]
         explain: bool,
+        /// Answer `unknown` for a history whose check takes longer than this, in seconds.
+        #[arg(long, value_name = "SECONDS", default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+        timeout: u64,
         /// For a history that is not linearizable, draw the evidence into this SVG file
         /// (with one FILE only).
         #[arg(long, value_name = "PATH")]
@@ -88,15 +92,16 @@ enum ModelName {
 /// Runs the program on its command-line arguments (without the program name).
 pub fn run(args: &[String]) -> Result<Output, Error> {
     let Cli { command } = notebook::parse("linearizability", args)?;
-    let (format, model, time, explain, svg, files) = match command {
+    let (format, model, time, explain, timeout, svg, files) = match command {
         Command::Check {
             format,
             model,
             time,
             explain,
+            timeout,
             svg,
             files,
-        } => (format, model, time, explain, svg, files),
+        } => (format, model, time, explain, timeout, svg, files),
         Command::Speed(args) => return crate::speed::report(args),
         Command::Measure(args) => return crate::speed::measure(args),
     };
@@ -147,6 +152,7 @@ pub fn run(args: &[String]) -> Result<Output, Error> {
             model,
             time,
             explain,
+            budget: Duration::from_secs(timeout),
         };
         let report = checker(&judge, text)?;
         let _ = write!(output.stdout, "{}: {}", file.display(), report.line);
@@ -176,6 +182,7 @@ struct Judge<'a> {
     model: ModelName,
     time: bool,
     explain: bool,
+    budget: Duration,
 }
 
 impl Judge<'_> {
@@ -214,7 +221,7 @@ impl Judge<'_> {
                 name(self.model)
             )));
         }
-        Ok(judge(model, &history, self.time, self.explain))
+        Ok(judge(model, &history, self))
     }
 }
 
@@ -224,19 +231,19 @@ struct Report {
     timeline: Option<String>,
 }
 
-fn judge<M>(
-    model: &M,
-    history: &History<M::Input, M::Output>,
-    time: bool,
-    explain: bool,
-) -> Report
+fn judge<M>(model: &M, history: &History<M::Input, M::Output>, how: &Judge<'_>) -> Report
 where
     M: Model,
     M::Input: Describe + HasOutput<Output = M::Output>,
 {
     let started = Instant::now();
-    let verdict = check(model, history);
+    let options = Options {
+        budget: Some(how.budget),
+        ..Options::default()
+    };
+    let verdict = check_with(model, history, options);
     let elapsed = started.elapsed();
+    let (time, explain) = (how.time, how.explain);
     let timing = if time {
         format!(" ({:.3} ms)", elapsed.as_secs_f64() * 1e3)
     } else {
@@ -245,6 +252,11 @@ where
     match verdict {
         Verdict::Linearizable => Report {
             line: format!("linearizable{timing}\n"),
+            details: String::new(),
+            timeline: None,
+        },
+        Verdict::Unknown(budget) => Report {
+            line: format!("unknown: no answer within {} s{timing}\n", budget.as_secs()),
             details: String::new(),
             timeline: None,
         },

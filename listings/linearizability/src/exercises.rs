@@ -125,9 +125,9 @@ pub fn judge<M: Model<Input = QueueOp, Output = QueueRet>>(model: &M) -> Vec<Str
     for (name, ops, linearizable) in CASES {
         let mut history = History::default();
         for (client, (input, output, call, ret)) in ops.iter().enumerate() {
-            let at = history.invoke(client, 0, input.clone(), Time(*call));
+            let at = history.invoke(client, 0, input.clone(), Time::from_nanos(*call));
             if *ret != NEVER {
-                history.complete(at, output.clone(), Time(*ret));
+                history.complete(at, output.clone(), Time::from_nanos(*ret));
             }
         }
         if check(model, &history).is_linearizable() != linearizable {

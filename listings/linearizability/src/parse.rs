@@ -88,7 +88,7 @@ impl<I, O> Builder<I, O> {
 
     fn time(&mut self) -> Time {
         self.events += 1;
-        Time(self.events)
+        Time::from_nanos(self.events)
     }
 
     fn invoke(&mut self, line: usize, process: u64, input: I) -> Result<(), ParseError> {
@@ -558,7 +558,10 @@ mod tests {
         let h = porcupine_etcd(log).unwrap().history;
         assert_eq!(h.operations.len(), 2);
         assert_eq!(h.operations[0].request, RegisterOp::Write(4));
-        assert_eq!(h.operations[0].returned, Some((RegisterRet::Ok, Time(3))));
+        assert_eq!(
+            h.operations[0].returned,
+            Some((RegisterRet::Ok, Time::from_nanos(3)))
+        );
         assert_eq!(h.operations[1].request, RegisterOp::Cas(4, 5));
         assert!(h.operations[1].is_open());
     }
@@ -636,7 +639,7 @@ mod tests {
         );
         assert_eq!(
             h.operations[0].returned,
-            Some((TxnRet::Ok(Txn(done)), Time(2)))
+            Some((TxnRet::Ok(Txn(done)), Time::from_nanos(2)))
         );
         let bad = "{:process 0, :type :invoke, :f :txn, :value [[:read :x nil]\n [:write :y nil]]}";
         let e = jepsen_edn_txn(bad).unwrap_err();
@@ -645,7 +648,10 @@ mod tests {
         let lock = "{:process 0, :type :invoke, :f :acquire}\n{:process 0, :type :fail, :f :acquire}\n";
         let h = jepsen_edn_mutex(lock).unwrap().history;
         assert_eq!(h.operations[0].request, MutexOp::Acquire);
-        assert_eq!(h.operations[0].returned, Some((MutexRet::Fail, Time(2))));
+        assert_eq!(
+            h.operations[0].returned,
+            Some((MutexRet::Fail, Time::from_nanos(2)))
+        );
         let e = jepsen_edn_mutex("{:process 0, :type :invoke, :f :read}").unwrap_err();
         assert!(
             e.message.contains(":acquire or :release, found :read"),

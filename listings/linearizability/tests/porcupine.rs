@@ -123,3 +123,21 @@ fn a_checker_that_forgets_states_when_memoizing_is_caught_by_these_verdicts() {
     }
     assert!(!caught.is_empty());
 }
+
+/// A check that runs out of its budget says so instead of guessing: with no time at all,
+/// the longest search of the test data (etcd_002, whose search looks at the clock at
+/// least once) answers `Unknown`, and with time it answers as Porcupine does.
+#[test]
+fn a_check_out_of_time_answers_unknown() {
+    use std::time::Duration;
+    let hurried = Options {
+        budget: Some(Duration::ZERO),
+        ..Options::default()
+    };
+    let file = "jepsen/etcd_002.log";
+    assert_eq!(
+        verdict(file, "etcd_register", hurried),
+        Verdict::Unknown(Duration::ZERO)
+    );
+    assert!(verdict(file, "etcd_register", Options::default()).is_linearizable());
+}

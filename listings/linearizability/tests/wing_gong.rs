@@ -97,9 +97,9 @@ fn histories<I: std::fmt::Debug, O: std::fmt::Debug>(
             let mut history = History::default();
             for (client, ((input, output), call, duration)) in ops.into_iter().enumerate()
             {
-                let i = history.invoke(client, 0, input, Time(call));
+                let i = history.invoke(client, 0, input, Time::from_nanos(call));
                 if let Some(output) = output {
-                    history.complete(i, output, Time(call + duration));
+                    history.complete(i, output, Time::from_nanos(call + duration));
                 }
             }
             history

@@ -14,6 +14,38 @@ pub enum Search {
     DepthFirst,
 }
 
+/// The states a check explores unless told otherwise: about 2 GiB of fingerprints, and
+/// more than any check of the book reaches.
+pub const DEFAULT_MAX_STATES: usize = 100_000_000;
+
+/// How long a check runs unless told otherwise.
+pub const DEFAULT_MAX_TIME: Duration = Duration::from_secs(600);
+
+/// Why a search stopped before it had explored every reachable state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stop {
+    /// States at this depth (in levels) were not expanded.
+    Depth(usize),
+    /// This many distinct states were reached.
+    States(usize),
+    /// This much time had passed.
+    Time(Duration),
+}
+
+impl std::fmt::Display for Stop {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Stop::Depth(levels) => {
+                write!(f, "stopped at the depth bound of {levels} levels")
+            }
+            Stop::States(states) => write!(f, "stopped at the bound of {states} states"),
+            Stop::Time(time) => {
+                write!(f, "stopped at the time bound of {} s", time.as_secs())
+            }
+        }
+    }
+}
+
 /// A named property every reachable state must have.
 type Invariant<'a, S> = (String, Box<dyn Fn(&<S as System>::State) -> bool + 'a>);
 
@@ -25,6 +57,7 @@ pub struct Checker<'a, S: System> {
     symmetry: bool,
     max_depth: Option<usize>,
     max_states: Option<usize>,
+    max_time: Option<Duration>,
 }
 
 /// A state that breaks an invariant, and how to reach it.
@@ -49,8 +82,11 @@ pub struct Report<S: System> {
     pub depth: usize,
     /// Time taken.
     pub elapsed: Duration,
-    /// Whether every reachable state was explored (false if a bound stopped the search).
+    /// Whether every reachable state was explored: false if a violation ended the search
+    /// early or a bound stopped it.
     pub complete: bool,
+    /// The bound that stopped the search, if one did.
+    pub stopped: Option<Stop>,
     /// The first violation found, if any.
     pub violation: Option<Violation<S>>,
 }
@@ -59,6 +95,19 @@ impl<S: System> Report<S> {
     /// Distinct states per second.
     pub fn rate(&self) -> f64 {
         self.distinct as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+
+    /// What a program must print when a bound cut the search short, so that no reader
+    /// takes a pass for a proof; `None` when the search saw every reachable state or
+    /// found a violation.
+    pub fn caveat(&self) -> Option<String> {
+        self.stopped.map(|stop| {
+            format!(
+                "INCOMPLETE, {stop}: no violation among the {} states checked, but not every\n  \
+                 reachable state was checked",
+                self.distinct
+            )
+        })
     }
 }
 
@@ -146,7 +195,8 @@ pub(crate) type Seen<V> = HashMap<u64, V, BuildHasherDefault<PassThrough>>;
 const ROOT: u64 = 0;
 
 impl<'a, S: System> Checker<'a, S> {
-    /// A breadth-first checker of `system` with no invariants, symmetry or bounds.
+    /// A breadth-first checker of `system` with no invariants or symmetry, bounded by
+    /// [`DEFAULT_MAX_STATES`] and [`DEFAULT_MAX_TIME`].
     pub fn new(system: &'a S) -> Self {
         Checker {
             system,
@@ -154,7 +204,8 @@ impl<'a, S: System> Checker<'a, S> {
             search: Search::BreadthFirst,
             symmetry: false,
             max_depth: None,
-            max_states: None,
+            max_states: Some(DEFAULT_MAX_STATES),
+            max_time: Some(DEFAULT_MAX_TIME),
         }
     }
 
@@ -192,6 +243,20 @@ impl<'a, S: System> Checker<'a, S> {
         self
     }
 
+    /// Stops after `time`.
+    pub fn max_time(mut self, time: Duration) -> Self {
+        self.max_time = Some(time);
+        self
+    }
+
+    /// Lifts the default bounds on states and time: the search runs until it has seen
+    /// everything, however long that takes and whatever memory it needs.
+    pub fn unbounded(mut self) -> Self {
+        self.max_states = None;
+        self.max_time = None;
+        self
+    }
+
     fn normal(&self, state: S::State) -> S::State {
         if self.symmetry {
             self.system.canonical(&state)
@@ -217,23 +282,18 @@ impl<'a, S: System> Checker<'a, S> {
         let mut frontier: VecDeque<(S::State, u32)> = VecDeque::new();
         let mut generated = 0;
         let mut depth = 0;
-        let mut complete = true;
+        let mut stopped = None;
         let mut successors = Vec::new();
         let mut prints = Vec::new();
         let mut touched = 0u64;
+        let mut expanded = 0u64;
         for state in self.system.initial() {
             generated += 1;
             let state = self.normal(state);
             if seen.insert(fingerprint(&state)) {
                 if let Some(invariant) = self.violated(&state) {
-                    return self.report(
-                        started,
-                        seen.len(),
-                        generated,
-                        1,
-                        false,
-                        Some((invariant, state)),
-                    );
+                    let bad = Some((invariant, state));
+                    return self.report(started, seen.len(), generated, 1, None, bad);
                 }
                 frontier.push_back((state, 1));
             }
@@ -246,9 +306,17 @@ impl<'a, S: System> Checker<'a, S> {
             let Some((state, level)) = next else { break };
             let level = level as usize;
             depth = depth.max(level);
-            if self.max_depth.is_some_and(|max| level >= max) {
-                complete = false; // its successors lie beyond the bound
+            if let Some(max) = self.max_depth.filter(|&max| level >= max) {
+                stopped = Some(Stop::Depth(max)); // its successors lie beyond the bound
                 continue;
+            }
+            expanded += 1;
+            if let Some(max) = self.max_time
+                && expanded.is_multiple_of(1024)
+                && started.elapsed() >= max
+            {
+                let stop = Some(Stop::Time(max));
+                return self.report(started, seen.len(), generated, depth, stop, None);
             }
             successors.clear();
             self.system.successors(&state, &mut successors);
@@ -269,22 +337,25 @@ impl<'a, S: System> Checker<'a, S> {
                     continue;
                 }
                 if let Some(invariant) = self.violated(&next) {
+                    let bad = Some((invariant, next));
                     return self.report(
                         started,
                         seen.len(),
                         generated,
                         level + 1,
-                        false,
-                        Some((invariant, next)),
+                        None,
+                        bad,
                     );
                 }
-                if self.max_states.is_some_and(|max| seen.len() >= max) {
+                if let Some(max) = self.max_states.filter(|&max| seen.len() >= max) {
+                    let stop = Some(Stop::States(max));
+                    let depth = depth.max(level + 1);
                     return self.report(
                         started,
                         seen.len(),
                         generated,
-                        depth.max(level + 1),
-                        false,
+                        depth,
+                        stop,
                         None,
                     );
                 }
@@ -292,7 +363,7 @@ impl<'a, S: System> Checker<'a, S> {
             }
         }
         std::hint::black_box(touched);
-        self.report(started, seen.len(), generated, depth, complete, None)
+        self.report(started, seen.len(), generated, depth, stopped, None)
     }
     // ANCHOR_END: run
 
@@ -302,7 +373,7 @@ impl<'a, S: System> Checker<'a, S> {
         distinct: usize,
         generated: usize,
         depth: usize,
-        complete: bool,
+        stopped: Option<Stop>,
         bad: Option<(String, S::State)>,
     ) -> Report<S> {
         let elapsed = started.elapsed();
@@ -315,7 +386,8 @@ impl<'a, S: System> Checker<'a, S> {
             generated,
             depth,
             elapsed,
-            complete,
+            complete: stopped.is_none() && violation.is_none(),
+            stopped,
             violation,
         }
     }

@@ -34,6 +34,10 @@ pub fn judge(invariant: impl Fn(&TwoPhase, &State) -> bool) -> Vec<String> {
         if report.violation.is_some() {
             wrong.push(format!("{rms} RMs: it fails on the correct protocol"));
         }
+        assert!(
+            report.complete || report.violation.is_some(),
+            "{rms} RMs: cut short"
+        );
     }
     let hasty = TwoPhase {
         rms: 3,

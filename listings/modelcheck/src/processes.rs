@@ -323,7 +323,7 @@ fn apply<P: Process>(state: &mut Global<P>, p: ProcessId, effect: Effect<P>) {
 /// The number of invocations and responses in `history`, as a time.
 fn events<Req, Resp>(history: &History<Req, Resp>) -> Time {
     let returned = history.operations.iter().filter(|op| !op.is_open()).count();
-    Time((history.operations.len() + returned) as u64)
+    Time::from_nanos((history.operations.len() + returned) as u64)
 }
 
 impl<P: Process> Processes<P> {

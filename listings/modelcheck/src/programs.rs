@@ -66,6 +66,9 @@ pub(crate) fn two_phase(args: TwoPhaseArgs) -> Result<Output, Error> {
         let _ = writeln!(out, "  distinct states: {}", report.distinct);
         let _ = writeln!(out, "  states generated: {}", report.generated);
         let _ = writeln!(out, "  depth: {}", report.depth);
+        if let Some(caveat) = report.caveat() {
+            let _ = writeln!(out, "  {caveat}");
+        }
         if !args.no_time {
             let _ = writeln!(
                 out,
@@ -167,7 +170,11 @@ pub(crate) fn commit(args: CommitArgs) -> Result<Output, Error> {
     let _ = writeln!(out, "  depth: {}", report.depth);
     let mut output = Output::default();
     output.value("distinct", report.distinct);
+    if let Some(caveat) = report.caveat() {
+        let _ = writeln!(out, "  {caveat}");
+    }
     match report.violation {
+        None if !report.complete => {}
         None => {
             let _ = writeln!(
                 out,
@@ -238,10 +245,10 @@ pub(crate) fn preemption(args: PreemptionArgs) -> Result<Output, Error> {
     let _ = writeln!(
         out,
         "  safety (at most one proposal accepted): {}",
-        if report.violation.is_none() {
-            "holds in every reachable state"
-        } else {
-            "VIOLATED"
+        match (&report.violation, report.caveat()) {
+            (Some(_), _) => "VIOLATED".to_owned(),
+            (None, Some(caveat)) => caveat,
+            (None, None) => "holds in every reachable state".to_owned(),
         }
     );
     let mut output = Output::default();
@@ -325,6 +332,9 @@ pub(crate) fn explosion(args: ExplosionArgs) -> Result<Output, Error> {
             "{rms:>4} {:>12} {:>14} {:>6} {:>10}",
             full.distinct, full.generated, full.depth, sym.distinct
         );
+        for caveat in [full.caveat(), sym.caveat()].into_iter().flatten() {
+            let _ = writeln!(out, "     {caveat}");
+        }
         plain.push((rms as f64, full.distinct as f64));
         reduced.push((rms as f64, sym.distinct as f64));
     }

@@ -5,7 +5,8 @@ use modelcheck::lasso;
 use modelcheck::preemption::{ACCEPTOR, Node, nodes};
 use modelcheck::processes::{Faults, Global, Processes};
 use modelcheck::two_phase::{TwoPhase, consistent};
-use modelcheck::{Checker, Search};
+use modelcheck::{Checker, Search, Stop, System};
+use std::time::Duration;
 
 fn two_phase(rms: usize, bug: bool) -> TwoPhase {
     TwoPhase {
@@ -139,4 +140,33 @@ fn pre_emption_is_safe_but_has_a_fair_lasso() {
         clients: Vec::new(),
     };
     assert!(lasso::find(&alone, accepted, 10_000).unwrap().is_none());
+}
+
+/// A counter that never stops: every search of it must end at a bound, and say which.
+struct Forever;
+
+impl System for Forever {
+    type State = u64;
+    type Action = ();
+    fn initial(&self) -> Vec<u64> {
+        vec![0]
+    }
+    fn successors(&self, state: &u64, into: &mut Vec<((), u64)>) {
+        into.push(((), state + 1));
+    }
+}
+
+#[test]
+fn an_endless_system_stops_at_each_bound_and_says_which() {
+    let by_states = Checker::new(&Forever).max_states(1_000).run();
+    assert_eq!(by_states.stopped, Some(Stop::States(1_000)));
+    assert!(!by_states.complete && by_states.caveat().is_some());
+    let by_depth = Checker::new(&Forever).max_depth(10).run();
+    assert_eq!(by_depth.stopped, Some(Stop::Depth(10)));
+    assert_eq!(by_depth.distinct, 10);
+    let by_time = Checker::new(&Forever)
+        .max_time(Duration::from_millis(50))
+        .max_states(usize::MAX)
+        .run();
+    assert_eq!(by_time.stopped, Some(Stop::Time(Duration::from_millis(50))));
 }

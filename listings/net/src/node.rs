@@ -13,6 +13,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+/// The most clients a node serves, unless told otherwise ([`Node::max_clients`]): a
+/// request from yet another client is logged and dropped, so that a flood of clients
+/// cannot grow the node's memory without bound.
+pub const MAX_CLIENTS: usize = 4_096;
+
 /// Where a node lives.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -49,6 +54,7 @@ pub struct Node<P: Process> {
     /// client 0; the process must see two clients.
     clients: Vec<(SocketAddr, ClientId)>,
     names: HashMap<(SocketAddr, ClientId), ClientId>,
+    max_clients: usize,
     sent: u64,
     log: Log,
 }
@@ -73,9 +79,17 @@ impl<P: Process> Node<P> {
             clock,
             clients: Vec::new(),
             names: HashMap::new(),
+            max_clients: MAX_CLIENTS,
             sent: 0,
             log,
         })
+    }
+
+    /// Serves at most `clients` clients (at least one) instead of [`MAX_CLIENTS`].
+    pub fn max_clients(mut self, clients: usize) -> Self {
+        assert!(clients > 0, "a node must serve some client");
+        self.max_clients = clients;
+        self
     }
 
     /// Runs until `stop` is set. A node whose disk holds a previous run's storage
@@ -148,6 +162,13 @@ impl<P: Process> Node<P> {
                 request,
             }) => {
                 let known = self.clients.len();
+                if known == self.max_clients && !self.names.contains_key(&(from, remote))
+                {
+                    let why =
+                        format!("from {from}: the table of {known} clients is full");
+                    self.log.write("dropped", None, None, why);
+                    return Ok(());
+                }
                 let client = *self.names.entry((from, remote)).or_insert(known);
                 if client == known {
                     self.clients.push((from, remote));

@@ -1,6 +1,6 @@
 //! Three nodes on loopback: they exchange messages, one is killed and restarted and
 //! recovers what it persisted, a malformed datagram is dropped without harm, and nothing
-//! is left behind.
+//! is left behind; a node serves a bounded number of clients.
 
 use net::client::Client;
 use net::node::{Config, Node, Running, loopback};
@@ -97,4 +97,51 @@ fn a_restarted_node_recovers_what_it_persisted() {
     assert!(client.history.operations.iter().all(|op| !op.is_open()));
     std::fs::remove_dir_all(&dir).unwrap();
     assert!(began.elapsed() < Duration::from_secs(10));
+}
+
+#[test]
+fn a_node_serves_a_bounded_number_of_clients_and_drops_the_rest() {
+    let dir = std::env::temp_dir().join(format!("net-clients-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let (mut sockets, peers) = loopback(1).expect("a port");
+    let config = Config {
+        id: 0,
+        peers: peers.clone(),
+        dir: dir.clone(),
+    };
+    let process = Tally {
+        n: 1,
+        received: 0,
+        every: EVERY,
+    };
+    let node = Node::new(config, process, sockets.remove(0))
+        .expect("a node")
+        .max_clients(2)
+        .spawn();
+    let mut clients: Vec<Client<(), u64>> = (0..3)
+        .map(|_| Client::new(peers.clone()).expect("a client"))
+        .collect();
+    let answers: Vec<bool> = clients
+        .iter_mut()
+        .map(|c| {
+            c.call::<Hello>(0, (), Duration::from_millis(300))
+                .expect("the client")
+                .is_some()
+        })
+        .collect();
+    assert_eq!(
+        answers,
+        [true, true, false],
+        "the third client is one too many"
+    );
+    // A client the node knows is still served.
+    let again = clients[0].call::<Hello>(0, (), Duration::from_secs(1));
+    assert!(
+        again.expect("the client").is_some(),
+        "a known client is served"
+    );
+    kill(node);
+    let log = std::fs::read_to_string(dir.join("node-0.log")).unwrap();
+    assert_eq!(log.matches("the table of 2 clients is full").count(), 1);
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -48,11 +48,14 @@ pub fn judge_sizes(
                     .collect(),
                 ..base
             };
-            let safe = Checker::new(&system)
+            let report = Checker::new(&system)
                 .invariant("agreement", agreement)
-                .run()
-                .violation
-                .is_none();
+                .run();
+            assert!(
+                report.stopped.is_none(),
+                "the judge's check of n = {n} was cut short"
+            );
+            let safe = report.violation.is_none();
             if predict(n, phase1, phase2) != safe {
                 // Which pair, and the checker's verdict, would give the answer away.
                 wrong.push(format!(

@@ -565,9 +565,9 @@ impl Paxos {
             return false;
         };
         let alive = |q: &ProcessId| {
-            p.heard.get(q).is_some_and(|&at| {
-                ctx.now().0.saturating_sub(at.0) <= timeout.as_nanos() as u64
-            })
+            p.heard
+                .get(q)
+                .is_some_and(|&at| ctx.now().since(at) <= timeout)
         };
         !self
             .setup

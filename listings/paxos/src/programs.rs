@@ -5,6 +5,7 @@ use crate::paxos::{Bug, Message, Retry, Setup};
 use crate::simulate::{self, HORIZON, Policy, mix_world, policy, run_mix, run_until};
 use modelcheck::processes::{Faults, diagram};
 use notebook::{Error, Output};
+use process::Span;
 use sim::mixes::Mix;
 use sim::quantile;
 use sim::{Config, Latency};
@@ -131,11 +132,8 @@ pub(crate) fn check(args: CheckArgs) -> Result<Output, Error> {
     let mut output = Output::default();
     match report.violation {
         None if !report.complete => {
-            let _ = writeln!(
-                out,
-                "  stopped at --max-states: no violation among the states checked, but not every\n  \
-                 state was checked"
-            );
+            let caveat = report.caveat().unwrap_or_default();
+            let _ = writeln!(out, "  {caveat}");
         }
         None => {
             let _ = writeln!(
@@ -262,30 +260,37 @@ pub(crate) struct DuelArgs {
     svg: Option<PathBuf>,
 }
 
+/// How much of the eager proposers' duel the diagram shows.
+const DUEL_DRAWN: Duration = Duration::from_millis(40);
+
 /// `cargo run --release -p paxos -- duel --seed N`.
 pub(crate) fn duel(args: DuelArgs) -> Result<Output, Error> {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "3 acceptors, 2 proposers starting together, message delays uniform in 1–2 ms, seed {}",
-        args.seed
-    );
     let mut config = Config::default();
     config.network.latency = Latency::Uniform {
         min: Duration::from_millis(1),
         max: Duration::from_millis(2),
     };
     config.network.fifo = false;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "3 acceptors, 2 proposers starting together, message delays {}, seed {}",
+        config.network.latency, args.seed
+    );
     let mut eager_run = None;
     let mut output = Output::default();
     for choice in Policy::ALL {
         let (name, retry) = (choice.name(), policy(choice));
         let setup = Setup::new(3, 2, retry);
-        let title = format!("Eager proposers, seed {}: the first 40 ms", args.seed);
+        let title = format!(
+            "Eager proposers, seed {}: the first {}",
+            args.seed,
+            Span(DUEL_DRAWN)
+        );
         let run = simulate::run(setup, config.clone(), args.seed);
         let ballots = run.ballots;
         if name == "eager" {
-            let end = process::Time(40_000_000);
+            let end = process::Time::ZERO + DUEL_DRAWN;
             eager_run =
                 run_until(setup, config.clone(), args.seed, end, Some(&title)).diagram;
         }
@@ -311,7 +316,8 @@ pub(crate) fn duel(args: DuelArgs) -> Result<Output, Error> {
     });
     let _ = writeln!(
         out,
-        "  diagram of the eager proposers' first 40 ms: {}",
+        "  diagram of the eager proposers' first {}: {}",
+        Span(DUEL_DRAWN),
         path.display()
     );
     let picture = eager_run
@@ -341,10 +347,11 @@ pub(crate) fn decide(args: DecideArgs) -> Result<Output, Error> {
     let ms = |t: Option<process::Time>| t.map_or(f64::NAN, |t| t.as_millis_f64());
     let _ = writeln!(
         out,
-        "{n} acceptors, one proposer (the learner), every message delayed exactly 1 ms:\n  \
+        "{n} acceptors, one proposer (the learner), every message delayed exactly {}:\n  \
          message delays from prepare to learning: {}\n  \
          message delays from accept to learning (phase 2): {}\n  \
          messages: {} (prepare, promise, accept, accepted: 4 x {n})",
+        Span(crate::simulate::EXACT),
         ms(one.decided()) - ms(one.started),
         ms(one.decided()) - ms(one.phase2),
         one.messages
@@ -354,13 +361,13 @@ pub(crate) fn decide(args: DecideArgs) -> Result<Output, Error> {
     let setup = Setup::new(n, 2, retry);
     let mut latencies = Vec::new();
     let mut messages = Vec::new();
+    let mut config = Config::default();
+    config.network.latency = Latency::LogNormal {
+        median: Duration::from_millis(1),
+        sigma: 0.5,
+    };
     for seed in 0..args.seeds {
-        let mut config = Config::default();
-        config.network.latency = Latency::LogNormal {
-            median: Duration::from_millis(1),
-            sigma: 0.5,
-        };
-        let run = simulate::run(setup, config, seed);
+        let run = simulate::run(setup, config.clone(), seed);
         if let (Some(d), Some(s)) = (run.decided(), run.started) {
             latencies.push(d.as_millis_f64() - s.as_millis_f64());
             messages.push(run.messages as f64);
@@ -370,9 +377,10 @@ pub(crate) fn decide(args: DecideArgs) -> Result<Output, Error> {
     messages.sort_by(f64::total_cmp);
     let _ = writeln!(
         out,
-        "{n} acceptors, two proposers with a leader (Ω), log-normal delays (median 1 ms,\n\
-         sigma 0.5), {} seeds: decided in {}; from the first prepare to the first learner,\n  \
+        "{n} acceptors, two proposers with a leader (Ω), delays {},\n\
+         {} seeds: decided in {}; from the first prepare to the first learner,\n  \
          median {:.2} ms, p99 {:.2} ms; messages, median {:.0}",
+        config.network.latency,
         args.seeds,
         latencies.len(),
         quantile(&latencies, 0.5),
@@ -413,9 +421,10 @@ pub(crate) fn simulate(args: SimulateArgs) -> Result<Output, Error> {
     let _ = writeln!(
         out,
         "{n} acceptors, 2 proposers ({}), {} seeds per mix;\n\
-         time from the proposers' start (at 30 ms, amid the faults) to the first learner",
+         time from the proposers' start (at {}, amid the faults) to the first learner",
         args.policy.name(),
-        args.seeds
+        args.seeds,
+        Span(crate::simulate::BEGIN)
     );
     let _ = writeln!(
         out,

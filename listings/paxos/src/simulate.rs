@@ -12,7 +12,7 @@ use std::time::Duration;
 pub const BEGIN: Duration = Duration::from_millis(30);
 
 /// Every run ends by then, in virtual time.
-pub const HORIZON: Time = Time(2_000_000_000);
+pub const HORIZON: Time = Time::from_secs(2);
 
 /// The proposers' policies the experiments compare.
 pub fn policy(policy: Policy) -> Retry {
@@ -82,11 +82,14 @@ impl Run {
     }
 }
 
-/// One proposer and `acceptors` acceptors, every message delayed exactly 1 ms, so that
-/// latency in milliseconds counts message delays.
+/// The one delay of every message in [`one_proposer`]'s run.
+pub const EXACT: Duration = Duration::from_millis(1);
+
+/// One proposer and `acceptors` acceptors, every message delayed exactly [`EXACT`], so
+/// that latency in units of it counts message delays.
 pub fn one_proposer(acceptors: usize) -> Run {
     let mut exact = Config::default();
-    exact.network.latency = Latency::Constant(Duration::from_millis(1));
+    exact.network.latency = Latency::Constant(EXACT);
     run(Setup::new(acceptors, 1, Retry::Never), exact, 0)
 }
 
@@ -201,7 +204,7 @@ pub fn run_gst(acceptors: usize, retry: Retry, gst: Duration, seed: u64) -> Run 
         max: DELAY.1,
     };
     let cut = vec![setup.acceptors().collect(), setup.proposers().collect()];
-    let healed = Time(gst.as_nanos() as u64);
-    config.network.partitions.scheduled = vec![(Time(0), cut), (healed, Vec::new())];
+    let healed = Time::from_duration(gst);
+    config.network.partitions.scheduled = vec![(Time::ZERO, cut), (healed, Vec::new())];
     run(setup, config, seed)
 }

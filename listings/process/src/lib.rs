@@ -20,7 +20,7 @@ mod time;
 
 pub use context::{Choices, Context, Effect};
 pub use history::{History, Operation};
-pub use time::Time;
+pub use time::{Millis, Span, Time};
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;

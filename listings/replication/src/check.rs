@@ -115,10 +115,10 @@ mod tests {
                 0,
                 if matches!(req, Request::Read) { 2 } else { 0 },
                 req.clone(),
-                Time(*start),
+                Time::from_nanos(*start),
             );
             if let Some(resp) = resp {
-                h.complete(at, resp.clone(), Time(*end));
+                h.complete(at, resp.clone(), Time::from_nanos(*end));
             }
             let _ = i;
         }

@@ -24,7 +24,7 @@ const CLIENT_TIMEOUT: Duration = Duration::from_millis(500);
 const RETRANSMIT: Duration = Duration::from_millis(10);
 /// Every run lasts this long in virtual time: long enough for every retransmission to
 /// settle.
-const HORIZON: Time = Time(2_000_000_000);
+const HORIZON: Time = Time::from_secs(2);
 
 /// One fallacy: its name on the command line, the false belief, and the knob that breaks
 /// it.
@@ -95,14 +95,14 @@ impl Fallacy {
             Fallacy::Tampering => network.corruption = 0.3,
             Fallacy::Partition => {
                 network.partitions.scheduled = vec![
-                    (Time(5_000_000), vec![vec![0, 1], vec![2]]),
-                    (Time(40_000_000), vec![]),
+                    (Time::from_millis(5), vec![vec![0, 1], vec![2]]),
+                    (Time::from_millis(40), vec![]),
                 ];
             }
             Fallacy::Crash => {
                 config.administrator = vec![
-                    (Time(9_500_000), Action::Crash(2)),
-                    (Time(30_000_000), Action::Restart(2)),
+                    (Time::from_micros(9500), Action::Crash(2)),
+                    (Time::from_millis(30), Action::Restart(2)),
                 ];
             }
             // No fault: the counters, always on, show what each protocol spends.

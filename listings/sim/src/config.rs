@@ -123,12 +123,94 @@ impl Clock {
     /// The clock's reading at true time `t` (never before its origin).
     pub fn read(&self, t: Time) -> Time {
         let local = self.offset_nanos as f64 + (1.0 + self.drift) * t.nanos() as f64;
-        Time(local.max(0.0) as u64)
+        Time::from_nanos(local.max(0.0) as u64)
     }
 
     /// The true duration that elapses while this clock advances by `local`.
     pub fn true_duration(&self, local: Duration) -> Duration {
         Duration::from_secs_f64(local.as_secs_f64() / (1.0 + self.drift).max(1e-9))
+    }
+}
+
+impl Config {
+    /// Whether this world makes sense for `n` processes: every probability in [0, 1],
+    /// every latency valid, every process it names below `n`, each process in at most one
+    /// group of a partition, no more step times or clocks than processes, clocks that run
+    /// forward, and a positive bandwidth and random-partition means.
+    /// [`Simulation::new`](crate::Simulation::new) refuses a world that does not.
+    pub fn validate(&self, n: usize) -> Result<(), String> {
+        let net = &self.network;
+        let probability = |name: &str, p: f64| {
+            if (0.0..=1.0).contains(&p) {
+                Ok(())
+            } else {
+                Err(format!("{name} is a probability, not {p}"))
+            }
+        };
+        let process = |what: &str, p: ProcessId| {
+            if p < n {
+                Ok(())
+            } else {
+                Err(format!(
+                    "{what} names process {p}, but there are {n} processes"
+                ))
+            }
+        };
+        probability("loss", net.loss)?;
+        probability("corruption", net.corruption)?;
+        probability("duplication", net.duplication)?;
+        net.latency.validate()?;
+        if net.bandwidth == Some(0) {
+            return Err("a bandwidth of 0 bytes a second carries nothing".into());
+        }
+        for (&(from, to), link) in &net.links {
+            process("a link", from)?;
+            process("a link", to)?;
+            probability("a link's loss", link.loss)?;
+            link.latency.validate()?;
+        }
+        for (_, groups) in &net.partitions.scheduled {
+            let mut seen = vec![false; n];
+            for &p in groups.iter().flatten() {
+                process("a partition", p)?;
+                if std::mem::replace(&mut seen[p], true) {
+                    return Err(format!("a partition puts process {p} in two groups"));
+                }
+            }
+        }
+        if let Some(random) = &net.partitions.random
+            && (random.mean_interval.is_zero() || random.mean_duration.is_zero())
+        {
+            return Err(
+                "random partitions need positive mean intervals and durations".into(),
+            );
+        }
+        for (_, action) in &self.administrator {
+            match *action {
+                Action::Crash(p) | Action::Restart(p) | Action::Pause(p, _) => {
+                    process("an administrator's action", p)?
+                }
+            }
+        }
+        if self.nodes.step.len() > n || self.nodes.clocks.len() > n {
+            return Err(format!(
+                "{} step times and {} clocks for {n} processes",
+                self.nodes.step.len(),
+                self.nodes.clocks.len()
+            ));
+        }
+        if let Some(clock) = self
+            .nodes
+            .clocks
+            .iter()
+            .find(|c| !(c.drift.is_finite() && c.drift > -1.0))
+        {
+            return Err(format!(
+                "a clock with drift {} does not run forward",
+                clock.drift
+            ));
+        }
+        Ok(())
     }
 }
 

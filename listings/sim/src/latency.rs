@@ -1,8 +1,10 @@
 //! Latency is not zero (Deutsch's second fallacy): how long a message spends on the wire.
 
+use process::{Millis, Span};
 use rand::RngExt;
 use rand::rngs::Xoshiro256PlusPlus;
 use rand_distr::{Distribution, Exp, LogNormal, Pareto};
+use std::fmt;
 use std::time::Duration;
 
 /// A distribution of one-way message delays.
@@ -52,6 +54,43 @@ impl Latency {
     /// A constant delay of `ms` milliseconds.
     pub fn millis(ms: u64) -> Latency {
         Latency::Constant(Duration::from_millis(ms))
+    }
+
+    /// Whether the distribution's parameters make sense: an ordered uniform range, a
+    /// finite non-negative log-normal shape, a positive Pareto scale and shape, samples
+    /// to draw from, mixture weights that are finite, non-negative and not all zero.
+    pub fn validate(&self) -> Result<(), String> {
+        match self {
+            Latency::Constant(_) | Latency::Exponential { .. } => Ok(()),
+            Latency::Uniform { min, max } if min > max => Err(format!(
+                "uniform latency from {min:?} to {max:?}: min > max"
+            )),
+            Latency::Uniform { .. } => Ok(()),
+            Latency::LogNormal { sigma, .. } if !(sigma.is_finite() && *sigma >= 0.0) => {
+                Err(format!("log-normal latency with sigma {sigma}"))
+            }
+            Latency::LogNormal { .. } => Ok(()),
+            Latency::Pareto { scale, alpha }
+                if scale.is_zero() || !(alpha.is_finite() && *alpha > 0.0) =>
+            {
+                Err(format!("Pareto latency from {scale:?} with alpha {alpha}"))
+            }
+            Latency::Pareto { .. } => Ok(()),
+            Latency::Empirical(samples) if samples.is_empty() => {
+                Err("empirical latency with no samples".into())
+            }
+            Latency::Empirical(_) => Ok(()),
+            Latency::Mixture(parts) => {
+                let weights_ok = parts.iter().all(|(w, _)| w.is_finite() && *w >= 0.0)
+                    && parts.iter().any(|(w, _)| *w > 0.0);
+                if !weights_ok {
+                    return Err("a latency mixture needs finite, non-negative weights, \
+                                not all zero"
+                        .into());
+                }
+                parts.iter().try_for_each(|(_, part)| part.validate())
+            }
+        }
     }
 
     /// Draws one delay.
@@ -104,6 +143,40 @@ impl Latency {
     }
 }
 
+/// The distribution as the book's tables name it: `constant 1 ms`, `uniform 0.5–1.5 ms`,
+/// `log-normal, median 1 ms, sigma 0.5`. Programs print this rather than a description
+/// of their own, so the text is always the network they ran.
+impl fmt::Display for Latency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Latency::Constant(d) => write!(f, "constant {}", Span(*d)),
+            Latency::Uniform { min, max } => {
+                write!(f, "uniform {}–{} ms", Millis(*min), Millis(*max))
+            }
+            Latency::Exponential { min, mean } => {
+                write!(f, "{} + exponential, mean {}", Span(*min), Span(*mean))
+            }
+            Latency::LogNormal { median, sigma } => {
+                write!(f, "log-normal, median {}, sigma {sigma}", Span(*median))
+            }
+            Latency::Pareto { scale, alpha } => {
+                write!(f, "Pareto, from {}, alpha {alpha}", Span(*scale))
+            }
+            Latency::Empirical(samples) => {
+                write!(f, "measured, {} samples", samples.len())
+            }
+            Latency::Mixture(parts) => {
+                f.write_str("mixture of")?;
+                for (i, (weight, part)) in parts.iter().enumerate() {
+                    let sep = if i == 0 { " " } else { "; " };
+                    write!(f, "{sep}{weight} × ({part})")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
 /// A duration from seconds, saturating at about 584 years and at zero.
 fn secs(s: f64) -> Duration {
     Duration::try_from_secs_f64(s.max(0.0)).unwrap_or(Duration::MAX)
@@ -113,6 +186,52 @@ fn secs(s: f64) -> Duration {
 mod tests {
     use super::*;
     use rand::SeedableRng;
+
+    #[test]
+    fn each_distribution_is_named_by_its_parameters() {
+        let us = Duration::from_micros;
+        let named = [
+            (Latency::millis(1), "constant 1 ms"),
+            (
+                Latency::Uniform {
+                    min: us(500),
+                    max: us(1500),
+                },
+                "uniform 0.5–1.5 ms",
+            ),
+            (
+                Latency::Exponential {
+                    min: us(500),
+                    mean: us(500),
+                },
+                "0.5 ms + exponential, mean 0.5 ms",
+            ),
+            (
+                Latency::LogNormal {
+                    median: us(1000),
+                    sigma: 0.5,
+                },
+                "log-normal, median 1 ms, sigma 0.5",
+            ),
+            (
+                Latency::Pareto {
+                    scale: us(500),
+                    alpha: 2.0,
+                },
+                "Pareto, from 0.5 ms, alpha 2",
+            ),
+            (
+                Latency::Mixture(vec![
+                    (0.9, Latency::millis(1)),
+                    (0.1, Latency::millis(9)),
+                ]),
+                "mixture of 0.9 × (constant 1 ms); 0.1 × (constant 9 ms)",
+            ),
+        ];
+        for (latency, name) in named {
+            assert_eq!(latency.to_string(), name);
+        }
+    }
 
     fn mean_ms(latency: &Latency, n: usize) -> f64 {
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(3);

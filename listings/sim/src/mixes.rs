@@ -6,6 +6,7 @@ use crate::latency::Latency;
 use process::{ProcessId, Time};
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
+use std::ops::Range;
 use std::time::Duration;
 
 // ANCHOR: mix
@@ -138,8 +139,26 @@ impl Mix {
     }
 }
 
-/// `count` distinct processes of `faulty` crashing at random times in the first 60 ms;
-/// with `restart`, each comes back 5–20 ms later and crashes and restarts once more.
+/// The window in which crashes strike: the first 60 ms.
+const CRASH_WINDOW: Duration = Duration::from_millis(60);
+/// How long a crashed process stays down, and up again before its second crash: 5–20 ms.
+const DOWN: Range<Duration> = Duration::from_millis(5)..Duration::from_millis(20);
+/// The window in which a partition starts: the first 40 ms.
+const PARTITION_WINDOW: Duration = Duration::from_millis(40);
+/// How long a partition lasts: 10–40 ms.
+const PARTITION_LENGTH: Range<Duration> =
+    Duration::from_millis(10)..Duration::from_millis(40);
+
+/// A time drawn uniformly from `range`, in whole nanoseconds.
+fn draw(rng: &mut Xoshiro256PlusPlus, range: Range<Duration>) -> Duration {
+    Duration::from_nanos(
+        rng.random_range(range.start.as_nanos() as u64..range.end.as_nanos() as u64),
+    )
+}
+
+/// `count` distinct processes of `faulty` crashing at random times in the
+/// [`CRASH_WINDOW`]; with `restart`, each comes back [`DOWN`] later and crashes and
+/// restarts once more.
 fn crashes(
     rng: &mut Xoshiro256PlusPlus,
     faulty: &[ProcessId],
@@ -150,13 +169,13 @@ fn crashes(
     let mut actions = Vec::new();
     for _ in 0..count {
         let p = victims.swap_remove(rng.random_range(0..victims.len()));
-        let mut at = rng.random_range(0..60_000_000u64);
+        let mut at = Time::ZERO + draw(rng, Duration::ZERO..CRASH_WINDOW);
         for _ in 0..if restart { 2 } else { 1 } {
-            actions.push((Time(at), Action::Crash(p)));
+            actions.push((at, Action::Crash(p)));
             if restart {
-                at += rng.random_range(5_000_000..20_000_000u64);
-                actions.push((Time(at), Action::Restart(p)));
-                at += rng.random_range(5_000_000..20_000_000u64);
+                at = at + draw(rng, DOWN);
+                actions.push((at, Action::Restart(p)));
+                at = at + draw(rng, DOWN);
             }
         }
     }
@@ -165,7 +184,7 @@ fn crashes(
 }
 
 /// A random minority of `faulty` cut off from the other of the `n` processes at a random
-/// time in the first 40 ms, for 10–40 ms.
+/// time in the [`PARTITION_WINDOW`], for a [`PARTITION_LENGTH`].
 fn partition(
     rng: &mut Xoshiro256PlusPlus,
     n: usize,
@@ -178,9 +197,9 @@ fn partition(
     let cut = rng.random_range(1..=((order.len() - 1) / 2).max(1));
     let minority = order[..cut].to_vec();
     let rest = (0..n).filter(|p| !minority.contains(p)).collect();
-    let start = rng.random_range(0..40_000_000u64);
-    let end = start + rng.random_range(10_000_000..40_000_000u64);
-    vec![(Time(start), vec![minority, rest]), (Time(end), vec![])]
+    let start = Time::ZERO + draw(rng, Duration::ZERO..PARTITION_WINDOW);
+    let end = start + draw(rng, PARTITION_LENGTH);
+    vec![(start, vec![minority, rest]), (end, vec![])]
 }
 
 #[cfg(test)]

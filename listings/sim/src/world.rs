@@ -129,8 +129,15 @@ pub struct Simulation<P: Process> {
 impl<P: Process> Simulation<P> {
     /// A simulation of `processes` (process `i` is `processes[i]`) in the world `config`,
     /// with every random choice drawn from a generator seeded with `seed`.
+    ///
+    /// # Panics
+    /// If `config` is not a valid world for these processes ([`Config::validate`]): a
+    /// program's bug, reported before anything runs.
     pub fn new(processes: Vec<P>, config: Config, seed: u64) -> Self {
         let n = processes.len();
+        if let Err(why) = config.validate(n) {
+            panic!("not a valid world for {n} processes: {why}");
+        }
         let nodes = processes
             .iter()
             .enumerate()

@@ -51,7 +51,7 @@ impl Process for Flood {
     }
 
     fn on_recover(&mut self, storage: &u32, ctx: &mut Context<'_, Self>) {
-        ctx.output(Time(*storage as u64));
+        ctx.output(Time::from_nanos(*storage as u64));
     }
 
     fn on_message(&mut self, from: ProcessId, note: Note, ctx: &mut Context<'_, Self>) {
@@ -81,7 +81,7 @@ fn flood(n: usize, count: u32, config: Config, seed: u64) -> Simulation<Flood> {
         })
         .collect();
     let mut sim = Simulation::new(processes, config, seed);
-    sim.run_until(Time(10_000 * MS));
+    sim.run_until(Time::from_millis(10_000));
     sim
 }
 
@@ -172,8 +172,10 @@ fn a_partition_blocks_exactly_the_cut_links_until_it_heals() {
     // Healed before the messages arrive: nothing is lost.
     let mut config = Config::default();
     config.network.latency = Latency::millis(10);
-    config.network.partitions.scheduled =
-        vec![(Time::ZERO, vec![vec![0], vec![1]]), (Time(1), vec![])];
+    config.network.partitions.scheduled = vec![
+        (Time::ZERO, vec![vec![0], vec![1]]),
+        (Time::from_nanos(1), vec![]),
+    ];
     let mut sim = Simulation::new(
         vec![
             Flood {
@@ -187,7 +189,7 @@ fn a_partition_blocks_exactly_the_cut_links_until_it_heals() {
         config,
         1,
     );
-    sim.run_until(Time(MS));
+    sim.run_until(Time::from_millis(1));
     assert_eq!(sim.stats().lost, 0);
 }
 
@@ -195,7 +197,8 @@ fn a_partition_blocks_exactly_the_cut_links_until_it_heals() {
 fn a_partition_also_cuts_messages_in_flight() {
     let mut config = Config::default();
     config.network.latency = Latency::millis(10);
-    config.network.partitions.scheduled = vec![(Time(5 * MS), vec![vec![0], vec![1]])];
+    config.network.partitions.scheduled =
+        vec![(Time::from_millis(5), vec![vec![0], vec![1]])];
     let sim = flood(2, 3, config, 1);
     assert_eq!((sim.stats().delivered, sim.stats().lost), (0, 6));
 }
@@ -267,7 +270,7 @@ fn limited_bandwidth_queues_messages_behind_each_other() {
         .filter(|(_, e)| matches!(e, Event::Deliver { to: 1, .. }))
         .map(|(t, _)| *t)
         .max();
-    assert_eq!(last, Some(Time(71 * MS)));
+    assert_eq!(last, Some(Time::from_millis(71)));
     assert_eq!(sim.stats().bytes, 2 * 10 * 7);
 }
 
@@ -317,8 +320,8 @@ fn tampering_alters_or_garbles_every_message() {
 fn a_crash_loses_volatile_state_and_a_restart_recovers_what_was_persisted() {
     let config = Config {
         administrator: vec![
-            (Time(5 * MS), Action::Crash(1)),
-            (Time(9 * MS), Action::Restart(1)),
+            (Time::from_millis(5), Action::Crash(1)),
+            (Time::from_millis(9), Action::Restart(1)),
         ],
         ..Config::default()
     };
@@ -327,7 +330,10 @@ fn a_crash_loses_volatile_state_and_a_restart_recovers_what_was_persisted() {
     // back.
     assert_eq!(sim.process(1).received, vec![]);
     assert_eq!(sim.storage(1), &4);
-    assert_eq!(sim.outputs(), &[(Time(9 * MS), 1, Time(4))]);
+    assert_eq!(
+        sim.outputs(),
+        &[(Time::from_millis(9), 1, Time::from_nanos(4))]
+    );
 
     // Messages that arrive while the receiver is down are lost.
     let config = Config {
@@ -353,7 +359,7 @@ fn a_pause_delays_handling_until_it_ends() {
         .filter(|(_, e)| matches!(e, Event::Deliver { to: 1, .. }))
         .map(|(t, _)| *t)
         .collect();
-    assert_eq!(handled, vec![Time(30 * MS); 3]);
+    assert_eq!(handled, vec![Time::from_millis(30); 3]);
     assert_eq!(sim.process(1).received.len(), 3);
 }
 
@@ -370,7 +376,14 @@ fn a_slow_process_handles_one_event_per_step() {
         .map(|(t, _)| *t)
         .collect();
     // p1 is busy with its own start until 4 ms; then one note every 4 ms.
-    assert_eq!(handled, vec![Time(4 * MS), Time(8 * MS), Time(12 * MS)]);
+    assert_eq!(
+        handled,
+        vec![
+            Time::from_millis(4),
+            Time::from_millis(8),
+            Time::from_millis(12)
+        ]
+    );
 }
 
 #[test]
@@ -394,7 +407,7 @@ fn drifting_clocks_diverge_at_the_configured_rate() {
         2
     ];
     let mut sim = Simulation::new(processes, config, 12);
-    sim.run_until(Time(1_000 * MS));
+    sim.run_until(Time::from_millis(1_000));
     let readings = |p: ProcessId| -> Vec<(Time, Time)> {
         sim.outputs()
             .iter()
@@ -443,7 +456,7 @@ impl Workload<Flood> for Ask {
 #[test]
 fn clients_record_a_history_and_a_timed_out_operation_stays_open() {
     let config = Config {
-        administrator: vec![(Time(2_500 * MS), Action::Crash(0))],
+        administrator: vec![(Time::from_millis(2_500), Action::Crash(0))],
         ..Config::default()
     };
     let processes = vec![
@@ -457,12 +470,12 @@ fn clients_record_a_history_and_a_timed_out_operation_stays_open() {
     ];
     let mut sim = Simulation::new(processes, config, 13);
     sim.add_clients(1, Duration::from_millis(300), Box::new(Ask));
-    sim.run_until(Time(4_000 * MS));
+    sim.run_until(Time::from_millis(4_000));
     let ops = &sim.history().operations;
     // Asked at 1 s and 2 s (answered at once), at 3 s (p0 is down: times out at 3.3 s);
     // the replacement client asks at 4.3 s, after the run ends.
     assert_eq!(ops.len(), 3);
-    assert_eq!(ops[0].returned, Some((1, Time(1_000 * MS))));
+    assert_eq!(ops[0].returned, Some((1, Time::from_millis(1_000))));
     assert_eq!(ops[1].client, 0);
     assert!(ops[2].is_open());
     let timeouts = sim
@@ -557,7 +570,7 @@ fn a_message_to_a_process_that_does_not_exist_is_refused_before_it_touches_a_lin
         ..Config::default()
     };
     let mut sim = Simulation::new(vec![Stray, Stray], config, 1);
-    sim.run_until(Time(MS));
+    sim.run_until(Time::from_millis(1));
 }
 
 #[test]
@@ -570,5 +583,70 @@ fn a_timer_that_must_fire_at_once_is_refused_rather_than_spun_on_for_ever() {
         tick: Some(Duration::ZERO),
     };
     let mut sim = Simulation::new(vec![flood], Config::default(), 1);
-    sim.run_until(Time(MS));
+    sim.run_until(Time::from_millis(1));
+}
+
+/// Each kind of nonsense `Config::validate` refuses, with the words of its refusal.
+#[test]
+fn a_world_that_makes_no_sense_is_refused_before_anything_runs() {
+    let world = |change: &dyn Fn(&mut Config)| {
+        let mut config = Config::default();
+        change(&mut config);
+        config.validate(2)
+    };
+    assert_eq!(world(&|_| {}), Ok(()));
+    type Change<'a> = &'a dyn Fn(&mut Config);
+    let refused: [(Change, &str); 8] = [
+        (&|c| c.network.loss = 1.5, "loss is a probability"),
+        (
+            &|c| c.network.duplication = -0.1,
+            "duplication is a probability",
+        ),
+        (
+            &|c| {
+                c.network.latency = Latency::Uniform {
+                    min: Duration::from_millis(2),
+                    max: Duration::from_millis(1),
+                }
+            },
+            "min > max",
+        ),
+        (&|c| c.network.bandwidth = Some(0), "bandwidth of 0"),
+        (
+            &|c| {
+                c.network.partitions.scheduled =
+                    vec![(Time::ZERO, vec![vec![0, 1], vec![1]])]
+            },
+            "process 1 in two groups",
+        ),
+        (
+            &|c| c.administrator = vec![(Time::ZERO, Action::Crash(2))],
+            "names process 2, but there are 2 processes",
+        ),
+        (
+            &|c| c.nodes.step = vec![Duration::ZERO; 3],
+            "3 step times and 0 clocks for 2 processes",
+        ),
+        (
+            &|c| {
+                c.nodes.clocks = vec![Clock {
+                    offset_nanos: 0,
+                    drift: -1.0,
+                }]
+            },
+            "does not run forward",
+        ),
+    ];
+    for (change, words) in refused {
+        let why = world(change).expect_err(words);
+        assert!(why.contains(words), "{why:?} does not say {words:?}");
+    }
+}
+
+#[test]
+#[should_panic(expected = "not a valid world for 2 processes: loss is a probability")]
+fn a_simulation_of_a_world_that_makes_no_sense_is_refused() {
+    let mut config = Config::default();
+    config.network.loss = 2.0;
+    Simulation::new(vec![Stray, Stray], config, 1);
 }
