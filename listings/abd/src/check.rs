@@ -13,22 +13,57 @@ use std::collections::HashMap;
 /// submitted to.
 pub type Clients = Vec<Vec<(ProcessId, RegisterOp)>>;
 
-/// The named client scenarios of the chapter.
-pub fn scenario(name: &str) -> Option<Clients> {
-    use RegisterOp::{Read, Write};
-    match name {
-        // A write at process 0 and a read at process 1, concurrent.
-        "write-read" => Some(vec![vec![(0, Write(1))], vec![(1, Read)]]),
-        // A write at process 0; one client reads twice, at processes 1 and then 2. The
-        // run that exposes a read without write-back.
-        "write-read-read" => Some(vec![vec![(0, Write(1))], vec![(1, Read), (2, Read)]]),
-        // Two writers, each reading after its write: the run that exposes writes that do
-        // not agree on an order.
-        "two-writers" => Some(vec![
-            vec![(0, Write(1)), (0, Read)],
-            vec![(1, Write(2)), (1, Read)],
-        ]),
-        _ => None,
+/// The client scenarios of the chapter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scenario {
+    /// A write at process 0 and a read at process 1, concurrent.
+    WriteRead,
+    /// A write at process 0; one client reads twice, at processes 1 and then 2. The run
+    /// that exposes a read without write-back.
+    WriteReadRead,
+    /// Two writers, each reading after its write: the run that exposes writes that do
+    /// not agree on an order.
+    TwoWriters,
+}
+
+impl Scenario {
+    /// Every scenario.
+    pub const ALL: [Scenario; 3] = [
+        Scenario::WriteRead,
+        Scenario::WriteReadRead,
+        Scenario::TwoWriters,
+    ];
+
+    /// The scenario's name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scenario::WriteRead => "write-read",
+            Scenario::WriteReadRead => "write-read-read",
+            Scenario::TwoWriters => "two-writers",
+        }
+    }
+
+    /// Each client's requests.
+    pub fn clients(self) -> Clients {
+        use RegisterOp::{Read, Write};
+        match self {
+            Scenario::WriteRead => vec![vec![(0, Write(1))], vec![(1, Read)]],
+            Scenario::WriteReadRead => vec![vec![(0, Write(1))], vec![(1, Read), (2, Read)]],
+            Scenario::TwoWriters => vec![
+                vec![(0, Write(1)), (0, Read)],
+                vec![(1, Write(2)), (1, Read)],
+            ],
+        }
+    }
+}
+
+impl clap::ValueEnum for Scenario {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Scenario::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.name()))
     }
 }
 

@@ -6,7 +6,7 @@
 //! sizes for two and three processes and compares:
 //! `cargo test -p abd --test exercises -- --ignored`.
 
-use crate::check::{invariant, scenario};
+use crate::check::{Scenario, invariant};
 use crate::register::{Abd, Variant};
 use modelcheck::Checker;
 use modelcheck::processes::{Faults, Processes};
@@ -34,7 +34,7 @@ pub fn judge(predict: impl Fn(usize, usize, usize) -> bool) -> Vec<String> {
                         .map(|p| p.with_quorums(query, update))
                         .collect(),
                     faults: Faults::default(),
-                    clients: scenario("write-read").expect("a scenario"),
+                    clients: Scenario::WriteRead.clients(),
                 };
                 let report = Checker::new(&system)
                     .invariant("linearizable", invariant())

@@ -1,6 +1,6 @@
 //! The programs of the chapter "Quorums".
 
-use crate::check::{Clients, invariant, scenario, system};
+use crate::check::{Clients, Scenario, invariant, system};
 use crate::measure::{Load, ONE_DELAY, latencies, measure, one_delay, with_crashed};
 use crate::register::{Variant, request_label, response_label, short};
 use crate::simulate::{self, CLIENT_TIMEOUT, Mix};
@@ -26,8 +26,8 @@ pub(crate) struct CheckArgs {
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=5))]
     servers: u32,
     /// Who asks what, and where.
-    #[arg(long, value_parser = ["write-read", "write-read-read", "two-writers"])]
-    scenario: String,
+    #[arg(long, value_enum)]
+    scenario: Scenario,
     /// The register.
     #[arg(long, value_enum, default_value = "abd")]
     variant: Variant,
@@ -50,13 +50,13 @@ pub(crate) struct CheckArgs {
 
 /// `cargo run --release -p abd -- check --scenario S [--variant V] [faults]`.
 pub(crate) fn check(args: CheckArgs) -> Result<Output, Error> {
-    let clients: Clients = scenario(&args.scenario).unwrap_or_default();
+    let clients: Clients = args.scenario.clients();
     if let Some(p) = clients.iter().flatten().map(|(p, _)| *p).max()
         && p >= args.servers as usize
     {
         return Err(Error::Usage(format!(
             "error: scenario {} needs at least {} servers\n",
-            args.scenario,
+            args.scenario.name(),
             p + 1
         )));
     }
@@ -81,7 +81,7 @@ pub(crate) fn check(args: CheckArgs) -> Result<Output, Error> {
         "{:?} register, {} servers, scenario {}{}{}",
         variant,
         args.servers,
-        args.scenario,
+        args.scenario.name(),
         if args.duplication {
             ", duplication"
         } else {
@@ -187,8 +187,8 @@ pub(crate) struct SimulateArgs {
     #[arg(long, value_enum, default_value = "abd")]
     variant: Variant,
     /// Only this mix (default: every one).
-    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(Mix::ALL.map(Mix::name)))]
-    mix: Option<String>,
+    #[arg(long, value_enum)]
+    mix: Option<Mix>,
 }
 
 /// `cargo run --release -p abd -- simulate --seeds S [--variant V] [--mix M]`.
@@ -196,7 +196,7 @@ pub(crate) fn simulate(args: SimulateArgs) -> Result<Output, Error> {
     let variant = args.variant;
     let n = args.servers as usize;
     let mixes: Vec<Mix> = match args.mix {
-        Some(name) => Mix::from_name(&name).into_iter().collect(),
+        Some(mix) => vec![mix],
         None => Mix::ALL.to_vec(),
     };
     let mut out = String::new();

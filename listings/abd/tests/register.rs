@@ -1,7 +1,7 @@
 //! ABD checked three ways — every execution of small configurations, many seeded runs
 //! under faults, and its cost counted — and the planted bug caught by the first two.
 
-use abd::check::{invariant, scenario, system};
+use abd::check::{Scenario, invariant, system};
 use abd::measure::{Load, latencies, measure, one_delay, with_crashed};
 use abd::register::Abd;
 use abd::register::Variant;
@@ -13,13 +13,13 @@ fn model_check(
     servers: usize,
     variant: Variant,
     faults: Faults,
-    name: &str,
+    scenario: Scenario,
 ) -> modelcheck::Report<Processes<Abd>> {
     let system = system(
         servers,
         variant,
         faults,
-        scenario(name).expect("a scenario"),
+        scenario.clients(),
     );
     Checker::new(&system)
         .invariant("linearizable", invariant())
@@ -39,7 +39,7 @@ fn abd_is_linearizable_in_every_execution_of_a_write_and_a_read() {
         ..none
     };
     for (servers, faults) in [(2, none), (3, none), (3, duplication), (3, restarts)] {
-        let report = model_check(servers, Variant::Abd, faults, "write-read");
+        let report = model_check(servers, Variant::Abd, faults, Scenario::WriteRead);
         assert!(report.complete, "{servers} servers, {faults:?}: incomplete");
         assert!(
             report.violation.is_none(),
@@ -55,7 +55,7 @@ fn the_model_checker_catches_reads_without_write_back() {
         3,
         Variant::NoWriteBack,
         Faults::default(),
-        "write-read-read",
+        Scenario::WriteReadRead,
     );
     let violation = report.violation.expect("the planted bug is caught");
     // The shortest run: the write's query, a read that sees the write, a read that does
@@ -70,10 +70,10 @@ fn the_model_checker_catches_a_replica_that_forgets_on_restart() {
         restarts: true,
         ..Faults::default()
     };
-    let report = model_check(3, Variant::Forgetful, restarts, "write-read");
+    let report = model_check(3, Variant::Forgetful, restarts, Scenario::WriteRead);
     assert!(report.violation.is_some(), "the planted bug is caught");
     // Without restarts, forgetting is harmless: nothing is ever forgotten.
-    let report = model_check(3, Variant::Forgetful, Faults::default(), "write-read");
+    let report = model_check(3, Variant::Forgetful, Faults::default(), Scenario::WriteRead);
     assert!(report.violation.is_none());
 }
 

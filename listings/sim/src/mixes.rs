@@ -36,6 +36,17 @@ pub enum Mix {
 }
 // ANCHOR_END: mix
 
+/// On the command line, a mix is chosen by its [name](Mix::name).
+impl clap::ValueEnum for Mix {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Mix::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.name()))
+    }
+}
+
 impl Mix {
     /// Every mix, in the order the book's tables list them.
     pub const ALL: [Mix; 9] = [
@@ -65,10 +76,6 @@ impl Mix {
         }
     }
 
-    /// The mix named `name`.
-    pub fn from_name(name: &str) -> Option<Mix> {
-        Mix::ALL.into_iter().find(|m| m.name() == name)
-    }
 
     /// The world of this mix for `n` processes and `seed`, in which crashes and
     /// partitions strike a minority of the processes `faulty` (nobody, if `faulty` is
