@@ -595,3 +595,46 @@ fn the_child_writes_what_the_cell_generates_and_refuses_an_unknown_cell() {
             .to_string();
     assert!(error.contains("no cell runs"), "{error}");
 }
+
+// The dependency rules.
+
+#[test]
+fn a_world_that_knows_a_chapter_a_foundation_that_knows_a_world_and_a_shared_binary_name_are_caught()
+ {
+    use xtask::architecture::{broken_rules, packages};
+    let metadata: serde_json::Value = serde_json::from_str(
+        r#"{"packages": [
+            {"name": "process", "dependencies": [{"name": "sim", "kind": null}], "targets": []},
+            {"name": "sim", "dependencies": [{"name": "replication", "kind": "dev"},
+                                             {"name": "process", "kind": null},
+                                             {"name": "rand", "kind": null}],
+             "targets": [{"name": "check", "kind": ["bin"]}]},
+            {"name": "replication", "dependencies": [{"name": "sim", "kind": null}],
+             "targets": [{"name": "check", "kind": ["bin"]}, {"name": "replication", "kind": ["lib"]}]}
+        ]}"#,
+    )
+    .unwrap();
+    let read = packages(&metadata);
+    assert_eq!(
+        read["sim"].depends_on.len(),
+        2,
+        "rand is not of the workspace"
+    );
+    let broken = broken_rules(&read);
+    assert_eq!(broken.len(), 3, "{broken:#?}");
+    assert!(
+        broken[0].starts_with("process depends on sim (normal)"),
+        "{}",
+        broken[0]
+    );
+    assert!(
+        broken[1].starts_with("sim depends on replication (dev)"),
+        "{}",
+        broken[1]
+    );
+    assert!(
+        broken[2].starts_with("the binary check is built by replication and sim"),
+        "{}",
+        broken[2]
+    );
+}

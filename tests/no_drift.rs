@@ -2,7 +2,7 @@
 //! a broken book in `checks_catch_broken_books.rs`.
 
 use std::path::PathBuf;
-use xtask::{book, cells, checks, repository_root};
+use xtask::{architecture, book, cells, checks, repository_root};
 
 fn assert_clean(found: Vec<checks::Finding>) {
     let list: Vec<String> = found.iter().map(ToString::to_string).collect();
@@ -76,6 +76,24 @@ fn every_output_and_figure_of_the_slow_cells_is_what_its_code_generates() {
         true,
         isolated,
     ));
+}
+
+#[test]
+fn dependencies_point_the_way_architecture_md_says() {
+    let metadata = architecture::metadata(&repository_root()).expect("cargo metadata");
+    let packages = architecture::packages(&metadata);
+    // The rules bind only if the packages they name were read.
+    for name in architecture::FOUNDATIONS
+        .iter()
+        .chain(&architecture::WORLDS)
+    {
+        assert!(
+            packages.contains_key(*name),
+            "{name} is not in the workspace"
+        );
+    }
+    let broken = architecture::broken_rules(&packages);
+    assert!(broken.is_empty(), "{}", broken.join("\n"));
 }
 
 #[test]

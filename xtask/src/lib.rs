@@ -4,6 +4,7 @@
 //! The book-level tests (`tests/` at the repository root) call [`checks`]; `cargo xtask`
 //! (`main.rs`) calls the same functions for readers and authors. See ARCHITECTURE.md.
 
+pub mod architecture;
 pub mod book;
 pub mod cells;
 pub mod checks;

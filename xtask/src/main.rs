@@ -112,6 +112,16 @@ fn all_checks(root: &std::path::Path) -> Result<Vec<checks::Finding>> {
     found.extend(checks::typed_numbers(root));
     found.extend(checks::values(root));
     found.extend(checks::claims(root));
+    let packages = xtask::architecture::packages(&xtask::architecture::metadata(root)?);
+    found.extend(
+        xtask::architecture::broken_rules(&packages)
+            .into_iter()
+            .map(|message| checks::Finding {
+                file: "Cargo.toml".into(),
+                line: None,
+                message,
+            }),
+    );
     let isolation = isolation()?;
     found.extend(checks::cells(root, &cells::all(), true, |c| {
         isolation.generate(c)

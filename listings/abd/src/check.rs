@@ -48,7 +48,9 @@ impl Scenario {
         use RegisterOp::{Read, Write};
         match self {
             Scenario::WriteRead => vec![vec![(0, Write(1))], vec![(1, Read)]],
-            Scenario::WriteReadRead => vec![vec![(0, Write(1))], vec![(1, Read), (2, Read)]],
+            Scenario::WriteReadRead => {
+                vec![vec![(0, Write(1))], vec![(1, Read), (2, Read)]]
+            }
             Scenario::TwoWriters => vec![
                 vec![(0, Write(1)), (0, Read)],
                 vec![(1, Write(2)), (1, Read)],

@@ -75,9 +75,9 @@ pub(crate) fn check(args: CheckArgs) -> Result<Output, Error> {
     }
     let report = checker.run();
 
-    let mut out = String::new();
+    let mut output = Output::default();
     let _ = writeln!(
-        out,
+        output.stdout,
         "{:?} register, {} servers, scenario {}{}{}",
         variant,
         args.servers,
@@ -103,34 +103,33 @@ pub(crate) fn check(args: CheckArgs) -> Result<Output, Error> {
                 _ => format!("read() at p{p}"),
             })
             .collect();
-        let _ = writeln!(out, "  client {c}: {}", asks.join(", then "));
+        let _ = writeln!(output.stdout, "  client {c}: {}", asks.join(", then "));
     }
-    let _ = writeln!(out, "  distinct states: {}", report.distinct);
-    let _ = writeln!(out, "  depth: {}", report.depth);
+    let _ = writeln!(output.stdout, "  distinct states: {}", report.distinct);
+    let _ = writeln!(output.stdout, "  depth: {}", report.depth);
     if let Some(caveat) = report.caveat() {
-        let _ = writeln!(out, "  {caveat}");
+        let _ = writeln!(output.stdout, "  {caveat}");
     }
-    let mut output = Output::default();
     output.value("distinct", report.distinct);
     match report.violation {
         None if !report.complete => {}
         None => {
-            let _ = writeln!(out, "  every history is linearizable");
+            let _ = writeln!(output.stdout, "  every history is linearizable");
         }
         Some(violation) => {
             let steps = violation.trace.len() - 1;
             output.value("steps", steps);
             let _ = writeln!(
-                out,
+                output.stdout,
                 "  not linearizable after {}:",
                 notebook::count(steps as u64, "step")
             );
-            for (i, (step, _)) in violation.trace.iter().enumerate().skip(1) {
-                let _ = writeln!(out, "  {i:>3}. {:?}", step.as_ref().expect("a step"));
-            }
+            output
+                .stdout
+                .push_str(&modelcheck::steps(&violation.trace, None));
             let last = &violation.trace[steps].1;
-            let _ = writeln!(out, "  the history, in real-time order:");
-            out.push_str(&history_text(&last.history));
+            let _ = writeln!(output.stdout, "  the history, in real-time order:");
+            output.stdout.push_str(&history_text(&last.history));
             if let Some(path) = args.svg {
                 let title =
                     format!("{variant:?}: the shortest run that is not linearizable");
@@ -142,12 +141,10 @@ pub(crate) fn check(args: CheckArgs) -> Result<Output, Error> {
                     request_label,
                     response_label,
                 );
-                let _ = writeln!(out, "  diagram: {}", path.display());
-                output.files.push((path, picture.to_svg().into_bytes()));
+                output.figure("  diagram", path, picture.to_svg());
             }
         }
     }
-    output.stdout = out;
     Ok(output)
 }
 
@@ -340,20 +337,19 @@ pub(crate) fn latency(args: LatencyArgs) -> Result<Output, Error> {
         median: Duration::from_millis(1),
         sigma: args.sigma,
     };
-    let mut out = String::new();
+    let mut output = Output::default();
     let _ = writeln!(
-        out,
+        output.stdout,
         "One client, {} operations (half reads) per n; message delays\n\
          {}; operation latency in ms:",
         args.operations, config.network.latency
     );
     let _ = writeln!(
-        out,
+        output.stdout,
         "{:>3}  {:>7} {:>7} {:>7} {:>7}",
         "n", "median", "p90", "p99", "max"
     );
     let mut series = Vec::new();
-    let mut output = Output::default();
     for n in [3, 5, 7, 9] {
         let load = Load {
             clients: 1,
@@ -366,7 +362,7 @@ pub(crate) fn latency(args: LatencyArgs) -> Result<Output, Error> {
         let ms = latencies(&run.history, |_| true);
         let q = |q| quantile(&ms, q);
         let _ = writeln!(
-            out,
+            output.stdout,
             "{n:>3}  {:>7.2} {:>7.2} {:>7.2} {:>7.2}",
             q(0.5),
             q(0.9),
@@ -393,10 +389,8 @@ pub(crate) fn latency(args: LatencyArgs) -> Result<Output, Error> {
             series,
             legend: Corner::LowerRight,
         };
-        let _ = writeln!(out, "figure: {}", path.display());
-        output.files.push((path, chart.to_svg().into_bytes()));
+        output.figure("figure", path, chart.to_svg());
     }
-    output.stdout = out;
     Ok(output)
 }
 
@@ -410,16 +404,16 @@ pub(crate) struct AvailabilityArgs {
 
 /// `cargo run --release -p abd -- availability [--svg PATH]`.
 pub(crate) fn availability(args: AvailabilityArgs) -> Result<Output, Error> {
-    let mut out = String::new();
+    let mut output = Output::default();
     let _ = writeln!(
-        out,
+        output.stdout,
         "Servers p0..p(k-1) crashed from the start; 3 clients ask the live servers\n\
          60 operations between them (half reads), giving up after {} ms.\n\
          Share of operations answered, by crashed servers k:",
         CLIENT_TIMEOUT.as_millis()
     );
     let _ = writeln!(
-        out,
+        output.stdout,
         "{:>3}  {}",
         "n",
         (0..7).map(|k| format!("{k:>5}")).collect::<String>()
@@ -444,12 +438,11 @@ pub(crate) fn availability(args: AvailabilityArgs) -> Result<Output, Error> {
             row.push_str(&format!("{answered:>5.2}"));
             points.push((k as f64 / n as f64, answered));
         }
-        let _ = writeln!(out, "{row}");
+        let _ = writeln!(output.stdout, "{row}");
         series.push(Series::new(&format!("n = {n}"), points, Mark::Dots));
     }
     let half = vec![(0.5, -0.05), (0.5, 1.05)];
     series.push(Series::new("half the servers", half, Mark::Dashed));
-    let mut output = Output::default();
     if let Some(path) = args.svg {
         let chart = Chart {
             title: "ABD answers while a majority is up, and not at all after".into(),
@@ -458,10 +451,8 @@ pub(crate) fn availability(args: AvailabilityArgs) -> Result<Output, Error> {
             series,
             legend: Corner::UpperRight,
         };
-        let _ = writeln!(out, "figure: {}", path.display());
-        output.files.push((path, chart.to_svg().into_bytes()));
+        output.figure("figure", path, chart.to_svg());
     }
-    output.stdout = out;
     Ok(output)
 }
 

@@ -6,22 +6,12 @@ use abd::check::linearizable;
 use abd::register::{Abd, Variant};
 use linearizability::models::{RegisterOp, RegisterRet};
 use net::client::Client;
-use net::node::{Config, Node, Running, loopback};
+use net::node::LocalCluster;
 use process::History;
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
-use std::net::{SocketAddr, UdpSocket};
+use std::net::SocketAddr;
 use std::time::{Duration, Instant};
-
-fn start(config: Config, socket: UdpSocket) -> Running {
-    let n = config.peers.len();
-    let process = Abd::new(n, Variant::Abd, Some(Duration::from_millis(20)));
-    Node::new(config, process, socket).expect("a node").spawn()
-}
-
-fn stop(node: Running) {
-    node.stop().expect("the node ran");
-}
 
 /// Client `k`'s twenty operations: reads and writes of values unique to it, at node 1
 /// or 2.
@@ -53,17 +43,11 @@ fn client(
 fn abd_over_udp_is_linearizable_through_a_restart() {
     let dir = std::env::temp_dir().join(format!("abd-udp-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let (sockets, peers) = loopback(3).expect("three ports");
-    let config = |id| Config {
-        id,
-        peers: peers.clone(),
-        dir: dir.clone(),
-    };
-    let mut nodes: Vec<Option<Running>> = sockets
-        .into_iter()
-        .enumerate()
-        .map(|(id, s)| Some(start(config(id), s)))
-        .collect();
+    let mut cluster = LocalCluster::start(3, dir.clone(), |_, n| {
+        Abd::new(n, Variant::Abd, Some(Duration::from_millis(20)))
+    })
+    .expect("three nodes");
+    let peers = cluster.peers().to_vec();
 
     let epoch = Instant::now();
     let clients: Vec<_> = (0..3)
@@ -74,10 +58,9 @@ fn abd_over_udp_is_linearizable_through_a_restart() {
         .collect();
     // Stop node 0 while the clients run, and restart it on the same port from its disk.
     std::thread::sleep(Duration::from_millis(20));
-    stop(nodes[0].take().expect("node 0 runs"));
+    cluster.kill(0).expect("node 0 ran");
     std::thread::sleep(Duration::from_millis(30));
-    let socket = UdpSocket::bind(peers[0]).expect("node 0's port again");
-    nodes[0] = Some(start(config(0), socket));
+    cluster.restart(0).expect("node 0's port again");
 
     let mut history = History::default();
     for (k, thread) in clients.into_iter().enumerate() {
@@ -87,9 +70,7 @@ fn abd_over_udp_is_linearizable_through_a_restart() {
         }
     }
     history.operations.sort_by_key(|op| op.invoked);
-    for node in nodes.into_iter().flatten() {
-        stop(node);
-    }
+    cluster.stop().expect("the nodes ran");
     let _ = std::fs::remove_dir_all(&dir);
 
     let answered = history.operations.iter().filter(|o| !o.is_open()).count();

@@ -15,12 +15,7 @@ fn model_check(
     faults: Faults,
     scenario: Scenario,
 ) -> modelcheck::Report<Processes<Abd>> {
-    let system = system(
-        servers,
-        variant,
-        faults,
-        scenario.clients(),
-    );
+    let system = system(servers, variant, faults, scenario.clients());
     Checker::new(&system)
         .invariant("linearizable", invariant())
         .run()
@@ -73,7 +68,12 @@ fn the_model_checker_catches_a_replica_that_forgets_on_restart() {
     let report = model_check(3, Variant::Forgetful, restarts, Scenario::WriteRead);
     assert!(report.violation.is_some(), "the planted bug is caught");
     // Without restarts, forgetting is harmless: nothing is ever forgotten.
-    let report = model_check(3, Variant::Forgetful, Faults::default(), Scenario::WriteRead);
+    let report = model_check(
+        3,
+        Variant::Forgetful,
+        Faults::default(),
+        Scenario::WriteRead,
+    );
     assert!(report.violation.is_none());
 }
 

@@ -33,9 +33,8 @@ pub(crate) struct PartitionArgs {
 pub(crate) fn partition(args: PartitionArgs) -> Result<Output, Error> {
     let outcome = partition::run(args.register, args.seed);
     let mut output = Output::default();
-    let mut out = String::new();
     let _ = writeln!(
-        out,
+        output.stdout,
         "{:?} register, 3 processes, seed {}: partition {{p0}} | {{p1, p2}} from 0 to {} ms",
         args.register,
         args.seed,
@@ -46,7 +45,7 @@ pub(crate) fn partition(args: PartitionArgs) -> Result<Output, Error> {
         let names: Vec<String> = side.iter().map(|p| format!("p{p}")).collect();
         let plural = if during.len() == 1 { "" } else { "s" };
         let _ = writeln!(
-            out,
+            output.stdout,
             "  {} side ({}): {} operation{plural} asked during the partition, {answered} answered",
             if client == 0 { "minority" } else { "majority" },
             names.join(", "),
@@ -65,28 +64,31 @@ pub(crate) fn partition(args: PartitionArgs) -> Result<Output, Error> {
             }
             let _ = match &late.returned {
                 Some((_, at)) => writeln!(
-                    out,
+                    output.stdout,
                     "    asked at {asked:.1} ms, answered at {:.1} ms: after the partition healed",
                     at.as_millis_f64()
                 ),
-                None => writeln!(out, "    asked at {asked:.1} ms, never answered"),
+                None => {
+                    writeln!(output.stdout, "    asked at {asked:.1} ms, never answered")
+                }
             };
         }
     }
     match &outcome.verdict {
         Verdict::Linearizable => {
-            let _ = writeln!(out, "  linearizability checker: linearizable");
+            let _ = writeln!(output.stdout, "  linearizability checker: linearizable");
         }
         Verdict::Unknown(budget) => {
             let _ = writeln!(
-                out,
+                output.stdout,
                 "  linearizability checker: unknown, no answer within {} s",
                 budget.as_secs()
             );
         }
         Verdict::NotLinearizable(evidence) => {
-            let _ = writeln!(out, "  linearizability checker: not linearizable");
-            out.push_str(&explain::text(
+            let _ =
+                writeln!(output.stdout, "  linearizability checker: not linearizable");
+            output.stdout.push_str(&explain::text(
                 &RegisterModel,
                 &outcome.history,
                 evidence,
@@ -95,7 +97,7 @@ pub(crate) fn partition(args: PartitionArgs) -> Result<Output, Error> {
         }
     }
     let _ = writeln!(
-        out,
+        output.stdout,
         "  after the partition heals, the processes hold {}",
         if outcome.converged {
             "the same value"
@@ -107,9 +109,7 @@ pub(crate) fn partition(args: PartitionArgs) -> Result<Output, Error> {
         let name = format!("partition-{:?}-{}.svg", args.register, args.seed);
         PathBuf::from("target").join(name.to_lowercase())
     });
-    let _ = writeln!(out, "  diagram: {}", path.display());
-    output.stdout = out;
-    output.file(path, outcome.diagram.to_svg());
+    output.figure("  diagram", path, outcome.diagram.to_svg());
     Ok(output)
 }
 
@@ -153,16 +153,20 @@ pub(crate) fn pacelc(args: PacelcArgs) -> Result<Output, Error> {
             alpha: 2.0,
         },
     ];
-    let mut out = String::new();
+    let mut output = Output::default();
     let _ = writeln!(
-        out,
+        output.stdout,
         "No partition, 3 processes, one client, {} operations (half reads);\n\
          operation latency in ms, median and 99th percentile:",
         args.operations
     );
-    let _ = writeln!(out, "  {:<36} {:>13} {:>13}", "", "ABD", "available");
     let _ = writeln!(
-        out,
+        output.stdout,
+        "  {:<36} {:>13} {:>13}",
+        "", "ABD", "available"
+    );
+    let _ = writeln!(
+        output.stdout,
         "  {:<36} {:>13} {:>13}",
         "message delays", "median p99", "median p99"
     );
@@ -172,13 +176,12 @@ pub(crate) fn pacelc(args: PacelcArgs) -> Result<Output, Error> {
         let cell =
             |l: &[f64]| format!("{:>5.2} {:>6.2}", quantile(l, 0.5), quantile(l, 0.99));
         let _ = writeln!(
-            out,
+            output.stdout,
             "  {name:<36} {:>13} {:>13}",
             cell(&abd),
             cell(&available)
         );
     }
-    let mut output = Output::default();
     // The distance between the processes: the median one-way delay, from one rack
     // to across a continent; the spread stays that of a log-normal with sigma 0.5.
     let medians = [0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 40.0];
@@ -189,7 +192,7 @@ pub(crate) fn pacelc(args: PacelcArgs) -> Result<Output, Error> {
         .map(|(name, mark)| Series::new(name, Vec::new(), mark))
         .collect();
     let _ = writeln!(
-        out,
+        output.stdout,
         "\nLog-normal delays, sigma 0.5, as the processes move apart; latency in ms:\n  \
          {:>22} {:>13} {:>13}\n  {:>22} {:>13} {:>13}",
         "", "ABD", "available", "median one-way delay", "median p99", "median p99"
@@ -203,7 +206,7 @@ pub(crate) fn pacelc(args: PacelcArgs) -> Result<Output, Error> {
         let cell =
             |l: &[f64]| format!("{:>6.2} {:>6.2}", quantile(l, 0.5), quantile(l, 0.99));
         let _ = writeln!(
-            out,
+            output.stdout,
             "  {median:>19} ms {:>13} {:>13}",
             cell(&abd),
             cell(&available)
@@ -228,10 +231,8 @@ pub(crate) fn pacelc(args: PacelcArgs) -> Result<Output, Error> {
             series,
             legend: Corner::UpperLeft,
         };
-        let _ = writeln!(out, "figure: {}", path.display());
-        output.files.push((path, chart.to_svg().into_bytes()));
+        output.figure("figure", path, chart.to_svg());
     }
-    output.stdout = out;
     Ok(output)
 }
 

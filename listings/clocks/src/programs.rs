@@ -148,8 +148,7 @@ pub(crate) fn stamps(args: StampsArgs) -> Result<Output, Error> {
         point.label = label.pop_front().unwrap_or_default();
     }
     if let Some(path) = args.svg {
-        let _ = writeln!(output, "\ndiagram: {}", path.display());
-        output.file(path, diagram.to_svg());
+        output.figure("\ndiagram", path, diagram.to_svg());
     }
     Ok(output)
 }
@@ -178,21 +177,23 @@ const DRIFTS: [f64; 8] = [0.0, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1];
 /// `cargo run --release -p clocks -- inversions --seeds S [--svg PATH]`.
 pub(crate) fn inversions(args: InversionsArgs) -> Result<Output, Error> {
     let n = args.n as usize;
-    let mut out = String::new();
+    let mut output = Output::default();
     let _ = writeln!(
-        out,
+        output.stdout,
         "{} processes, {} events each, {} runs per drift; drifts uniform in [-d, d]",
         n, args.events, args.seeds
     );
-    let _ = writeln!(out, "pairs a -> b whose timestamps say b came first:\n");
     let _ = writeln!(
-        out,
+        output.stdout,
+        "pairs a -> b whose timestamps say b came first:\n"
+    );
+    let _ = writeln!(
+        output.stdout,
         "{:>8} {:>12} {:>12} {:>10} {:>8}",
         "drift d", "causal pairs", "physical", "fraction", "HLC"
     );
     let mut points = Vec::new();
     let mut first_inverting = None;
-    let mut output = Output::default();
     for (i, &drift) in DRIFTS.iter().enumerate() {
         let (mut pairs, mut physical, mut hybrid) = (0u64, 0u64, 0u64);
         for seed in 0..args.seeds {
@@ -214,10 +215,10 @@ pub(crate) fn inversions(args: InversionsArgs) -> Result<Output, Error> {
         }
         let fraction = physical as f64 / pairs.max(1) as f64;
         let _ = writeln!(
-            out,
+            output.stdout,
             "{drift:>8} {pairs:>12} {physical:>12} {fraction:>10.2e} {hybrid:>8}"
         );
-        // A fraction of zero has no place on a log scale: the figure leaves it out.
+        // A fraction of zero has no place on a log scale: the figure leaves it output.stdout.
         if drift > 0.0 && fraction > 0.0 {
             points.push((drift, fraction));
         }
@@ -238,14 +239,8 @@ pub(crate) fn inversions(args: InversionsArgs) -> Result<Output, Error> {
             series: vec![Series::new("physical timestamps", points, Mark::Line)],
             legend: Corner::UpperLeft,
         };
-        let _ = writeln!(
-            out,
-            "\nHLC inverts none: (l, c) respects happened-before by construction.\nfigure: {}",
-            path.display()
-        );
-        output.files.push((path, chart.to_svg().into_bytes()));
+        output.figure("\nHLC inverts none: (l, c) respects happened-before by construction.\nfigure", path, chart.to_svg());
     }
-    output.stdout = out;
     Ok(output)
 }
 
@@ -270,9 +265,9 @@ pub(crate) fn forgetful(args: ForgetfulArgs) -> Result<Output, Error> {
                     && ea.forgetful.partial_cmp(&eb.forgetful)
                         != Some(std::cmp::Ordering::Less)
                 {
-                    let mut out = String::new();
+                    let mut output = Output::default();
                     let _ = writeln!(
-                        out,
+                        output.stdout,
                         "seed {seed}: event {a} (p{}, {}) happened before event {b} (p{}, {}),",
                         c.events[a].0,
                         kind(ea.kind),
@@ -280,13 +275,13 @@ pub(crate) fn forgetful(args: ForgetfulArgs) -> Result<Output, Error> {
                         kind(eb.kind)
                     );
                     let _ = writeln!(
-                        out,
+                        output.stdout,
                         "  the forgetful clock says {} and {}: not ordered",
                         vector(&ea.forgetful),
                         vector(&eb.forgetful),
                     );
                     let _ = writeln!(
-                        out,
+                        output.stdout,
                         "  the vector clock says    {} < {}",
                         vector(&ea.vector),
                         vector(&eb.vector)
@@ -311,12 +306,9 @@ pub(crate) fn forgetful(args: ForgetfulArgs) -> Result<Output, Error> {
                         };
                         point.label = format!("{}{mark}", vector(&e.forgetful));
                     }
-                    let mut output = Output::default();
                     if let Some(path) = args.svg {
-                        let _ = writeln!(out, "diagram: {}", path.display());
-                        output.files.push((path, diagram.to_svg().into_bytes()));
+                        output.figure("diagram", path, diagram.to_svg());
                     }
-                    output.stdout = out;
                     return Ok(output);
                 }
             }

@@ -151,6 +151,63 @@ pub struct Found {
     pub states: usize,
 }
 
+/// One round of a found run, as the chapter tabulates it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Round {
+    /// The round's number (every process is in it at its start).
+    pub number: u32,
+    /// Each process's estimate at the round's start.
+    pub x: Vec<Bit>,
+    /// Whose reports each process received first: the n − f − 1 it waited for.
+    pub reports_first: Vec<Vec<ProcessId>>,
+    /// Each process's proposal in the round (`Some(None)`: it proposed no value), if it
+    /// sent one.
+    pub proposals: Vec<Option<Option<Bit>>>,
+    /// Whose proposals each process received first.
+    pub proposals_first: Vec<Vec<ProcessId>>,
+}
+
+impl Found {
+    /// The run round by round: every round of the prefix, then of `laps` laps (as many as
+    /// [`find`] replayed).
+    pub fn by_round(&self, laps: usize) -> Vec<Round> {
+        let n = self.run[0].1.processes.len();
+        let f = (n - 1) / 2;
+        // Every process receives every other's report and proposal once a round.
+        let steps_per_round = 2 * n * (n - 1);
+        let rounds = self.rounds.0 + self.rounds.1 * laps;
+        (0..rounds)
+            .map(|r| {
+                let start = &self.run[r * steps_per_round].1;
+                let steps =
+                    &self.run[r * steps_per_round + 1..=(r + 1) * steps_per_round];
+                let mut firsts = [vec![Vec::new(); n], vec![Vec::new(); n]];
+                let mut proposals = vec![None; n];
+                for (step, _) in steps {
+                    let Some(Step::Deliver(e, _)) = step else {
+                        continue;
+                    };
+                    let phase = usize::from(matches!(e.message, Message::Propose { .. }));
+                    if firsts[phase][e.to].len() < n - f - 1 {
+                        firsts[phase][e.to].push(e.from);
+                    }
+                    if let Message::Propose { v, .. } = e.message {
+                        proposals[e.from] = Some(v);
+                    }
+                }
+                let [reports_first, proposals_first] = firsts;
+                Round {
+                    number: start.processes[0].round,
+                    x: start.processes.iter().map(|p| p.x).collect(),
+                    reports_first,
+                    proposals,
+                    proposals_first,
+                }
+            })
+            .collect()
+    }
+}
+
 /// Searches for a lasso of `Rounds` on `inputs` on which no process decides, exploring at
 /// most `bound` lowered configurations.
 pub fn find(

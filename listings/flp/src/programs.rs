@@ -2,7 +2,6 @@
 
 use crate::adversary::{self, Bounds, Outcome, valences};
 use crate::protocols::{Message, Protocol};
-use modelcheck::processes::Step;
 use modelcheck::processes::diagram;
 use notebook::{Error, Output};
 use process::{Span, Time};
@@ -252,9 +251,7 @@ pub(crate) fn adversary(args: AdversaryArgs) -> Result<Output, Error> {
 }
 
 fn steps(out: &mut String, run: &crate::valence::Run) {
-    for (i, (step, _)) in run.iter().enumerate().skip(1) {
-        let _ = writeln!(out, "  {i:>3}. {:?}", step.as_ref().expect("a step"));
-    }
+    out.push_str(&modelcheck::steps(run, None));
     let last = &run.last().expect("a configuration").1;
     for (p, decisions) in last.outputs.iter().enumerate() {
         if !decisions.is_empty() {
@@ -431,9 +428,9 @@ pub(crate) fn coordinator(args: CoordinatorArgs) -> Result<Output, Error> {
             })
             .to_vec()
     };
-    let mut out = String::new();
+    let mut output = Output::default();
     let _ = writeln!(
-        out,
+        output.stdout,
         "rotating coordinator{}, n = {n}, f = {f}, {} crashing in the first {};\n\
          {} seeds; {};\n\
          time from then until every correct process decided",
@@ -466,7 +463,7 @@ pub(crate) fn coordinator(args: CoordinatorArgs) -> Result<Output, Error> {
         },
     );
     let _ = writeln!(
-        out,
+        output.stdout,
         "  {:<14} {:>8} {:>8} {:>7} {:>10} {:>8} {:>8} {:>7}",
         "detector",
         "decided",
@@ -477,7 +474,6 @@ pub(crate) fn coordinator(args: CoordinatorArgs) -> Result<Output, Error> {
         "max ms",
         "rounds"
     );
-    let mut output = Output::default();
     let one = detectors.len() == 1;
     for (name, detector) in detectors {
         let (mut before, mut unsafe_runs) = (0, 0);
@@ -500,7 +496,7 @@ pub(crate) fn coordinator(args: CoordinatorArgs) -> Result<Output, Error> {
         rounds.sort_unstable();
         let q = sim::quantile;
         let _ = writeln!(
-            out,
+            output.stdout,
             "  {name:<14} {:>8} {before:>8} {unsafe_runs:>7} {:>10.1} {:>8.1} {:>8.1} {:>7}",
             rounds.len(),
             q(&after, 0.5),
@@ -517,7 +513,7 @@ pub(crate) fn coordinator(args: CoordinatorArgs) -> Result<Output, Error> {
         }
     }
     let _ = writeln!(
-        out,
+        output.stdout,
         "decided: runs in which every correct process decided; before: of those, how many\n\
          decided before {}; median, p99, max: ms after it, over the others;\n\
          rounds: the median round of the last decision",
@@ -527,7 +523,6 @@ pub(crate) fn coordinator(args: CoordinatorArgs) -> Result<Output, Error> {
             "GST"
         }
     );
-    output.stdout = out;
     Ok(output)
 }
 
@@ -545,16 +540,16 @@ pub(crate) struct RoundsArgs {
 /// `cargo run --release -p flp -- rounds --seeds S [--svg PATH]`.
 pub(crate) fn rounds(args: RoundsArgs) -> Result<Output, Error> {
     use figures::chart::{Axis, Chart, Corner, Mark, Series};
-    let mut out = String::new();
+    let mut output = Output::default();
     let _ = writeln!(
-        out,
+        output.stdout,
         "Ben-Or, f crashing in the first {}, split inputs, {} seeds per row:\n\
          rounds until every correct process decided",
         Span(crate::escapes::BEN_OR_CRASHES_WITHIN),
         args.seeds
     );
     let _ = writeln!(
-        out,
+        output.stdout,
         "  {:>3} {:>3} {:>7} {:>7} {:>5} {:>5}",
         "n", "f", "mean", "median", "p99", "max"
     );
@@ -568,8 +563,10 @@ pub(crate) fn rounds(args: RoundsArgs) -> Result<Output, Error> {
         .chain((0..3).map(|f| (7, f)));
     for (n, f) in cases {
         if (n, f) == (7, 0) {
-            let _ =
-                writeln!(out, "  and at n = 7, fewer crashes tolerated and crashing:");
+            let _ = writeln!(
+                output.stdout,
+                "  and at n = 7, fewer crashes tolerated and crashing:"
+            );
         }
         let mut rounds: Vec<u32> = (0..args.seeds)
             .map(|seed| {
@@ -586,7 +583,7 @@ pub(crate) fn rounds(args: RoundsArgs) -> Result<Output, Error> {
             max,
         } = RoundsSummary::of(&rounds);
         let _ = writeln!(
-            out,
+            output.stdout,
             "  {n:>3} {f:>3} {mean:>7.2} {median:>7} {p99:>5} {max:>5}"
         );
         means.push(((n, f), format!("{mean:.2}")));
@@ -607,7 +604,6 @@ pub(crate) fn rounds(args: RoundsArgs) -> Result<Output, Error> {
             mark: Mark::Line,
         });
     }
-    let mut output = Output::default();
     for ((n, f), mean) in means {
         output.value(&format!("mean-n{n}-f{f}"), mean);
     }
@@ -622,10 +618,8 @@ pub(crate) fn rounds(args: RoundsArgs) -> Result<Output, Error> {
             series,
             legend: Corner::UpperRight,
         };
-        let _ = writeln!(out, "figure: {}", path.display());
-        output.files.push((path, chart.to_svg().into_bytes()));
+        output.figure("figure", path, chart.to_svg());
     }
-    output.stdout = out;
     Ok(output)
 }
 
@@ -699,9 +693,9 @@ pub(crate) fn lasso(args: LassoArgs) -> Result<Output, Error> {
         v.map(|b| char::from(b'0' + b)).collect::<String>()
     };
     let bound = 1_000_000;
-    let mut out = String::new();
+    let mut output = Output::default();
     let _ = writeln!(
-        out,
+        output.stdout,
         "rounds (Ben-Or with the coin fixed to 0), n = {n}, inputs {}, no process faulty.\n\
          One step of the model checker is one round: each process hears its own and {}\n\
          first, then its own and {}; the rest just after.",
@@ -716,16 +710,16 @@ pub(crate) fn lasso(args: LassoArgs) -> Result<Output, Error> {
             )));
         }
         Ok(None) => {
-            let _ = writeln!(out, "no lasso: every fair run of these schedules decides");
-            return Ok(Output {
-                stdout: out,
-                ..Output::default()
-            });
+            let _ = writeln!(
+                output.stdout,
+                "no lasso: every fair run of these schedules decides"
+            );
+            return Ok(output);
         }
         Ok(Some(found)) => found,
     };
     let _ = writeln!(
-        out,
+        output.stdout,
         "{} lowered configurations. A lasso: {} to reach the loop, then a loop of\n\
          {}, {}:",
         found.states,
@@ -739,57 +733,46 @@ pub(crate) fn lasso(args: LassoArgs) -> Result<Output, Error> {
         ("loop-rounds", found.rounds.1),
         ("lap-steps", found.lap),
     ];
-    let rounds = found.rounds.0 + found.rounds.1 * args.laps as usize;
-    let steps_per_round = 2 * n * (n - 1);
-    for r in 0..rounds {
-        let start = &found.run[r * steps_per_round].1;
-        let round = &found.run[r * steps_per_round + 1..=(r + 1) * steps_per_round];
-        let x = bits(&mut start.processes.iter().map(|p| p.x));
-        let mut firsts = [vec![Vec::new(); n], vec![Vec::new(); n]];
-        let mut proposals = vec!['-'; n];
-        for (step, _) in round {
-            let Some(Step::Deliver(e, _)) = step else {
-                continue;
-            };
-            let phase = usize::from(matches!(e.message, Message::Propose { .. }));
-            if firsts[phase][e.to].len() < n - f - 1 {
-                firsts[phase][e.to].push(e.from);
-            }
-            if let Message::Propose { v, .. } = e.message {
-                proposals[e.from] = v.map_or('?', |v| char::from(b'0' + v));
-            }
-        }
-        let heard = |lists: &[Vec<usize>]| {
-            lists
-                .iter()
-                .enumerate()
-                .map(|(p, from)| {
-                    let from: Vec<String> =
-                        from.iter().map(|q| format!("p{q}")).collect();
-                    format!("p{p}←{}", from.join(","))
-                })
-                .collect::<Vec<_>>()
-                .join(" ")
-        };
+    let heard = |lists: &[Vec<usize>]| {
+        lists
+            .iter()
+            .enumerate()
+            .map(|(p, from)| {
+                let from: Vec<String> = from.iter().map(|q| format!("p{q}")).collect();
+                format!("p{p}←{}", from.join(","))
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    for (r, round) in found.by_round(args.laps as usize).iter().enumerate() {
+        let proposals: String = round
+            .proposals
+            .iter()
+            .map(|v| match v {
+                None => '-',
+                Some(None) => '?',
+                Some(Some(b)) => char::from(b'0' + b),
+            })
+            .collect();
         let mark = if r == found.rounds.0 { " (loop)" } else { "" };
         let _ = writeln!(
-            out,
-            "  round {:>2}: x = {x}; reports first {}; proposals {}, first {}{mark}",
-            start.processes[0].round,
-            heard(&firsts[0]),
-            proposals.iter().collect::<String>(),
-            heard(&firsts[1]),
+            output.stdout,
+            "  round {:>2}: x = {}; reports first {}; proposals {proposals}, first {}{mark}",
+            round.number,
+            bits(&mut round.x.iter().copied()),
+            heard(&round.reports_first),
+            heard(&round.proposals_first),
         );
     }
     let last = &found.run.last().expect("a configuration").1;
     let _ = writeln!(
-        out,
+        output.stdout,
         "  then     x = {}, round {}",
         bits(&mut last.processes.iter().map(|p| p.x)),
         last.processes[0].round
     );
     let _ = writeln!(
-        out,
+        output.stdout,
         "the configuration after one lap (processes and messages in flight) is the one before\n\
          it with every round raised by {}: {}.\n\
          every message in flight when the loop starts is received within the lap: {}.\n\
@@ -803,7 +786,6 @@ pub(crate) fn lasso(args: LassoArgs) -> Result<Output, Error> {
         },
         if found.admissible { "yes" } else { "NO" },
     );
-    let mut output = Output::default();
     for (name, value) in values {
         output.value(name, value);
     }
@@ -814,10 +796,8 @@ pub(crate) fn lasso(args: LassoArgs) -> Result<Output, Error> {
             Some(found.loop_from),
             label,
         );
-        let _ = writeln!(out, "diagram: {}", path.display());
-        output.files.push((path, picture.to_svg().into_bytes()));
+        output.figure("diagram", path, picture.to_svg());
     }
-    output.stdout = out;
     Ok(output)
 }
 
@@ -853,9 +833,9 @@ pub(crate) fn timing(args: TimingArgs) -> Result<Output, Error> {
         .map(|k| (250.0 * 2f64.powf(f64::from(k) / 4.0)).round() as u64)
         .collect();
     let delays_ms = [1u64, 4, 16];
-    let mut out = String::new();
+    let mut output = Output::default();
     let _ = writeln!(
-        out,
+        output.stdout,
         "rotating coordinator with doubling timeouts, n = {}, f = 1 (p0 crashing in the first\n\
          {}), GST at {} ms, {} seeds per cell: median (and max) ms from GST until every\n\
          correct process decided, over the runs that decided after GST; and, with delays\n\
@@ -867,11 +847,11 @@ pub(crate) fn timing(args: TimingArgs) -> Result<Output, Error> {
         delays_ms[0],
         2 * delays_ms[0]
     );
-    let _ = write!(out, "  {:>13} {:>6}", "first timeout", "round");
+    let _ = write!(output.stdout, "  {:>13} {:>6}", "first timeout", "round");
     for d in delays_ms {
-        let _ = write!(out, " {:>19}", format!("delay {d}–{} ms", 2 * d));
+        let _ = write!(output.stdout, " {:>19}", format!("delay {d}–{} ms", 2 * d));
     }
-    let _ = writeln!(out);
+    let _ = writeln!(output.stdout);
     let mut series: Vec<Series> = delays_ms
         .iter()
         .map(|d| Series {
@@ -882,7 +862,6 @@ pub(crate) fn timing(args: TimingArgs) -> Result<Output, Error> {
         .collect();
     let mut unsafe_runs = 0;
     let mut highest: f64 = 1.0;
-    let mut output = Output::default();
     // The shown rows' medians for delays of 1–2 and 4–8 ms, for the values below.
     let mut shifts = Vec::new();
     for (k, us) in firsts_us.into_iter().enumerate() {
@@ -920,7 +899,11 @@ pub(crate) fn timing(args: TimingArgs) -> Result<Output, Error> {
         if shown {
             rounds.sort_by(f64::total_cmp);
             let round = sim::quantile(&rounds, 0.5);
-            let _ = writeln!(out, "  {:>10} ms {round:>6}{row}", us as f64 / 1000.0);
+            let _ = writeln!(
+                output.stdout,
+                "  {:>10} ms {round:>6}{row}",
+                us as f64 / 1000.0
+            );
             output.value(&format!("median-{us}us"), format!("{:.1}", medians[0]));
             output.value(&format!("round-{us}us"), round);
             shifts.push(medians[1] - medians[0]);
@@ -942,7 +925,7 @@ pub(crate) fn timing(args: TimingArgs) -> Result<Output, Error> {
     let low = points.iter().min_by(by_median).copied().unwrap_or_default();
     let high = points.iter().max_by(by_median).copied().unwrap_or_default();
     let _ = writeln!(
-        out,
+        output.stdout,
         "over all {} first timeouts tried (four to a doubling; the table shows every other\n\
          one), delays {}–{} ms: medians from {:.1} ms (first timeout {} ms) to {:.1} ms\n\
          (first timeout {} ms)\n\
@@ -968,10 +951,8 @@ pub(crate) fn timing(args: TimingArgs) -> Result<Output, Error> {
             series,
             legend: Corner::LowerRight,
         };
-        let _ = writeln!(out, "figure: {}", path.display());
-        output.files.push((path, chart.to_svg().into_bytes()));
+        output.figure("figure", path, chart.to_svg());
     }
-    output.stdout = out;
     Ok(output)
 }
 
@@ -999,9 +980,9 @@ pub(crate) fn coordinator_check(args: CoordinatorCheckArgs) -> Result<Output, Er
     use crate::coordinator::{Bug, Message as M};
     let bug = args.ignores_timestamps.then_some(Bug::IgnoresTimestamps);
     let report = crate::coordinator::check(args.rounds, bug, args.states);
-    let mut out = String::new();
+    let mut output = Output::default();
     let _ = writeln!(
-        out,
+        output.stdout,
         "rotating coordinator{}, inputs 010,\n\
          a detector that never stops lying (each suspicion a branch),\n\
          every delivery order, at most {} each:",
@@ -1014,7 +995,7 @@ pub(crate) fn coordinator_check(args: CoordinatorCheckArgs) -> Result<Output, Er
     );
     let Some(violation) = report.violation else {
         let _ = writeln!(
-            out,
+            output.stdout,
             "  {} states{}; agreement and validity hold in every one",
             report.distinct,
             if report.complete {
@@ -1023,23 +1004,20 @@ pub(crate) fn coordinator_check(args: CoordinatorCheckArgs) -> Result<Output, Er
                 " (the bound: not all of them)"
             }
         );
-        let mut output = Output::text(out);
+        let mut output = Output::text(output.stdout);
         output.value("states", report.distinct);
         return Ok(output);
     };
     let trace = &violation.trace;
-    let mut output = Output::default();
     output.value("steps", trace.len() - 1);
     let _ = writeln!(
-        out,
+        output.stdout,
         "  {} broken after {} states, in {} steps:",
         violation.invariant,
         report.distinct,
         trace.len() - 1
     );
-    for (i, (step, _)) in trace.iter().enumerate().skip(1) {
-        let _ = writeln!(out, "  {i:>3}. {:?}", step.as_ref().expect("a step"));
-    }
+    output.stdout.push_str(&modelcheck::steps(trace, None));
     let short = |m: &M| match m {
         M::Estimate { round, x, ts } => format!("r{round} estimate {x} ts {ts}"),
         M::Propose { round, x } => format!("r{round} propose {x}"),
@@ -1050,10 +1028,8 @@ pub(crate) fn coordinator_check(args: CoordinatorCheckArgs) -> Result<Output, Er
     if let Some(path) = args.svg {
         let picture =
             diagram("rotating coordinator: agreement broken", trace, None, short);
-        let _ = writeln!(out, "diagram: {}", path.display());
-        output.files.push((path, picture.to_svg().into_bytes()));
+        output.figure("diagram", path, picture.to_svg());
     }
-    output.stdout = out;
     Ok(output)
 }
 

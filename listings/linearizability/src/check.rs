@@ -12,7 +12,7 @@
 use crate::model::Model;
 use process::History;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -195,25 +195,8 @@ pub fn undefined<M: Model>(
         .position(|op| !model.defines(&op.request))
 }
 
-/// A hasher for keys that are already uniformly random 64-bit hashes.
-#[derive(Default)]
-struct Identity(u64);
-
-impl Hasher for Identity {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ b as u64;
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-
-type Fast<K, V> = HashMap<K, V, BuildHasherDefault<Identity>>;
+/// A map keyed by values that are already uniformly random 64-bit hashes.
+type Fast<K, V> = nohash_hasher::IntMap<K, V>;
 
 /// A fast hasher for interning states (which may be long strings): eight bytes at a time,
 /// multiply and rotate, as rustc's FxHasher. Not resistant to adversarial keys, which a

@@ -438,8 +438,7 @@ pub(crate) fn report(args: ReportArgs) -> Result<Output, Error> {
             ],
             legend: Corner::LowerRight,
         };
-        let _ = writeln!(output, "\nfigure: {}", path.display());
-        output.file(path, chart.to_svg());
+        output.figure("\nfigure", path, chart.to_svg());
     }
     Ok(output)
 }

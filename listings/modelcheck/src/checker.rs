@@ -1,8 +1,8 @@
 //! Exhaustive search of a system's reachable states, checking invariants.
 
 use crate::system::System;
-use std::collections::{HashMap, VecDeque};
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::collections::VecDeque;
+use std::hash::{Hash, Hasher};
 use std::time::{Duration, Instant};
 
 /// The order of exploration.
@@ -60,13 +60,39 @@ pub struct Checker<'a, S: System> {
     max_time: Option<Duration>,
 }
 
+/// A run of a system as the checker reports it: the initial state, then each action and
+/// the state it leads to.
+pub type Trace<S> = Vec<(Option<<S as System>::Action>, <S as System>::State)>;
+
+/// The actions of `trace`, one a line, numbered from 1 and indented as the programs of
+/// the book print them (`    3. Deliver(...)`), with `<- the loop` at step `loop_at`
+/// if a lasso's loop starts there.
+pub fn steps<A: std::fmt::Debug, T>(
+    trace: &[(Option<A>, T)],
+    loop_at: Option<usize>,
+) -> String {
+    let mut out = String::new();
+    for (i, (action, _)) in trace.iter().enumerate().skip(1) {
+        let mark = if Some(i) == loop_at {
+            " <- the loop"
+        } else {
+            ""
+        };
+        match action {
+            Some(action) => out.push_str(&format!("  {i:>3}. {action:?}{mark}\n")),
+            None => out.push_str(&format!("  {i:>3}. (no action){mark}\n")),
+        }
+    }
+    out
+}
+
 /// A state that breaks an invariant, and how to reach it.
 #[derive(Clone, Debug)]
 pub struct Violation<S: System> {
     /// The invariant's name.
     pub invariant: String,
     /// The initial state, then each action and the state it leads to.
-    pub trace: Vec<(Option<S::Action>, S::State)>,
+    pub trace: Trace<S>,
 }
 
 /// What a check covered and found.
@@ -170,26 +196,8 @@ pub fn fingerprint<T: Hash>(state: &T) -> u64 {
     hasher.finish()
 }
 
-/// A hasher for keys that already are fingerprints.
-#[derive(Default)]
-pub(crate) struct PassThrough(u64);
-
-impl Hasher for PassThrough {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ b as u64;
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-
-/// A map keyed by fingerprints.
-pub(crate) type Seen<V> = HashMap<u64, V, BuildHasherDefault<PassThrough>>;
+/// A map keyed by fingerprints, which need no hashing.
+pub(crate) type Seen<V> = nohash_hasher::IntMap<u64, V>;
 
 /// The parent of an initial state.
 const ROOT: u64 = 0;
@@ -394,7 +402,7 @@ impl<'a, S: System> Checker<'a, S> {
 
     /// A shortest trace from an initial state to `target`: a second breadth-first search
     /// that remembers each state's parent, run only when a violation needs its trace.
-    fn trace_to(&self, target: &S::State) -> Vec<(Option<S::Action>, S::State)> {
+    fn trace_to(&self, target: &S::State) -> Trace<S> {
         let goal = fingerprint(target);
         let mut parent: Seen<(u64, Option<S::Action>)> = Seen::default();
         let mut states: Seen<S::State> = Seen::default();

@@ -19,7 +19,7 @@ use std::collections::{BTreeSet, VecDeque};
 #[derive(Clone, Debug)]
 pub struct Lasso<S: System> {
     /// From an initial state to the first state of the loop.
-    pub prefix: Vec<(Option<S::Action>, S::State)>,
+    pub prefix: crate::Trace<S>,
     /// The loop: each action and the state it leads to; the last state is the loop's
     /// first.
     pub cycle: Vec<(S::Action, S::State)>,

@@ -18,5 +18,5 @@ pub mod programs;
 pub mod system;
 pub mod two_phase;
 
-pub use checker::{Checker, Report, Search, Stop, Violation};
+pub use checker::{Checker, Report, Search, Stop, Trace, Violation, steps};
 pub use system::System;

@@ -40,7 +40,6 @@ pub(crate) fn two_phase(args: TwoPhaseArgs) -> Result<Output, Error> {
         )));
     }
     let mut output = Output::default();
-    let mut out = String::new();
     let search = if args.dfs {
         Search::DepthFirst
     } else {
@@ -57,21 +56,21 @@ pub(crate) fn two_phase(args: TwoPhaseArgs) -> Result<Output, Error> {
             .symmetry(args.symmetry)
             .run();
         let _ = writeln!(
-            out,
+            output.stdout,
             "TwoPhase, {rms} resource managers{}{}{}",
             if args.symmetry { ", symmetry" } else { "" },
             if args.dfs { ", depth-first" } else { "" },
             if args.bug { ", planted bug" } else { "" }
         );
-        let _ = writeln!(out, "  distinct states: {}", report.distinct);
-        let _ = writeln!(out, "  states generated: {}", report.generated);
-        let _ = writeln!(out, "  depth: {}", report.depth);
+        let _ = writeln!(output.stdout, "  distinct states: {}", report.distinct);
+        let _ = writeln!(output.stdout, "  states generated: {}", report.generated);
+        let _ = writeln!(output.stdout, "  depth: {}", report.depth);
         if let Some(caveat) = report.caveat() {
-            let _ = writeln!(out, "  {caveat}");
+            let _ = writeln!(output.stdout, "  {caveat}");
         }
         if !args.no_time {
             let _ = writeln!(
-                out,
+                output.stdout,
                 "  time: {:.3} s ({:.0} states/s)",
                 report.elapsed.as_secs_f64(),
                 report.rate()
@@ -85,11 +84,14 @@ pub(crate) fn two_phase(args: TwoPhaseArgs) -> Result<Output, Error> {
         ];
         match &report.violation {
             None => {
-                let _ = writeln!(out, "  TCConsistent holds in every reachable state");
+                let _ = writeln!(
+                    output.stdout,
+                    "  TCConsistent holds in every reachable state"
+                );
             }
             Some(violation) => {
                 let _ = writeln!(
-                    out,
+                    output.stdout,
                     "  TCConsistent is violated after {}:",
                     notebook::count(violation.trace.len() as u64 - 1, "step")
                 );
@@ -97,7 +99,7 @@ pub(crate) fn two_phase(args: TwoPhaseArgs) -> Result<Output, Error> {
                 for (i, (action, state)) in violation.trace.iter().enumerate() {
                     let step = action.map_or("initial".to_owned(), |a| format!("{a:?}"));
                     let _ = writeln!(
-                        out,
+                        output.stdout,
                         "  {i:>3}. {step:<20} {}",
                         state.describe(rms as usize)
                     );
@@ -110,7 +112,6 @@ pub(crate) fn two_phase(args: TwoPhaseArgs) -> Result<Output, Error> {
             }
         }
     }
-    output.stdout = out;
     Ok(output)
 }
 
@@ -152,9 +153,9 @@ pub(crate) fn commit(args: CommitArgs) -> Result<Output, Error> {
     let report = Checker::new(&system)
         .invariant("consistent", |s| consistent(&s.outputs))
         .run();
-    let mut out = String::new();
+    let mut output = Output::default();
     let _ = writeln!(
-        out,
+        output.stdout,
         "two-phase commit as processes: a TM and {} RMs{}{}{}",
         args.rms,
         if args.loss { ", lossy network" } else { "" },
@@ -165,26 +166,25 @@ pub(crate) fn commit(args: CommitArgs) -> Result<Output, Error> {
         },
         if args.bug { ", planted bug" } else { "" }
     );
-    let _ = writeln!(out, "  distinct states: {}", report.distinct);
-    let _ = writeln!(out, "  states generated: {}", report.generated);
-    let _ = writeln!(out, "  depth: {}", report.depth);
-    let mut output = Output::default();
+    let _ = writeln!(output.stdout, "  distinct states: {}", report.distinct);
+    let _ = writeln!(output.stdout, "  states generated: {}", report.generated);
+    let _ = writeln!(output.stdout, "  depth: {}", report.depth);
     output.value("distinct", report.distinct);
     if let Some(caveat) = report.caveat() {
-        let _ = writeln!(out, "  {caveat}");
+        let _ = writeln!(output.stdout, "  {caveat}");
     }
     match report.violation {
         None if !report.complete => {}
         None => {
             let _ = writeln!(
-                out,
+                output.stdout,
                 "  consistent: no two managers announce different outcomes"
             );
         }
         Some(violation) => {
             output.value("steps", violation.trace.len() - 1);
             let _ = writeln!(
-                out,
+                output.stdout,
                 "  consistent is violated after {}:",
                 notebook::count(violation.trace.len() as u64 - 1, "step")
             );
@@ -193,24 +193,22 @@ pub(crate) fn commit(args: CommitArgs) -> Result<Output, Error> {
                 .filter_map(|p| started.outputs[p].first().map(|o| format!("p{p} {o:?}")))
                 .collect();
             let _ = writeln!(
-                out,
+                output.stdout,
                 "    0. start: each RM votes or aborts on its own ({})",
                 outcomes.join(", ")
             );
-            for (i, (step, _)) in violation.trace.iter().enumerate().skip(1) {
-                let _ = writeln!(out, "  {i:>3}. {:?}", step.as_ref().expect("a step"));
-            }
+            output
+                .stdout
+                .push_str(&crate::steps(&violation.trace, None));
             if let Some(path) = args.svg {
                 let label = |m: &Message| format!("{m:?}");
                 let title =
                     "Two-phase commit with a hasty TM: the shortest inconsistent run";
                 let picture = diagram(title, &violation.trace, None, label);
-                let _ = writeln!(out, "  diagram: {}", path.display());
-                output.files.push((path, picture.to_svg().into_bytes()));
+                output.figure("  diagram", path, picture.to_svg());
             }
         }
     }
-    output.stdout = out;
     Ok(output)
 }
 
@@ -239,11 +237,14 @@ pub(crate) fn preemption(args: PreemptionArgs) -> Result<Output, Error> {
     let report = Checker::new(&system)
         .invariant("one accepted", |s| s.outputs[ACCEPTOR].len() <= 1)
         .run();
-    let mut out = String::new();
-    let _ = writeln!(out, "two proposers pre-empting each other at one acceptor");
-    let _ = writeln!(out, "  distinct states: {}", report.distinct);
+    let mut output = Output::default();
     let _ = writeln!(
-        out,
+        output.stdout,
+        "two proposers pre-empting each other at one acceptor"
+    );
+    let _ = writeln!(output.stdout, "  distinct states: {}", report.distinct);
+    let _ = writeln!(
+        output.stdout,
         "  safety (at most one proposal accepted): {}",
         match (&report.violation, report.caveat()) {
             (Some(_), _) => "VIOLATED".to_owned(),
@@ -251,17 +252,19 @@ pub(crate) fn preemption(args: PreemptionArgs) -> Result<Output, Error> {
             (None, None) => "holds in every reachable state".to_owned(),
         }
     );
-    let mut output = Output::default();
     match lasso::find(&system, |s| accepted(s).is_some(), 100_000) {
         Err(lasso::Incomplete::TooManyStates(n)) => {
-            let _ = writeln!(out, "  liveness: not decided within {n} states");
+            let _ = writeln!(output.stdout, "  liveness: not decided within {n} states");
         }
         Ok(None) => {
-            let _ = writeln!(out, "  liveness: every fair execution accepts a proposal");
+            let _ = writeln!(
+                output.stdout,
+                "  liveness: every fair execution accepts a proposal"
+            );
         }
         Ok(Some(found)) => {
             let _ = writeln!(
-                out,
+                output.stdout,
                 "  liveness (a proposal is eventually accepted): VIOLATED by a fair lasso,\n  \
                  {} to reach a loop of {} that repeats forever:",
                 notebook::count(found.prefix.len() as u64 - 1, "step"),
@@ -276,26 +279,18 @@ pub(crate) fn preemption(args: PreemptionArgs) -> Result<Output, Error> {
                     .iter()
                     .map(|(a, s)| (Some(a.clone()), s.clone())),
             );
-            for (i, (step, _)) in trace.iter().enumerate().skip(1) {
-                let mark = if i == found.prefix.len() {
-                    " <- the loop"
-                } else {
-                    ""
-                };
-                let _ =
-                    writeln!(out, "  {i:>3}. {:?}{mark}", step.as_ref().expect("a step"));
-            }
+            output
+                .stdout
+                .push_str(&crate::steps(&trace, Some(found.prefix.len())));
             if let Some(path) = args.svg {
                 let label = |m: &Message| format!("{m:?}");
                 let title =
                     "Pre-emption: a fair execution in which nothing is ever accepted";
                 let picture = diagram(title, &trace, Some(found.prefix.len() - 1), label);
-                let _ = writeln!(out, "  diagram: {}", path.display());
-                output.files.push((path, picture.to_svg().into_bytes()));
+                output.figure("  diagram", path, picture.to_svg());
             }
         }
     }
-    output.stdout = out;
     Ok(output)
 }
 
@@ -313,9 +308,9 @@ pub(crate) struct ExplosionArgs {
 /// `cargo run --release -p modelcheck -- explosion --up-to N [--svg PATH]`.
 pub(crate) fn explosion(args: ExplosionArgs) -> Result<Output, Error> {
     use figures::{Axis, Chart, Corner, Mark, Series};
-    let mut out = String::new();
+    let mut output = Output::default();
     let _ = writeln!(
-        out,
+        output.stdout,
         "{:>4} {:>12} {:>14} {:>6} {:>10}",
         "RMs", "distinct", "generated", "depth", "symmetry"
     );
@@ -328,17 +323,16 @@ pub(crate) fn explosion(args: ExplosionArgs) -> Result<Output, Error> {
         let full = Checker::new(&system).run();
         let sym = Checker::new(&system).symmetry(true).run();
         let _ = writeln!(
-            out,
+            output.stdout,
             "{rms:>4} {:>12} {:>14} {:>6} {:>10}",
             full.distinct, full.generated, full.depth, sym.distinct
         );
         for caveat in [full.caveat(), sym.caveat()].into_iter().flatten() {
-            let _ = writeln!(out, "     {caveat}");
+            let _ = writeln!(output.stdout, "     {caveat}");
         }
         plain.push((rms as f64, full.distinct as f64));
         reduced.push((rms as f64, sym.distinct as f64));
     }
-    let mut output = Output::default();
     // The mean factor from one size to the next: the geometric mean of the ratios.
     if let (Some(first), Some(last)) = (plain.first(), plain.last())
         && plain.len() > 1
@@ -361,10 +355,8 @@ pub(crate) fn explosion(args: ExplosionArgs) -> Result<Output, Error> {
             ],
             legend: Corner::UpperLeft,
         };
-        let _ = writeln!(out, "\nfigure: {}", path.display());
-        output.files.push((path, chart.to_svg().into_bytes()));
+        output.figure("\nfigure", path, chart.to_svg());
     }
-    output.stdout = out;
     Ok(output)
 }
 

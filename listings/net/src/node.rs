@@ -324,3 +324,87 @@ pub fn loopback(n: usize) -> io::Result<(Vec<UdpSocket>, Vec<SocketAddr>)> {
         .collect::<io::Result<Vec<_>>>()?;
     Ok((sockets, peers))
 }
+
+/// A cluster of nodes on loopback, each a thread of this process: what the tests and
+/// experiments of the real network start, kill and restart. A killed node's port and
+/// disk stay; restarted, it binds the same port and recovers from its disk.
+pub struct LocalCluster<P: Process> {
+    peers: Vec<SocketAddr>,
+    dir: PathBuf,
+    nodes: Vec<Option<Running>>,
+    process: Box<dyn Fn(ProcessId, usize) -> P>,
+}
+
+impl<P: Process> LocalCluster<P>
+where
+    Node<P>: Send + 'static,
+{
+    /// Starts `n` nodes with their disks and logs in `dir`, node `i` running
+    /// `process(i, n)`.
+    pub fn start(
+        n: usize,
+        dir: PathBuf,
+        process: impl Fn(ProcessId, usize) -> P + 'static,
+    ) -> io::Result<Self> {
+        let (sockets, peers) = loopback(n)?;
+        let mut cluster = LocalCluster {
+            peers,
+            dir,
+            nodes: (0..n).map(|_| None).collect(),
+            process: Box::new(process),
+        };
+        for (id, socket) in sockets.into_iter().enumerate() {
+            cluster.spawn(id, socket)?;
+        }
+        Ok(cluster)
+    }
+
+    fn spawn(&mut self, id: ProcessId, socket: UdpSocket) -> io::Result<()> {
+        let config = Config {
+            id,
+            peers: self.peers.clone(),
+            dir: self.dir.clone(),
+        };
+        let process = (self.process)(id, self.peers.len());
+        self.nodes[id] = Some(Node::new(config, process, socket)?.spawn());
+        Ok(())
+    }
+
+    /// Every node's address, by name.
+    pub fn peers(&self) -> &[SocketAddr] {
+        &self.peers
+    }
+
+    /// Stops node `id` as a kill would, and returns how its run ended.
+    ///
+    /// # Panics
+    /// If node `id` is not running.
+    pub fn kill(&mut self, id: ProcessId) -> io::Result<()> {
+        let node = self.nodes[id].take();
+        node.unwrap_or_else(|| panic!("node {id} is not running"))
+            .stop()
+    }
+
+    /// Starts node `id` again on its port, from its disk.
+    ///
+    /// # Panics
+    /// If node `id` is running.
+    pub fn restart(&mut self, id: ProcessId) -> io::Result<()> {
+        assert!(self.nodes[id].is_none(), "node {id} is running");
+        let socket = UdpSocket::bind(self.peers[id])?;
+        self.spawn(id, socket)
+    }
+
+    /// Stops every node that runs, and returns the first error any of their runs ended
+    /// with.
+    pub fn stop(self) -> io::Result<()> {
+        let mut first = Ok(());
+        for node in self.nodes.into_iter().flatten() {
+            let ended = node.stop();
+            if first.is_ok() {
+                first = ended;
+            }
+        }
+        first
+    }
+}

@@ -32,7 +32,7 @@ pub fn run(args: Args) -> Result<Output, Error> {
         crate::log::read(&paths.iter().map(|p| p.as_path()).collect::<Vec<_>>())
             .map_err(|e| Error::Failed(format!("{}: {e}", args.logs.display())))?;
     let start = entries.first().map_or(0, |e| e.t_us);
-    let mut out = String::new();
+    let mut output = Output::default();
     for e in &entries {
         let peer = e.peer.map_or(String::new(), |p| {
             let direction = if e.event == "receive" { "from" } else { "to" };
@@ -46,15 +46,12 @@ pub fn run(args: Args) -> Result<Output, Error> {
             e.event,
             e.detail
         );
-        let _ = writeln!(out, "{}", line.trim_end());
+        let _ = writeln!(output.stdout, "{}", line.trim_end());
     }
-    let mut output = Output::default();
     if let Some(path) = args.svg {
         let diagram =
             crate::log::diagram("A cluster's merged logs", paths.len(), &entries);
-        let _ = writeln!(out, "\ndiagram: {}", path.display());
-        output.files.push((path, diagram.to_svg().into_bytes()));
+        output.figure("\ndiagram", path, diagram.to_svg());
     }
-    output.stdout = out;
     Ok(output)
 }

@@ -3,24 +3,19 @@
 //! is left behind; a node serves a bounded number of clients.
 
 use net::client::Client;
-use net::node::{Config, Node, Running, loopback};
+use net::node::{Config, LocalCluster, Node, loopback};
 use net::tally::{Hello, Tally};
 use std::net::UdpSocket;
 use std::time::{Duration, Instant};
 
 const EVERY: Duration = Duration::from_millis(20);
 
-fn start(config: Config, socket: UdpSocket) -> Running {
-    let process = Tally {
-        n: config.peers.len(),
+fn tally(_: usize, n: usize) -> Tally {
+    Tally {
+        n,
         received: 0,
         every: EVERY,
-    };
-    Node::new(config, process, socket).expect("a node").spawn()
-}
-
-fn kill(node: Running) {
-    node.stop().expect("the node ran without error");
+    }
 }
 
 fn count(client: &mut Client<(), u64>, node: usize) -> u64 {
@@ -35,17 +30,8 @@ fn a_restarted_node_recovers_what_it_persisted() {
     let began = Instant::now();
     let dir = std::env::temp_dir().join(format!("net-cluster-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let (sockets, peers) = loopback(3).expect("three ports");
-    let config = |id| Config {
-        id,
-        peers: peers.clone(),
-        dir: dir.clone(),
-    };
-    let mut nodes: Vec<Option<Running>> = sockets
-        .into_iter()
-        .enumerate()
-        .map(|(id, s)| Some(start(config(id), s)))
-        .collect();
+    let mut cluster = LocalCluster::start(3, dir.clone(), tally).expect("three nodes");
+    let peers = cluster.peers().to_vec();
     let mut client: Client<(), u64> = Client::new(peers.clone()).expect("a client");
 
     // Messages flow: node 2 hears from both others.
@@ -70,12 +56,11 @@ fn a_restarted_node_recovers_what_it_persisted() {
     );
 
     // Kill node 2, and restart it on the same address: it recovers its count.
-    kill(nodes[2].take().unwrap());
+    cluster.kill(2).expect("node 2 ran without error");
     let persisted: u64 =
         serde_json::from_slice(&std::fs::read(dir.join("node-2.json")).unwrap()).unwrap();
     assert!(persisted >= before);
-    let socket = UdpSocket::bind(peers[2]).expect("the address is free again");
-    nodes[2] = Some(start(config(2), socket));
+    cluster.restart(2).expect("the address is free again");
     let after = count(&mut client, 2);
     assert!(
         after >= persisted,
@@ -85,9 +70,7 @@ fn a_restarted_node_recovers_what_it_persisted() {
     let log = std::fs::read_to_string(dir.join("node-2.log")).unwrap();
     assert!(log.contains("\"event\":\"recover\""));
 
-    for node in nodes.into_iter().flatten() {
-        kill(node);
-    }
+    cluster.stop().expect("the nodes ran without error");
     // Every socket is closed: the addresses can be bound again.
     for address in &peers {
         drop(UdpSocket::bind(address).expect("no node still holds its port"));
@@ -109,12 +92,7 @@ fn a_node_serves_a_bounded_number_of_clients_and_drops_the_rest() {
         peers: peers.clone(),
         dir: dir.clone(),
     };
-    let process = Tally {
-        n: 1,
-        received: 0,
-        every: EVERY,
-    };
-    let node = Node::new(config, process, sockets.remove(0))
+    let node = Node::new(config, tally(0, 1), sockets.remove(0))
         .expect("a node")
         .max_clients(2)
         .spawn();
@@ -140,7 +118,7 @@ fn a_node_serves_a_bounded_number_of_clients_and_drops_the_rest() {
         again.expect("the client").is_some(),
         "a known client is served"
     );
-    kill(node);
+    node.stop().expect("the node ran without error");
     let log = std::fs::read_to_string(dir.join("node-0.log")).unwrap();
     assert_eq!(log.matches("the table of 2 clients is full").count(), 1);
     std::fs::remove_dir_all(&dir).unwrap();

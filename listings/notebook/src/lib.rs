@@ -88,6 +88,14 @@ impl Output {
     pub fn file(&mut self, path: impl Into<PathBuf>, bytes: impl Into<Vec<u8>>) {
         self.files.push((path.into(), bytes.into()));
     }
+
+    /// Adds a figure or diagram to the files to write, and prints the line that tells the
+    /// reader where it goes: `{label}: {path}` (`figure: src/figures/x.svg`).
+    pub fn figure(&mut self, label: &str, path: PathBuf, svg: impl Into<Vec<u8>>) {
+        self.stdout
+            .push_str(&format!("{label}: {}\n", path.display()));
+        self.file(path, svg);
+    }
 }
 
 impl fmt::Write for Output {

@@ -101,7 +101,7 @@ pub(crate) fn check(args: CheckArgs) -> Result<Output, Error> {
     };
     let report = checker.run();
     let took = began.elapsed();
-    let mut out = String::new();
+    let mut output = Output::default();
     let mut knobs = Vec::new();
     if args.loss {
         knobs.push("loss".to_owned());
@@ -114,7 +114,7 @@ pub(crate) fn check(args: CheckArgs) -> Result<Output, Error> {
         knobs.push(format!("at most {} crash(es){restarts}", args.crashes));
     }
     let _ = writeln!(
-        out,
+        output.stdout,
         "{a} acceptors, {p} proposers, {} ballot(s) each{}{}",
         args.ballots,
         if knobs.is_empty() {
@@ -124,20 +124,19 @@ pub(crate) fn check(args: CheckArgs) -> Result<Output, Error> {
         },
         bug.map_or(String::new(), |b| format!(", planted bug {b:?}"))
     );
-    let _ = writeln!(out, "  distinct states: {}", report.distinct);
-    let _ = writeln!(out, "  depth: {}", report.depth);
+    let _ = writeln!(output.stdout, "  distinct states: {}", report.distinct);
+    let _ = writeln!(output.stdout, "  depth: {}", report.depth);
     if !args.no_time {
-        let _ = writeln!(out, "  time: {:.1} s", took.as_secs_f64());
+        let _ = writeln!(output.stdout, "  time: {:.1} s", took.as_secs_f64());
     }
-    let mut output = Output::default();
     match report.violation {
         None if !report.complete => {
             let caveat = report.caveat().unwrap_or_default();
-            let _ = writeln!(out, "  {caveat}");
+            let _ = writeln!(output.stdout, "  {caveat}");
         }
         None => {
             let _ = writeln!(
-                out,
+                output.stdout,
                 "  in every reachable state, one value at most is chosen, it was proposed,\n  \
                  and only it is learned"
             );
@@ -145,18 +144,18 @@ pub(crate) fn check(args: CheckArgs) -> Result<Output, Error> {
         Some(violation) => {
             let steps = violation.trace.len() - 1;
             let _ = writeln!(
-                out,
+                output.stdout,
                 "  {} violated after {}:",
                 violation.invariant,
                 notebook::count(steps as u64, "step")
             );
-            for (i, (step, _)) in violation.trace.iter().enumerate().skip(1) {
-                let _ = writeln!(out, "  {i:>3}. {:?}", step.as_ref().expect("a step"));
-            }
+            output
+                .stdout
+                .push_str(&modelcheck::steps(&violation.trace, None));
             let last = &violation.trace[steps].1;
             for (q, learned) in last.outputs.iter().enumerate() {
                 if !learned.is_empty() {
-                    let _ = writeln!(out, "  p{q} learned {learned:?}");
+                    let _ = writeln!(output.stdout, "  p{q} learned {learned:?}");
                 }
             }
             if let Some(path) = args.svg {
@@ -165,12 +164,10 @@ pub(crate) fn check(args: CheckArgs) -> Result<Output, Error> {
                     bug.unwrap_or(Bug::IgnoresAccepted)
                 );
                 let picture = diagram(&title, &violation.trace, None, label);
-                let _ = writeln!(out, "  diagram: {}", path.display());
-                output.files.push((path, picture.to_svg().into_bytes()));
+                output.figure("  diagram", path, picture.to_svg());
             }
         }
     }
-    output.stdout = out;
     Ok(output)
 }
 
@@ -188,64 +185,62 @@ pub(crate) struct LassoArgs {
 
 /// `cargo run --release -p paxos -- lasso [--acceptors N] [--svg PATH]`.
 pub(crate) fn lasso(args: LassoArgs) -> Result<Output, Error> {
-    let mut out = String::new();
+    let mut output = Output::default();
     let _ = writeln!(
-        out,
+        output.stdout,
         "two eager proposers, {} acceptors, a reliable network",
         args.acceptors
     );
-    let mut output = Output::default();
     match crate::duel::find(args.acceptors as usize, 2) {
         Err(e) => {
-            let _ = writeln!(out, "  no answer: {e:?}");
+            let _ = writeln!(output.stdout, "  no answer: {e:?}");
         }
         Ok(None) => {
             let _ = writeln!(
-                out,
+                output.stdout,
                 "  no duel among the renamed states (not a proof that none exists)"
             );
         }
         Ok(Some(duel)) => {
             output.value("prefix-steps", duel.loop_from);
             output.value("loop-steps", duel.lap);
-            let _ = writeln!(out, "  states, up to renaming rounds: {}", duel.states);
             let _ = writeln!(
-                out,
+                output.stdout,
+                "  states, up to renaming rounds: {}",
+                duel.states
+            );
+            let _ = writeln!(
+                output.stdout,
                 "  a fair execution in which no value is ever chosen: {} steps, then a loop\n  \
                  of {} steps repeated for ever (shown twice; the rounds grow each time):",
                 duel.loop_from, duel.lap
             );
-            for (i, (step, _)) in duel.trace.iter().enumerate().skip(1) {
-                let mark = if i == duel.loop_from + 1 {
-                    " <- the loop"
-                } else {
-                    ""
-                };
-                let _ =
-                    writeln!(out, "  {i:>3}. {:?}{mark}", step.as_ref().expect("a step"));
-            }
+            output
+                .stdout
+                .push_str(&modelcheck::steps(&duel.trace, Some(duel.loop_from + 1)));
             let _ = writeln!(
-                out,
+                output.stdout,
                 "  every message in flight when the loop starts is delivered within it: {}",
                 if duel.fair { "yes" } else { "no" }
             );
             let _ = match duel.raise {
                 Some(k) => writeln!(
-                    out,
+                    output.stdout,
                     "  after one lap the real state is the lap's first with every round raised\n  \
                      by {k}, an exact symmetry of Paxos: the lap repeats for ever"
                 ),
-                None => writeln!(out, "  the lap does not repeat on the real states"),
+                None => writeln!(
+                    output.stdout,
+                    "  the lap does not repeat on the real states"
+                ),
             };
             if let Some(path) = args.svg {
                 let title = "Dueling proposers: a fair execution that never chooses";
                 let picture = diagram(title, &duel.trace, Some(duel.loop_from), label);
-                let _ = writeln!(out, "  diagram: {}", path.display());
-                output.files.push((path, picture.to_svg().into_bytes()));
+                output.figure("  diagram", path, picture.to_svg());
             }
         }
     }
-    output.stdout = out;
     Ok(output)
 }
 
@@ -271,14 +266,13 @@ pub(crate) fn duel(args: DuelArgs) -> Result<Output, Error> {
         max: Duration::from_millis(2),
     };
     config.network.fifo = false;
-    let mut out = String::new();
+    let mut output = Output::default();
     let _ = writeln!(
-        out,
+        output.stdout,
         "3 acceptors, 2 proposers starting together, message delays {}, seed {}",
         config.network.latency, args.seed
     );
     let mut eager_run = None;
-    let mut output = Output::default();
     for choice in Policy::ALL {
         let (name, retry) = (choice.name(), policy(choice));
         let setup = Setup::new(3, 2, retry);
@@ -299,13 +293,13 @@ pub(crate) fn duel(args: DuelArgs) -> Result<Output, Error> {
         }
         let _ = match run.decided() {
             Some(t) => writeln!(
-                out,
+                output.stdout,
                 "  {name:<8} chose {} at {:.1} ms, {ballots} ballots started",
                 run.learned[0].2,
                 t.as_millis_f64()
             ),
             None => writeln!(
-                out,
+                output.stdout,
                 "  {name:<8} chose nothing in {:.0} ms: {ballots} ballots",
                 crate::simulate::HORIZON.as_millis_f64()
             ),
@@ -315,7 +309,7 @@ pub(crate) fn duel(args: DuelArgs) -> Result<Output, Error> {
         PathBuf::from("target").join(format!("duel-{}.svg", args.seed))
     });
     let _ = writeln!(
-        out,
+        output.stdout,
         "  diagram of the eager proposers' first {}: {}",
         Span(DUEL_DRAWN),
         path.display()
@@ -323,7 +317,6 @@ pub(crate) fn duel(args: DuelArgs) -> Result<Output, Error> {
     let picture = eager_run
         .map(|d| d.to_svg().into_bytes())
         .unwrap_or_default();
-    output.stdout = out;
     output.file(path, picture);
     Ok(output)
 }
@@ -417,9 +410,9 @@ pub(crate) struct SimulateArgs {
 pub(crate) fn simulate(args: SimulateArgs) -> Result<Output, Error> {
     let retry = policy(args.policy);
     let n = args.acceptors as usize;
-    let mut out = String::new();
+    let mut output = Output::default();
     let _ = writeln!(
-        out,
+        output.stdout,
         "{n} acceptors, 2 proposers ({}), {} seeds per mix;\n\
          time from the proposers' start (at {}, amid the faults) to the first learner",
         args.policy.name(),
@@ -427,7 +420,7 @@ pub(crate) fn simulate(args: SimulateArgs) -> Result<Output, Error> {
         Span(crate::simulate::BEGIN)
     );
     let _ = writeln!(
-        out,
+        output.stdout,
         "  {:<12} {:>9} {:>9} {:>8} {:>11} {:>9}",
         "mix", "decided", "disagree", "invalid", "median ms", "p99 ms"
     );
@@ -451,17 +444,16 @@ pub(crate) fn simulate(args: SimulateArgs) -> Result<Output, Error> {
         }
         times.sort_by(f64::total_cmp);
         let _ = writeln!(
-            out,
+            output.stdout,
             "  {:<12} {decided:>9} {disagree:>9} {invalid:>8} {:>11.1} {:>9.1}",
             mix.name(),
             quantile(&times, 0.5),
             quantile(&times, 0.99)
         );
     }
-    let mut output = Output::default();
     if let Some((mix, seed)) = first {
         let _ = writeln!(
-            out,
+            output.stdout,
             "  first run to break safety: mix {}, seed {seed}",
             mix.name()
         );
@@ -471,11 +463,9 @@ pub(crate) fn simulate(args: SimulateArgs) -> Result<Output, Error> {
             let title = format!("{name}, mix {}, seed {seed}", mix.name());
             let run = run_until(setup, config, seed, HORIZON, Some(&title));
             let picture = run.diagram.expect("drawn").to_svg();
-            let _ = writeln!(out, "  diagram: {}", path.display());
-            output.files.push((path, picture.into_bytes()));
+            output.figure("  diagram", path, picture);
         }
     }
-    output.stdout = out;
     Ok(output)
 }
 

@@ -160,8 +160,7 @@ pub(crate) fn run(args: Args) -> Result<Output, Error> {
             .map(|r| r.count as f64 / args.trials as f64)
             .collect();
         let chart = figure(n, &all, &simulated, args.trials);
-        let _ = writeln!(output, "\nfigure: {}", path.display());
-        output.file(path, chart.to_svg());
+        output.figure("\nfigure", path, chart.to_svg());
     }
     Ok(output)
 }

@@ -76,7 +76,6 @@ impl Mix {
         }
     }
 
-
     /// The world of this mix for `n` processes and `seed`, in which crashes and
     /// partitions strike a minority of the processes `faulty` (nobody, if `faulty` is
     /// empty).
