@@ -4,6 +4,7 @@
 use crate::register::{Abd, Variant};
 use linearizability::check::{Options, check_with};
 use linearizability::models::{Register, RegisterOp, RegisterRet};
+use modelcheck::Checker;
 use modelcheck::processes::{Faults, Global, Processes};
 use process::{History, ProcessId};
 use std::cell::RefCell;
@@ -91,6 +92,33 @@ pub fn linearizable(history: &History<RegisterOp, RegisterRet>) -> bool {
         ..Options::default()
     };
     check_with(&Register, history, options).is_linearizable()
+}
+
+/// Some read returned a value that some write wrote: the witness that a check of
+/// linearizability saw the register do its work, not only fail to answer.
+pub fn read_returns_a_written_value(state: &Global<Abd>) -> bool {
+    let ops = &state.history.operations;
+    let written: Vec<i64> = ops
+        .iter()
+        .filter_map(|op| match op.request {
+            RegisterOp::Write(v) => Some(v),
+            _ => None,
+        })
+        .collect();
+    ops.iter().any(|op| {
+        matches!(op.returned, Some((RegisterRet::Value(Some(v)), _)) if written.contains(&v))
+    })
+}
+
+/// The model checker for `system`: linearizability as the invariant, and a read that
+/// returns a written value as what must sometimes happen.
+pub fn checker(system: &Processes<Abd>) -> Checker<'_, Processes<Abd>> {
+    Checker::new(system)
+        .invariant("linearizable", invariant())
+        .sometimes(
+            "a read returns a written value",
+            read_returns_a_written_value,
+        )
 }
 
 /// The invariant, remembering the verdict for each history (many states share one).

@@ -6,9 +6,8 @@
 //! sizes for two and three processes and compares:
 //! `cargo test -p abd --test exercises -- --ignored`.
 
-use crate::check::{Scenario, invariant};
+use crate::check::{Scenario, checker};
 use crate::register::{Abd, Variant};
-use modelcheck::Checker;
 use modelcheck::processes::{Faults, Processes};
 
 // ANCHOR: exercise
@@ -36,9 +35,7 @@ pub fn judge(predict: impl Fn(usize, usize, usize) -> bool) -> Vec<String> {
                     faults: Faults::default(),
                     clients: Scenario::WriteRead.clients(),
                 };
-                let report = Checker::new(&system)
-                    .invariant("linearizable", invariant())
-                    .run();
+                let report = checker(&system).run();
                 assert!(
                     report.stopped.is_none(),
                     "the judge's check of n = {n} was cut short"

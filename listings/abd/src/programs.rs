@@ -1,13 +1,12 @@
 //! The programs of the chapter "Quorums".
 
-use crate::check::{Clients, Scenario, invariant, system};
+use crate::check::{Clients, Scenario, checker, system};
 use crate::measure::{Load, ONE_DELAY, latencies, measure, one_delay, with_crashed};
 use crate::register::{Variant, request_label, response_label, short};
 use crate::simulate::{self, CLIENT_TIMEOUT, Mix};
 use figures::chart::{Axis, Chart, Corner, Mark, Series};
 use linearizability::explain::Describe;
 use linearizability::models::{RegisterOp, RegisterRet};
-use modelcheck::Checker;
 use modelcheck::processes::{Faults, diagram_with};
 use notebook::{Error, Output};
 use process::Span;
@@ -69,7 +68,7 @@ pub(crate) fn check(args: CheckArgs) -> Result<Output, Error> {
     };
     let variant = args.variant;
     let system = system(args.servers as usize, variant, faults, clients.clone());
-    let mut checker = Checker::new(&system).invariant("linearizable", invariant());
+    let mut checker = checker(&system);
     if let Some(max) = args.max_states {
         checker = checker.max_states(max);
     }
@@ -112,7 +111,7 @@ pub(crate) fn check(args: CheckArgs) -> Result<Output, Error> {
     }
     output.value("distinct", report.distinct);
     match report.violation {
-        None if !report.complete => {}
+        None if !report.proved() => {}
         None => {
             let _ = writeln!(output.stdout, "  every history is linearizable");
         }

@@ -1,6 +1,7 @@
 //! Exhaustive search of a system's reachable states, checking invariants.
 
 use crate::system::System;
+use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::hash::{Hash, Hasher};
 use std::time::{Duration, Instant};
@@ -46,13 +47,17 @@ impl std::fmt::Display for Stop {
     }
 }
 
-/// A named property every reachable state must have.
-type Invariant<'a, S> = (String, Box<dyn Fn(&<S as System>::State) -> bool + 'a>);
+/// A named property of states: one every reachable state must have (an invariant), or one
+/// some reachable state must have (Stateright's `sometimes`).
+type Property<'a, S> = (String, Box<dyn Fn(&<S as System>::State) -> bool + 'a>);
 
 /// Checks a system exhaustively, within optional bounds.
 pub struct Checker<'a, S: System> {
     system: &'a S,
-    invariants: Vec<Invariant<'a, S>>,
+    invariants: Vec<Property<'a, S>>,
+    sometimes: Vec<Property<'a, S>>,
+    /// Which `sometimes` properties a state explored by the current run has.
+    reached: RefCell<Vec<bool>>,
     search: Search,
     symmetry: bool,
     max_depth: Option<usize>,
@@ -111,6 +116,10 @@ pub struct Report<S: System> {
     /// Whether every reachable state was explored: false if a violation ended the search
     /// early or a bound stopped it.
     pub complete: bool,
+    /// The [`sometimes`](Checker::sometimes) properties no state explored has: in a
+    /// complete search, no reachable state. An invariant that holds where nothing
+    /// happens proves nothing, so a check of safety names what must happen too.
+    pub unreached: Vec<String>,
     /// The bound that stopped the search, if one did.
     pub stopped: Option<Stop>,
     /// The first violation found, if any.
@@ -123,15 +132,29 @@ impl<S: System> Report<S> {
         self.distinct as f64 / self.elapsed.as_secs_f64().max(1e-9)
     }
 
-    /// What a program must print when a bound cut the search short, so that no reader
-    /// takes a pass for a proof; `None` when the search saw every reachable state or
-    /// found a violation.
+    /// Whether the check proved its invariants: every reachable state explored, none
+    /// violating, every [`sometimes`](Checker::sometimes) property reached.
+    pub fn proved(&self) -> bool {
+        self.complete && self.unreached.is_empty()
+    }
+
+    /// What a program must print when no violation was found but nothing was proved, so
+    /// that no reader takes a pass for a proof: a bound cut the search short, or the
+    /// invariants held only because what they are about never happened. `None` when the
+    /// check proved its invariants or found a violation.
     pub fn caveat(&self) -> Option<String> {
-        self.stopped.map(|stop| {
-            format!(
+        if let Some(stop) = self.stopped {
+            return Some(format!(
                 "INCOMPLETE, {stop}: no violation among the {} states checked, but not every\n  \
                  reachable state was checked",
                 self.distinct
+            ));
+        }
+        (self.complete && !self.unreached.is_empty()).then(|| {
+            format!(
+                "VACUOUS: no reachable state has {}; the invariants hold only where nothing\n  \
+                 they are about happens",
+                self.unreached.join(", ")
             )
         })
     }
@@ -209,6 +232,8 @@ impl<'a, S: System> Checker<'a, S> {
         Checker {
             system,
             invariants: Vec::new(),
+            sometimes: Vec::new(),
+            reached: RefCell::new(Vec::new()),
             search: Search::BreadthFirst,
             symmetry: false,
             max_depth: None,
@@ -224,6 +249,18 @@ impl<'a, S: System> Checker<'a, S> {
         holds: impl Fn(&S::State) -> bool + 'a,
     ) -> Self {
         self.invariants.push((name.to_owned(), Box::new(holds)));
+        self
+    }
+
+    /// Adds a property some reachable state must have: a witness that the search
+    /// reaches what the invariants are about (a value chosen, a read answered), so that
+    /// they cannot hold vacuously. [`Report::unreached`] lists those no state had.
+    pub fn sometimes(
+        mut self,
+        name: &str,
+        holds: impl Fn(&S::State) -> bool + 'a,
+    ) -> Self {
+        self.sometimes.push((name.to_owned(), Box::new(holds)));
         self
     }
 
@@ -273,7 +310,13 @@ impl<'a, S: System> Checker<'a, S> {
         }
     }
 
+    /// The first invariant `state` breaks, if any; notes the `sometimes` properties it
+    /// has.
     fn violated(&self, state: &S::State) -> Option<String> {
+        let mut reached = self.reached.borrow_mut();
+        for ((_, holds), seen) in self.sometimes.iter().zip(reached.iter_mut()) {
+            *seen = *seen || holds(state);
+        }
         self.invariants
             .iter()
             .find(|(_, holds)| !holds(state))
@@ -295,6 +338,7 @@ impl<'a, S: System> Checker<'a, S> {
         let mut prints = Vec::new();
         let mut touched = 0u64;
         let mut expanded = 0u64;
+        *self.reached.borrow_mut() = vec![false; self.sometimes.len()];
         for state in self.system.initial() {
             generated += 1;
             let state = self.normal(state);
@@ -395,6 +439,13 @@ impl<'a, S: System> Checker<'a, S> {
             depth,
             elapsed,
             complete: stopped.is_none() && violation.is_none(),
+            unreached: self
+                .sometimes
+                .iter()
+                .zip(self.reached.borrow().iter())
+                .filter(|(_, reached)| !**reached)
+                .map(|((name, _), _)| name.clone())
+                .collect(),
             stopped,
             violation,
         }

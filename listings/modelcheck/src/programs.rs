@@ -174,7 +174,7 @@ pub(crate) fn commit(args: CommitArgs) -> Result<Output, Error> {
         let _ = writeln!(output.stdout, "  {caveat}");
     }
     match report.violation {
-        None if !report.complete => {}
+        None if !report.proved() => {}
         None => {
             let _ = writeln!(
                 output.stdout,

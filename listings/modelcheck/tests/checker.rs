@@ -4,7 +4,7 @@ use modelcheck::commit::{consistent as commit_consistent, managers};
 use modelcheck::lasso;
 use modelcheck::preemption::{ACCEPTOR, Node, nodes};
 use modelcheck::processes::{Faults, Global, Processes};
-use modelcheck::two_phase::{TwoPhase, consistent};
+use modelcheck::two_phase::{Rm, TwoPhase, consistent};
 use modelcheck::{Checker, Search, Stop, System};
 use std::time::Duration;
 
@@ -169,4 +169,20 @@ fn an_endless_system_stops_at_each_bound_and_says_which() {
         .max_states(usize::MAX)
         .run();
     assert_eq!(by_time.stopped, Some(Stop::Time(Duration::from_millis(50))));
+}
+
+#[test]
+fn a_sometimes_property_is_reported_unreached_only_if_no_state_has_it() {
+    let report = Checker::new(&two_phase(2, false))
+        .sometimes("an RM commits", |s| s.rm(0) == Rm::Committed)
+        .sometimes("never", |_| false)
+        .run();
+    assert!(report.complete);
+    assert_eq!(report.unreached, ["never"]);
+    assert!(!report.proved());
+    assert!(
+        report
+            .caveat()
+            .is_some_and(|c| c.contains("VACUOUS: no reachable state has never"))
+    );
 }

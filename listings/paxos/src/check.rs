@@ -85,7 +85,8 @@ pub fn learning(state: &Global<Paxos>) -> bool {
 // ANCHOR_END: invariants
 
 /// A checker of `system` with the three safety requirements as invariants, for
-/// proposers proposing [`inputs`].
+/// proposers proposing [`inputs`], and a value chosen as what must sometimes happen: safety
+/// where nothing is ever chosen would prove nothing.
 pub fn safety(system: &Processes<Paxos>) -> Checker<'_, Processes<Paxos>> {
     let proposers = system.initial[0].setup.proposers;
     let proposed = inputs(proposers);
@@ -93,4 +94,5 @@ pub fn safety(system: &Processes<Paxos>) -> Checker<'_, Processes<Paxos>> {
         .invariant("agreement", agreement)
         .invariant("validity", move |s| validity(s, &proposed))
         .invariant("learning", learning)
+        .sometimes("a value is chosen", |s| !chosen_in(s).is_empty())
 }

@@ -130,7 +130,7 @@ pub(crate) fn check(args: CheckArgs) -> Result<Output, Error> {
         let _ = writeln!(output.stdout, "  time: {:.1} s", took.as_secs_f64());
     }
     match report.violation {
-        None if !report.complete => {
+        None if !report.proved() => {
             let caveat = report.caveat().unwrap_or_default();
             let _ = writeln!(output.stdout, "  {caveat}");
         }

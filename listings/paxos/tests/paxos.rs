@@ -17,7 +17,20 @@ fn paxos_is_safe_in_every_execution_of_three_acceptors_and_two_proposers() {
     let report = check(None, Faults::default());
     assert!(report.complete);
     assert!(report.violation.is_none());
+    assert!(report.unreached.is_empty(), "no value is ever chosen");
+    assert!(report.proved());
     assert!(report.distinct > 100_000);
+}
+
+/// A check with no proposer passes every invariant, and proves nothing: the witness that
+/// a value is chosen is missing, and the report says so.
+#[test]
+fn a_check_in_which_nothing_is_ever_chosen_is_reported_vacuous() {
+    let report = safety(&system(3, 0, 1, None, Faults::default())).run();
+    assert!(report.complete && report.violation.is_none());
+    assert_eq!(report.unreached, ["a value is chosen"]);
+    assert!(!report.proved());
+    assert!(report.caveat().is_some_and(|c| c.starts_with("VACUOUS")));
 }
 
 #[test]
