@@ -282,8 +282,9 @@ impl<'a, S: System> Checker<'a, S> {
         self
     }
 
-    /// Stops after `states` distinct states.
+    /// Stops after `states` distinct states (at least one).
     pub fn max_states(mut self, states: usize) -> Self {
+        assert!(states > 0, "a search of no states checks nothing");
         self.max_states = Some(states);
         self
     }
@@ -411,6 +412,7 @@ impl<'a, S: System> Checker<'a, S> {
                         None,
                     );
                 }
+                debug_assert!(level < u32::MAX as usize, "levels fit the frontier's u32");
                 frontier.push_back((next, level as u32 + 1));
             }
         }

@@ -259,6 +259,12 @@ fn lasso<S: System>(
         }
     }
     let cycle = tour.cycle;
+    assert!(
+        cycle
+            .last()
+            .is_some_and(|(_, s)| *s == graph.states[start as usize]),
+        "a loop ends where it starts"
+    );
     Lasso { prefix, cycle }
 }
 

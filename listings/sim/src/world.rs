@@ -272,12 +272,15 @@ impl<P: Process> Simulation<P> {
         let Some(Entry { at, what, .. }) = self.queue.pop() else {
             return false;
         };
+        // Virtual time never runs backwards: nothing is scheduled in the past.
+        assert!(at >= self.now, "an event at {at} after time {}", self.now);
         self.now = at;
         self.handle(what);
         true
     }
 
     fn schedule(&mut self, at: Time, what: Scheduled<P>) {
+        debug_assert!(at >= self.now, "scheduled in the past");
         self.seq += 1;
         self.queue.push(Entry {
             at,
