@@ -6,7 +6,7 @@ use linearizability::check::{Options, check_with};
 use linearizability::models::{Register, RegisterOp, RegisterRet};
 use modelcheck::Checker;
 use modelcheck::processes::{Faults, Global, Processes};
-use process::{History, ProcessId};
+use process::{History, Process, ProcessId};
 use std::cell::RefCell;
 use std::collections::HashMap;
 
@@ -96,7 +96,7 @@ pub fn linearizable(history: &History<RegisterOp, RegisterRet>) -> bool {
 
 /// Some read returned a value that some write wrote: the witness that a check of
 /// linearizability saw the register do its work, not only fail to answer.
-pub fn read_returns_a_written_value(state: &Global<Abd>) -> bool {
+pub fn read_returns_a_written_value<P: Serves>(state: &Global<P>) -> bool {
     let ops = &state.history.operations;
     let written: Vec<i64> = ops
         .iter()
@@ -110,19 +110,24 @@ pub fn read_returns_a_written_value(state: &Global<Abd>) -> bool {
     })
 }
 
+/// Any process that serves register operations: ABD, a variant of it, or a student's.
+pub trait Serves: Process<Request = RegisterOp, Response = RegisterRet> {}
+
+impl<P: Process<Request = RegisterOp, Response = RegisterRet>> Serves for P {}
+
 /// The model checker for `system`: linearizability as the invariant, and a read that
 /// returns a written value as what must sometimes happen.
-pub fn checker(system: &Processes<Abd>) -> Checker<'_, Processes<Abd>> {
+pub fn checker<P: Serves>(system: &Processes<P>) -> Checker<'_, Processes<P>> {
     Checker::new(system)
         .invariant("linearizable", invariant())
         .sometimes(
             "a read returns a written value",
-            read_returns_a_written_value,
+            read_returns_a_written_value::<P>,
         )
 }
 
 /// The invariant, remembering the verdict for each history (many states share one).
-pub fn invariant() -> impl Fn(&Global<Abd>) -> bool {
+pub fn invariant<P: Serves>() -> impl Fn(&Global<P>) -> bool {
     let verdicts = RefCell::new(HashMap::new());
     move |state| {
         *verdicts
