@@ -10,6 +10,7 @@ pub mod cells;
 pub mod checks;
 mod html;
 pub mod katex;
+pub mod lab;
 pub mod logs;
 mod markdown;
 pub mod prose;

@@ -3,7 +3,7 @@
 use anyhow::{Result, bail};
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
-use xtask::{book, cells, checks, repository_root, serve};
+use xtask::{book, cells, checks, lab, repository_root, serve};
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "The book machine of The Space Between")]
@@ -29,6 +29,21 @@ enum Command {
     },
     /// Run every no-drift check, as the book-level tests do, and list what is wrong.
     Check,
+    /// List the labs and judged exercises; with a NAME, judge the student's file
+    /// labs/NAME.rs (created from the starting point if it does not exist).
+    Lab {
+        /// The lab or exercise to judge (omit it to list them all).
+        name: Option<String>,
+        /// Replay this seed alone (a failure prints the command with its seed).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// How many seeds each simulated check of a lab runs (20 unless given).
+        #[arg(long)]
+        seeds: Option<u64>,
+        /// Put the starting point back in labs/NAME.rs (the old file is kept as .rs.bak).
+        #[arg(long)]
+        reset: bool,
+    },
     /// Run the cell named by BOOK_CELL into BOOK_CELL_DIR: the child process in which
     /// `bless` and `check` run each cell.
     #[command(hide = true)]
@@ -98,6 +113,18 @@ fn run(command: Command) -> Result<()> {
                 bail!("{} problems", found.len());
             }
             println!("The book is consistent.");
+        }
+        Command::Lab { name: None, .. } => lab::list(),
+        Command::Lab {
+            name: Some(name),
+            seed,
+            seeds,
+            reset,
+        } => {
+            let status = lab::judge(&root, &name, seed, seeds, reset)?;
+            if !status.success() {
+                std::process::exit(status.code().unwrap_or(1));
+            }
         }
         Command::RunCell => cells::child(&cells::all())?,
     }

@@ -1,23 +1,10 @@
-//! Exercises of the chapter "Quorums", each judged by a test.
-//!
-//! **Exercise 9.1 — quorums of other sizes.** ABD waits for a majority in both phases.
-//! Predict, for `n` processes, which sizes of query and update quorums keep the register
-//! linearizable: fill in [`linearizable_with`]. The judge model-checks every pair of
-//! sizes for two and three processes and compares:
-//! `cargo test -p abd --test exercises -- --ignored`.
+//! The judges of the judged exercises of the chapter "Quorums": exercise 9.1 (quorums of
+//! other sizes): `cargo xtask lab quorum-sizes`. Their starting points are frozen in the
+//! `labs` crate, which runs each judge on the student's copy.
 
 use crate::check::{Scenario, checker};
 use crate::register::{Abd, Variant};
 use modelcheck::processes::{Faults, Processes};
-
-// ANCHOR: exercise
-/// Exercise 9.1: whether ABD on `n` processes stays linearizable when a query waits for
-/// `query` answers and an update for `update` (each counting the coordinator's own).
-pub fn linearizable_with(n: usize, query: usize, update: usize) -> bool {
-    let _ = (n, query, update);
-    true
-}
-// ANCHOR_END: exercise
 
 /// How often `predict` disagrees with the model checker, for 2 and 3 processes and every
 /// pair of quorum sizes, in the scenario `write-read`: one line per `n` with a
@@ -58,13 +45,4 @@ pub fn judge(predict: impl Fn(usize, usize, usize) -> bool) -> Vec<String> {
             )
         })
         .collect()
-}
-
-/// A solution to exercise 9.1.
-pub mod solution {
-    /// Linearizable exactly when every query quorum meets every update quorum: the
-    /// pigeonhole bound of the Introduction, `query + update > n`.
-    pub fn linearizable_with(n: usize, query: usize, update: usize) -> bool {
-        query + update > n
-    }
 }

@@ -1,11 +1,6 @@
-//! Exercises of the chapter "CAP", each judged by a test.
-//!
-//! **Exercise 10.1 — the proof's execution.** Gilbert and Lynch's proof needs only two
-//! operations. Plan client operations — when, at which process, what — such that the
-//! available register's history is not linearizable for *every* seed, through the
-//! partition of [`crate::partition::world`]: fill in [`proof`]. The judge runs 20 seeds
-//! and also requires every ABD history to be linearizable:
-//! `cargo test -p cap --test exercises -- --ignored`.
+//! The judges of the judged exercises of the chapter "CAP": exercise 10.1 (the proof's
+//! execution): `cargo xtask lab partition-proof`. Their starting points are frozen in the
+//! `labs` crate, which runs each judge on the student's copy.
 
 use crate::partition::{Register, run_with};
 use linearizability::models::RegisterOp;
@@ -14,17 +9,9 @@ use rand::rngs::Xoshiro256PlusPlus;
 use sim::{Submit, Workload};
 use std::time::Duration;
 
-// ANCHOR: exercise
 /// A planned operation, made by a client of its own: how long after the run starts,
 /// at which process, what.
 pub type Planned = (Duration, ProcessId, RegisterOp);
-
-/// Exercise 10.1: at most three operations that no register can answer on both sides of
-/// the partition {p0} | {p1, p2} and keep linearizable.
-pub fn proof() -> Vec<Planned> {
-    vec![]
-}
-// ANCHOR_END: exercise
 
 /// Client `k` makes the `k`th planned operation, and only that one.
 struct Plan {
@@ -84,19 +71,4 @@ pub fn judge(operations: Vec<Planned>) -> Vec<String> {
         }
     }
     wrong
-}
-
-/// A solution to exercise 10.1.
-pub mod solution {
-    use super::*;
-
-    /// The proof's two executions, joined: a write on the minority side finishes, then a
-    /// read on the majority side starts. An available register must answer the read
-    /// without having heard of the write.
-    pub fn proof() -> Vec<Planned> {
-        vec![
-            (Duration::ZERO, 0, RegisterOp::Write(1)),
-            (Duration::from_millis(5), 1, RegisterOp::Read),
-        ]
-    }
 }

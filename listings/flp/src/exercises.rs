@@ -1,31 +1,10 @@
-//! Exercises of the chapter "FLP", each judged by a test.
-//!
-//! **Exercise 7.1 — a safe rule.** The protocol `majority-of-rest` decides on n − 1
-//! votes by majority, and breaks agreement. Change [`rule`] so that deciding on n − 1
-//! votes is safe (and still partially correct: some run decides 0, some decides 1). The
-//! judge runs the proof against your rule for n = 3 and prints its outcome:
-//! `cargo test --release -p flp --test exercises -- --ignored --nocapture exercise_7_1`.
-//! Then explain the outcome it reports: why could no rule have escaped it?
-//!
-//! **Exercise 7.2 — a common coin.** Ben-Or's processes toss their coins separately, so
-//! with evenly split estimates a round ends in agreement only when the coins happen to
-//! agree; the rounds grow quickly with n. Change [`coin`] so that Ben-Or with n = 9,
-//! f = 4 takes at most 4 rounds on average, and stays safe. The judge:
-//! `cargo test --release -p flp --test exercises -- --ignored exercise_7_2`.
+//! The judges of the judged exercises of the chapter "FLP": exercise 7.1 (a safe rule)
+//! and 7.2 (a common coin): `cargo xtask lab safe-rule`, `cargo xtask lab common-coin`.
+//! Their starting points are frozen in the `labs` crate, which runs each judge on the
+//! student's copy.
 
 use crate::adversary::{Bounds, Outcome, run};
 use crate::protocols::{Bit, Coin, Protocol};
-
-// ANCHOR: exercise
-/// Exercise 7.1: with the `votes` a process has (its own included: n − 1 of them, and
-/// again once the last arrives, n), the value to decide, or `None` to wait. The starting
-/// point: the majority, ties to 0.
-pub fn rule(votes: &[Bit], n: usize) -> Option<Bit> {
-    let _ = n;
-    let ones = votes.iter().filter(|&&v| v == 1).count();
-    Some(Bit::from(2 * ones > votes.len()))
-}
-// ANCHOR_END: exercise
 
 /// What the proof finds against `rule` for n = 3: `Ok` with the outcome's name if the
 /// rule is partially correct, `Err` with why not.
@@ -61,17 +40,6 @@ pub fn judge(rule: fn(&[Bit], usize) -> Option<Bit>) -> Result<&'static str, Str
         }
     }
 }
-
-// ANCHOR: coin
-/// Exercise 7.2: the coin a process tosses at the end of `round` when no proposal told
-/// it what to adopt. `shared` is a number every process of the run knows (as if dealt
-/// out before the run); `local` is the process's own fair coin. The starting point:
-/// Ben-Or's, the local coin.
-pub fn coin(round: u32, shared: u64, local: bool) -> Bit {
-    let _ = (round, shared);
-    Bit::from(local)
-}
-// ANCHOR_END: coin
 
 /// The most rounds on average that exercise 7.2 accepts for n = 9, f = 4.
 pub const MEAN_ROUNDS: f64 = 4.0;

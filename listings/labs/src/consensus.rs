@@ -8,7 +8,7 @@ use crate::primary_backup::replay;
 use modelcheck::Checker;
 use modelcheck::processes::{Faults, Global, Processes, diagram};
 use paxos::paxos::{Retry, Value};
-use paxos::simulate::{BEGIN, DELAY, policy, Policy};
+use paxos::simulate::{BEGIN, DELAY, Policy, policy};
 use process::{Process, ProcessId, Time};
 use sim::mixes::Mix;
 use sim::{Latency, Simulation};
@@ -111,7 +111,9 @@ fn safe(outputs: &[Vec<Value>]) -> Result<(), String> {
         ));
     }
     match learned.iter().find(|v| !INPUTS.contains(v)) {
-        Some(v) => Err(format!("validity broken: {v} was learned, which no one proposed")),
+        Some(v) => Err(format!(
+            "validity broken: {v} was learned, which no one proposed"
+        )),
         None => Ok(()),
     }
 }
@@ -138,7 +140,9 @@ fn model_check<P: Process<Output = Value>>(
         clients: Vec::new(),
     };
     let report = Checker::new(&system)
-        .invariant("agreement and validity", |s: &Global<P>| safe(&s.outputs).is_ok())
+        .invariant("agreement and validity", |s: &Global<P>| {
+            safe(&s.outputs).is_ok()
+        })
         .sometimes("a value is learned", |s: &Global<P>| {
             s.outputs.iter().any(|o| !o.is_empty())
         })
@@ -153,8 +157,16 @@ fn model_check<P: Process<Output = Value>>(
             modelcheck::steps(&violation.trace, None).trim_end()
         );
         let picture = diagram(name, &violation.trace, None, |m| format!("{m:?}"));
-        let file = format!("model-{}", if faults.crashes > 0 { "crash" } else { "no-faults" });
-        return Check::fail(name, points, why).drawn(options.draw(&file, picture.to_svg()));
+        let file = format!(
+            "model-{}",
+            if faults.crashes > 0 {
+                "crash"
+            } else {
+                "no-faults"
+            }
+        );
+        return Check::fail(name, points, why)
+            .drawn(options.draw(&file, picture.to_svg()));
     }
     match report.caveat() {
         Some(caveat) => Check::fail(name, points, caveat),
@@ -201,7 +213,10 @@ fn simulate<P: Process<Output = Value>>(
 }
 
 /// Each process's outputs in `sim`.
-fn outputs<P: Process<Output = Value>>(sim: &Simulation<P>, setup: &Setup) -> Vec<Vec<Value>> {
+fn outputs<P: Process<Output = Value>>(
+    sim: &Simulation<P>,
+    setup: &Setup,
+) -> Vec<Vec<Value>> {
     let mut by_process = vec![Vec::new(); setup.processes()];
     for &(_, p, v) in sim.outputs() {
         by_process[p].push(v);

@@ -99,15 +99,17 @@ impl Check {
 
     /// A check that passed unless `problems` says otherwise (the first problem is the
     /// reason, with how many more there were).
-    pub fn from_problems(name: impl Into<String>, points: u32, problems: &[String]) -> Check {
+    pub fn from_problems(
+        name: impl Into<String>,
+        points: u32,
+        problems: &[String],
+    ) -> Check {
         match problems {
             [] => Check::pass(name, points),
             [only] => Check::fail(name, points, only.clone()),
-            [first, rest @ ..] => Check::fail(
-                name,
-                points,
-                format!("{first} (and {} more)", rest.len()),
-            ),
+            [first, rest @ ..] => {
+                Check::fail(name, points, format!("{first} (and {} more)", rest.len()))
+            }
         }
     }
 
@@ -158,7 +160,9 @@ impl Report {
         let result = guarded(check);
         self.checks.push(match result {
             Ok(check) => check,
-            Err(panic) => Check::fail(name, points, format!("the code panicked: {panic}")),
+            Err(panic) => {
+                Check::fail(name, points, format!("the code panicked: {panic}"))
+            }
         });
     }
 }
@@ -174,7 +178,11 @@ impl fmt::Display for Report {
                 Outcome::Pass => ("PASS", check.points),
                 Outcome::Fail { .. } => ("FAIL", 0),
             };
-            writeln!(f, "  {verdict}  {:<width$}  {earned}/{}", check.name, check.points)?;
+            writeln!(
+                f,
+                "  {verdict}  {:<width$}  {earned}/{}",
+                check.name, check.points
+            )?;
             if let Outcome::Fail {
                 why,
                 diagram,
@@ -185,7 +193,11 @@ impl fmt::Display for Report {
                     writeln!(f, "        {line}")?;
                 }
                 if let Some(path) = diagram {
-                    writeln!(f, "        the failing run is drawn in {}", path.display())?;
+                    writeln!(
+                        f,
+                        "        the failing run is drawn in {}",
+                        path.display()
+                    )?;
                 }
                 if let Some(command) = replay {
                     writeln!(f, "        replay it: {command}")?;
@@ -215,7 +227,8 @@ pub fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        *LAST_PANIC.lock().unwrap_or_else(|e| e.into_inner()) = Some(format!("{message}{at}"));
+        *LAST_PANIC.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some(format!("{message}{at}"));
     }));
     let result = catch_unwind(AssertUnwindSafe(f));
     std::panic::set_hook(previous);
@@ -242,10 +255,16 @@ mod tests {
         let Outcome::Fail { why, .. } = &report.checks[1].outcome else {
             panic!("the panic failed nothing");
         };
-        assert!(why.contains("not yet implemented: the backup's handler"), "{why}");
+        assert!(
+            why.contains("not yet implemented: the backup's handler"),
+            "{why}"
+        );
         assert!(why.contains("judge.rs:"), "{why}");
         let shown = report.to_string();
-        assert!(shown.contains("PASS  fine") && shown.contains("FAIL  broken"), "{shown}");
+        assert!(
+            shown.contains("PASS  fine") && shown.contains("FAIL  broken"),
+            "{shown}"
+        );
         assert!(shown.ends_with("score 1/3\n"), "{shown}");
     }
 

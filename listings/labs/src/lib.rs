@@ -12,8 +12,16 @@
 //! chapter's planted bugs (in the `solutions` crate, which the student edition leaves
 //! out). The student's copies are compiled only by the runner, one feature per file.
 
-pub mod judge;
+// The starting points, the student's files and the solutions name this crate `labs`,
+// so that the same text compiles inside it and outside.
+extern crate self as labs;
+
 pub mod consensus;
+pub mod exercises;
+pub mod judge;
 pub mod primary_backup;
+pub mod programs;
 pub mod register;
+pub mod registry;
 pub mod start;
+pub mod student;

@@ -36,7 +36,8 @@ where
                 let replicas = (0..REPLICAS).map(|p| make(p, REPLICAS)).collect();
                 let title = format!("{} knob, seed {seed}", fallacy.name());
                 let label = |m: &P::Message| format!("{m:?}");
-                let run = run_protocol(replicas, fallacy, seed, WRITES, &title, log, label);
+                let run =
+                    run_protocol(replicas, fallacy, seed, WRITES, &title, log, label);
                 runs += 1;
                 if run.writes.1 < run.writes.0 && unacknowledged.is_none() {
                     unacknowledged = Some((fallacy, seed, run.writes));

@@ -137,7 +137,8 @@ impl Exploration {
                 |r| format!("{r:?}"),
             );
             let file = format!("model-{}", slug(name));
-            return Check::fail(name, 2, why).drawn(options.draw(&file, picture.to_svg()));
+            return Check::fail(name, 2, why)
+                .drawn(options.draw(&file, picture.to_svg()));
         }
         let bounded = self.bound.is_some() && report.stopped.is_some();
         match report.caveat() {
@@ -186,7 +187,12 @@ fn simulate<P: Serves>(
 ) -> Check {
     let everyone: Vec<ProcessId> = (0..REPLICAS).collect();
     for seed in options.seeds() {
-        let sim = run(make, mix.world(REPLICAS, &everyone, seed), everyone.clone(), seed);
+        let sim = run(
+            make,
+            mix.world(REPLICAS, &everyone, seed),
+            everyone.clone(),
+            seed,
+        );
         if linearizable(sim.history()) {
             continue;
         }
@@ -218,7 +224,10 @@ fn answered<P: Serves>(
     let up: Vec<ProcessId> = (0..REPLICAS).filter(|p| !down.contains(p)).collect();
     for seed in options.seeds() {
         let mut config = Mix::Clean.world(REPLICAS, &[], seed);
-        config.administrator = down.iter().map(|&p| (Time::ZERO, Action::Crash(p))).collect();
+        config.administrator = down
+            .iter()
+            .map(|&p| (Time::ZERO, Action::Crash(p)))
+            .collect();
         let sim = run(make, config, up.clone(), seed);
         let history = sim.history();
         let open = history.operations.iter().filter(|o| o.is_open()).count();

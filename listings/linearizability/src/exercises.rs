@@ -1,15 +1,10 @@
-//! Exercises of the chapter "What correct means: linearizability", each judged by a test.
-//!
-//! **Exercise 4.1 — a queue.** Write the sequential specification of a FIFO queue: fill
-//! in [`Queue`]'s `step`. The judge checks six small histories whose verdicts are known;
-//! run
-//! `cargo test -p linearizability --test exercises -- --ignored`. A solution is in
-//! [`solution`].
+//! The judges of the judged exercises of the chapter "What correct means:
+//! linearizability": exercise 4.1 (a queue): `cargo xtask lab queue`. Their starting
+//! points are frozen in the `labs` crate, which runs each judge on the student's copy.
 
 use crate::check::check;
 use crate::model::Model;
 use process::{History, Time};
-use std::collections::VecDeque;
 
 /// An operation on a queue.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -28,34 +23,6 @@ pub enum QueueRet {
     /// A dequeue's value (`None`: the queue was empty).
     Value(Option<i64>),
 }
-
-/// The queue's specification: the exercise.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Queue;
-
-// ANCHOR: exercise
-impl Model for Queue {
-    type State = VecDeque<i64>;
-    type Input = QueueOp;
-    type Output = QueueRet;
-
-    fn init(&self) -> VecDeque<i64> {
-        VecDeque::new()
-    }
-
-    fn step(
-        &self,
-        state: &VecDeque<i64>,
-        input: &QueueOp,
-        output: Option<&QueueRet>,
-    ) -> Option<VecDeque<i64>> {
-        // Exercise 4.1: return the queue after `input`, or None if it could not have
-        // returned `output`. (An `output` of None means the operation never returned.)
-        let _ = (state, input, output);
-        None
-    }
-}
-// ANCHOR_END: exercise
 
 /// (operation, result, invoked, returned) for each operation of a history, one client
 /// each; an operation that returned at [`NEVER`] never returned (its result is ignored).
@@ -142,46 +109,4 @@ pub fn judge<M: Model<Input = QueueOp, Output = QueueRet>>(model: &M) -> Vec<Str
         }
     }
     wrong
-}
-
-/// A solution to exercise 4.1.
-pub mod solution {
-    use super::*;
-
-    /// The queue's specification.
-    #[derive(Clone, Copy, Debug, Default)]
-    pub struct SolvedQueue;
-
-    impl Model for SolvedQueue {
-        type State = VecDeque<i64>;
-        type Input = QueueOp;
-        type Output = QueueRet;
-
-        fn init(&self) -> VecDeque<i64> {
-            VecDeque::new()
-        }
-
-        fn step(
-            &self,
-            state: &VecDeque<i64>,
-            input: &QueueOp,
-            output: Option<&QueueRet>,
-        ) -> Option<VecDeque<i64>> {
-            let mut next = state.clone();
-            match (input, output) {
-                (QueueOp::Enqueue(v), None | Some(QueueRet::Ok)) => {
-                    next.push_back(*v);
-                    Some(next)
-                }
-                (QueueOp::Dequeue, None) => {
-                    next.pop_front();
-                    Some(next)
-                }
-                (QueueOp::Dequeue, Some(QueueRet::Value(v))) => {
-                    (next.pop_front() == *v).then_some(next)
-                }
-                _ => None,
-            }
-        }
-    }
 }

@@ -1,24 +1,10 @@
-//! Exercises of the chapter "Checking every execution", each judged by a test.
-//!
-//! **Exercise 5.1 — the invariant that names the bug.** `TCConsistent` catches the hasty
-//! TM only once its decision has done damage. Write an invariant that catches it at the
-//! moment it decides: fill in [`votes_counted`]. The judge requires it to hold on every
-//! reachable state of the correct TwoPhase and to be violated by the planted bug in fewer
-//! steps than
-//! `TCConsistent`: `cargo test -p modelcheck --test exercises -- --ignored`.
+//! The judges of the judged exercises of the chapter "Checking every execution": exercise
+//! 5.1 (the invariant that names the bug): `cargo xtask lab votes-counted`. Their
+//! starting points are frozen in the `labs` crate, which runs each judge on the student's
+//! copy.
 
 use crate::Checker;
 use crate::two_phase::{State, TwoPhase, consistent};
-
-// ANCHOR: exercise
-/// Exercise 5.1: true unless the TM has committed without every resource manager's vote.
-/// (`State::tm` and `State::rm` read the state; the TM's recorded votes are private: what
-/// else in the state tells you that every manager voted?)
-pub fn votes_counted(system: &TwoPhase, state: &State) -> bool {
-    let _ = (system, state);
-    true
-}
-// ANCHOR_END: exercise
 
 /// What is wrong with `invariant` as an answer to exercise 5.1.
 pub fn judge(invariant: impl Fn(&TwoPhase, &State) -> bool) -> Vec<String> {
@@ -58,18 +44,4 @@ pub fn judge(invariant: impl Fn(&TwoPhase, &State) -> bool) -> Vec<String> {
         _ => {}
     }
     wrong
-}
-
-/// A solution to exercise 5.1.
-pub mod solution {
-    use super::*;
-    use crate::two_phase::{Rm, Tm};
-
-    /// The TM has committed only if no manager is still working or has aborted on its
-    /// own: every manager voted (`Prepared`), and votes are not withdrawn.
-    pub fn votes_counted(system: &TwoPhase, state: &State) -> bool {
-        state.tm() != Tm::Committed
-            || (0..system.rms)
-                .all(|i| matches!(state.rm(i), Rm::Prepared | Rm::Committed))
-    }
 }

@@ -21,7 +21,7 @@ const READER: ProcessId = REPLICAS - 1;
 /// How long a client waits for an answer.
 const CLIENT_TIMEOUT: Duration = Duration::from_millis(500);
 /// The repaired primary's retransmission timeout.
-const RETRANSMIT: Duration = Duration::from_millis(10);
+pub const RETRANSMIT: Duration = Duration::from_millis(10);
 /// Every run lasts this long in virtual time: long enough for every retransmission to
 /// settle.
 const HORIZON: Time = Time::from_secs(2);

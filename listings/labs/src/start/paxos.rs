@@ -15,7 +15,7 @@
 // it is asked; a learner learns the first acceptance it hears of. Change anything in
 // this file except the names `Node` and `Node::new`, which the judge calls.
 
-use crate::consensus::Setup;
+use labs::consensus::Setup;
 use paxos::paxos::{Retry, Value};
 use process::{ClientId, Context, Process, ProcessId, Time};
 use serde::{Deserialize, Serialize};

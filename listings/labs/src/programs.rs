@@ -1,0 +1,191 @@
+//! The programs of the labs crate: `cargo run -p labs -- PROGRAM`. `list` is what
+//! `cargo xtask lab` prints; `judge` is what `cargo xtask lab NAME` runs.
+
+use crate::judge::Options;
+use crate::registry::{ENTRIES, Kind};
+use notebook::{Error, Output};
+use std::fmt::Write;
+use std::path::PathBuf;
+
+/// The programs of the labs crate.
+#[derive(clap::Parser, Debug)]
+#[command(name = "labs")]
+struct Cli {
+    #[command(subcommand)]
+    program: Program,
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum Program {
+    /// Every lab and judged exercise: chapter, number, name, kind, difficulty, time.
+    List {
+        /// Also write the list as an HTML table to this file (the course guide's index).
+        #[arg(long)]
+        html: Option<PathBuf>,
+    },
+    /// Judge the student's file labs/NAME.rs (compiled only with the feature
+    /// student-NAME: run it as `cargo xtask lab NAME`).
+    Judge(JudgeArgs),
+}
+
+/// The arguments of `judge`.
+#[derive(clap::Args, Debug)]
+pub struct JudgeArgs {
+    /// The lab or exercise (`cargo xtask lab` lists them).
+    pub name: String,
+    /// Replay this seed alone (a failure prints the command with its seed).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// How many seeds each simulated check of a lab runs, from a fresh first seed.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    pub seeds: u64,
+}
+
+/// What `judge` found: the text to print, and whether every check passed.
+pub struct Judged {
+    /// The header, the report and the score.
+    pub text: String,
+    /// Whether the student's file passed.
+    pub passed: bool,
+}
+
+/// Runs the program `args` names. `judge` runs through [`judge`], which needs the binary's
+/// table of student files; `student` is that table.
+pub fn run(args: &[String]) -> Result<Output, Error> {
+    let cli: Cli = notebook::parse("labs", args)?;
+    match cli.program {
+        Program::List { html } => {
+            let mut out = Output::text(list());
+            if let Some(path) = html {
+                out.figure("the index, as HTML", path, index());
+            }
+            Ok(out)
+        }
+        Program::Judge(_) => Err(Error::Failed(
+            "judge runs a student's file, which only `cargo xtask lab NAME` compiles"
+                .into(),
+        )),
+    }
+}
+
+/// Parses the arguments of `judge` (after the word `judge`).
+pub fn judge_args(args: &[String]) -> Result<JudgeArgs, Error> {
+    let cli: Cli = notebook::parse("labs", args)?;
+    match cli.program {
+        Program::Judge(args) => Ok(args),
+        Program::List { .. } => Err(Error::Usage("not a judge command".into())),
+    }
+}
+
+/// Judges the student's file for `args.name` with `student`, which judges the compiled
+/// file of a name with the options given, or says it is not compiled (`None`).
+pub fn judge(
+    args: &JudgeArgs,
+    student: impl FnOnce(&str, &Options) -> Option<crate::judge::Report>,
+) -> Result<Judged, Error> {
+    let Some(entry) = crate::registry::find(&args.name) else {
+        let names: Vec<&str> = ENTRIES.iter().map(|e| e.name).collect();
+        return Err(Error::Usage(format!(
+            "error: no lab or exercise is called {:?}; the names are: {}\n",
+            args.name,
+            names.join(", ")
+        )));
+    };
+    let (first, seeds) = match args.seed {
+        Some(seed) => (seed, 1),
+        None => (fresh_seed(), args.seeds),
+    };
+    let options = Options::new(entry.name, first, seeds);
+    let mut text = format!(
+        "{} {}: {}, {}\n",
+        entry.kind,
+        entry.number,
+        entry.title,
+        entry.file()
+    );
+    if entry.kind == Kind::Lab {
+        let last = first.wrapping_add(seeds - 1);
+        if seeds == 1 {
+            writeln!(text, "seed {first}").unwrap();
+        } else {
+            writeln!(text, "seeds {first} to {last} (fresh on every run)").unwrap();
+        }
+    }
+    let Some(report) = student(entry.name, &options) else {
+        return Err(Error::Failed(format!(
+            "{} is not compiled into this program: judge it with `cargo xtask lab {}`",
+            entry.file(),
+            entry.name
+        )));
+    };
+    text.push_str(&report.to_string());
+    Ok(Judged {
+        text,
+        passed: report.passed(),
+    })
+}
+
+/// A first seed no earlier run is likely to have used: from the clock.
+fn fresh_seed() -> u64 {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    // Small enough to type back: a number below a million.
+    (u64::from(now.subsec_micros()) ^ now.as_secs()) % 1_000_000
+}
+
+/// The table `cargo xtask lab` prints.
+pub fn list() -> String {
+    let mut text = String::new();
+    writeln!(
+        text,
+        "{:<7}  {:<6}  {:<17}  {:<8}  {:<6}  {:>7}  title",
+        "chapter", "number", "name", "kind", "level", "minutes"
+    )
+    .unwrap();
+    for e in ENTRIES {
+        writeln!(
+            text,
+            "{:<7}  {:<6}  {:<17}  {:<8}  {:<6}  {:>7}  {}",
+            e.chapter, e.number, e.name, e.kind, e.difficulty, e.minutes, e.title
+        )
+        .unwrap();
+    }
+    writeln!(
+        text,
+        "\n`cargo xtask lab NAME` copies the starting point to labs/NAME.rs if that file does not \
+         exist yet, and judges it."
+    )
+    .unwrap();
+    text
+}
+
+/// The course guide's index, as an HTML table (a chapter includes it as it is): one row
+/// per entry, with the result it rests on.
+fn index() -> String {
+    let mut html = String::from(
+        "<table>\n<thead><tr><th>Chapter</th><th>Number</th><th>Title</th><th>Kind</th>\
+         <th>Difficulty</th><th>Minutes</th><th>Rests on</th><th>Judge it</th></tr></thead>\n\
+         <tbody>\n",
+    );
+    for e in ENTRIES {
+        writeln!(
+            html,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
+             <td><code>cargo xtask lab {}</code></td></tr>",
+            e.chapter, e.number, e.title, e.kind, e.difficulty, e.minutes, e.rests_on, e.name
+        )
+        .unwrap();
+    }
+    html.push_str("</tbody>\n</table>\n");
+    html
+}
+
+/// The cells of the book that run these programs.
+pub fn cells() -> Vec<notebook::Cell> {
+    vec![notebook::cell!(
+        "cargo run --release -p labs -- list --html src/outputs/labs-index.html",
+        "src/outputs/labs-list.txt",
+        crate::programs::run
+    )]
+}
