@@ -35,6 +35,11 @@ fn summary_and_chapter_files_agree() {
 }
 
 #[test]
+fn the_course_guides_chapter_graph_and_summary_agree() {
+    assert_clean(checks::course(&repository_root()));
+}
+
+#[test]
 fn no_measured_number_is_typed_into_the_prose() {
     assert_clean(checks::typed_numbers(&repository_root()));
 }

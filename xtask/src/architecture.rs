@@ -13,6 +13,10 @@ pub const FOUNDATIONS: [&str; 3] = ["process", "notebook", "figures"];
 /// foundations only, never on a chapter.
 pub const WORLDS: [&str; 4] = ["sim", "modelcheck", "net", "linearizability"];
 
+/// The teacher's crate: reference solutions, left out of the student edition
+/// (`cargo xtask handout`), so no crate may depend on it.
+pub const SOLUTIONS: &str = "solutions";
+
 /// What `cargo metadata` says of one package: its workspace dependencies (of every kind)
 /// and its binaries.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -86,6 +90,14 @@ pub fn broken_rules(packages: &BTreeMap<String, Package>) -> Vec<String> {
                 };
                 found.push(format!("{name} depends on {dependency} ({kind}): {what}"));
             }
+        }
+    }
+    for (name, package) in packages {
+        if let Some((_, kind)) = package.depends_on.iter().find(|(d, _)| d == SOLUTIONS) {
+            found.push(format!(
+                "{name} depends on {SOLUTIONS} ({kind}): nothing does, so that the student \
+                 edition, which leaves it out, still builds"
+            ));
         }
     }
     let mut owners: BTreeMap<&str, Vec<&str>> = BTreeMap::new();

@@ -417,6 +417,64 @@ pub fn summary(root: &Path) -> Vec<Finding> {
     found
 }
 
+/// The chapters of the course guide's dependency graph (`listings/labs/chapters.toml`)
+/// are those of `SUMMARY.md` before its appendices: the same titles in the same order,
+/// each with a file exactly when `SUMMARY.md` gives it one (and the same file).
+pub fn course(root: &Path) -> Vec<Finding> {
+    let root = &normalize(root);
+    let data = Path::new("listings/labs/chapters.toml");
+    let text = read(&root.join(data));
+    let planned = match labs::course::parse(&text) {
+        Ok(chapters) => chapters,
+        Err(e) => return vec![finding(root, data, None, e)],
+    };
+    let path = root.join("src/SUMMARY.md");
+    let parsed = match mdbook_summary::parse_summary(&read(&path)) {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            return vec![finding(root, &path, None, format!("cannot parse: {e:#}"))];
+        }
+    };
+    let mut summary = Vec::new();
+    for item in &parsed.numbered_chapters {
+        match item {
+            mdbook_summary::SummaryItem::PartTitle(title) if title == "Appendices" => {
+                break;
+            }
+            mdbook_summary::SummaryItem::Link(link) => summary.push((
+                link.name.clone(),
+                link.location.as_ref().map(|l| l.display().to_string()),
+            )),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    let count = planned.len().max(summary.len());
+    for i in 0..count {
+        let ours = planned.get(i).map(|c| (c.title.clone(), c.file.clone()));
+        let theirs = summary.get(i).cloned();
+        if ours != theirs {
+            let show = |c: &Option<(String, Option<String>)>| match c {
+                None => "nothing".to_owned(),
+                Some((title, None)) => format!("{title:?} (not written)"),
+                Some((title, Some(file))) => format!("{title:?} ({file})"),
+            };
+            found.push(finding(
+                root,
+                data,
+                None,
+                format!(
+                    "chapter {} is {} here and {} in SUMMARY.md",
+                    i + 1,
+                    show(&ours),
+                    show(&theirs)
+                ),
+            ));
+        }
+    }
+    found
+}
+
 /// Every generated file equals what its cell generates now; every file in the generated
 /// directories comes from a cell; each cell's binary runs its program and the book shows
 /// what it generates. Slow cells are only checked to have their files unless `run_slow`.

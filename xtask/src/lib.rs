@@ -8,6 +8,7 @@ pub mod architecture;
 pub mod book;
 pub mod cells;
 pub mod checks;
+pub mod handout;
 mod html;
 pub mod katex;
 pub mod lab;

@@ -44,6 +44,11 @@ enum Command {
         #[arg(long)]
         reset: bool,
     },
+    /// Write the student edition into DIR: the repository without the solutions crate.
+    Handout {
+        /// Where to write it (a new or empty directory).
+        dir: std::path::PathBuf,
+    },
     /// Run the cell named by BOOK_CELL into BOOK_CELL_DIR: the child process in which
     /// `bless` and `check` run each cell.
     #[command(hide = true)]
@@ -63,6 +68,7 @@ fn main() -> ExitCode {
 
 fn run(command: Command) -> Result<()> {
     let root = repository_root();
+    let invoked_in = std::env::current_dir()?;
     // Cells name files relative to the repository root, as a reader running them there
     // does.
     std::env::set_current_dir(&root)?;
@@ -126,6 +132,14 @@ fn run(command: Command) -> Result<()> {
                 std::process::exit(status.code().unwrap_or(1));
             }
         }
+        Command::Handout { dir } => {
+            let dir = invoked_in.join(dir);
+            let written = xtask::handout::write(&root, &dir)?;
+            println!(
+                "The student edition is in {} ({written} files, without solutions/)",
+                dir.display()
+            );
+        }
         Command::RunCell => cells::child(&cells::all())?,
     }
     Ok(())
@@ -136,6 +150,7 @@ fn all_checks(root: &std::path::Path) -> Result<Vec<checks::Finding>> {
     found.extend(checks::includes(root));
     found.extend(checks::listing_crates(root));
     found.extend(checks::summary(root));
+    found.extend(checks::course(root));
     found.extend(checks::typed_numbers(root));
     found.extend(checks::values(root));
     found.extend(checks::claims(root));

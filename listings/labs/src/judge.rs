@@ -43,7 +43,14 @@ impl Options {
         let path = self.diagrams.join(format!("{name}.svg"));
         std::fs::create_dir_all(&self.diagrams).ok()?;
         std::fs::write(&path, svg).ok()?;
-        Some(path)
+        // Named from where the judge runs (the repository's root), if it is below it.
+        let here = std::env::current_dir()
+            .ok()
+            .and_then(|d| d.canonicalize().ok());
+        match here.and_then(|here| path.strip_prefix(here).ok().map(Path::to_path_buf)) {
+            Some(relative) => Some(relative),
+            None => Some(path),
+        }
     }
 }
 

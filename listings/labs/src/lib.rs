@@ -17,6 +17,7 @@
 extern crate self as labs;
 
 pub mod consensus;
+pub mod course;
 pub mod exercises;
 pub mod judge;
 pub mod primary_backup;

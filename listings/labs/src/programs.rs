@@ -23,6 +23,15 @@ enum Program {
         #[arg(long)]
         html: Option<PathBuf>,
     },
+    /// The chapters and what each needs first, from listings/labs/chapters.toml.
+    Chapters {
+        /// Also draw the dependency graph as an SVG figure in this file.
+        #[arg(long)]
+        svg: Option<PathBuf>,
+    },
+    /// Judge the frozen starting point of a lab or exercise, as a student's untouched
+    /// file is judged (what a first `cargo xtask lab NAME` prints).
+    Start(JudgeArgs),
     /// Judge the student's file labs/NAME.rs (compiled only with the feature
     /// student-NAME: run it as `cargo xtask lab NAME`).
     Judge(JudgeArgs),
@@ -61,6 +70,18 @@ pub fn run(args: &[String]) -> Result<Output, Error> {
             }
             Ok(out)
         }
+        Program::Chapters { svg } => {
+            let chapters = crate::course::chapters().map_err(Error::Failed)?;
+            let mut out = Output::text(crate::course::text(&chapters));
+            if let Some(path) = svg {
+                out.figure("the graph", path, crate::course::svg(&chapters));
+            }
+            Ok(out)
+        }
+        Program::Start(args) => {
+            let judged = judge(&args, |name, options| Some(start(name, options)))?;
+            Ok(Output::text(judged.text))
+        }
         Program::Judge(_) => Err(Error::Failed(
             "judge runs a student's file, which only `cargo xtask lab NAME` compiles"
                 .into(),
@@ -73,7 +94,7 @@ pub fn judge_args(args: &[String]) -> Result<JudgeArgs, Error> {
     let cli: Cli = notebook::parse("labs", args)?;
     match cli.program {
         Program::Judge(args) => Ok(args),
-        Program::List { .. } => Err(Error::Usage("not a judge command".into())),
+        _ => Err(Error::Usage("not a judge command".into())),
     }
 }
 
@@ -96,13 +117,15 @@ pub fn judge(
         None => (fresh_seed(), args.seeds),
     };
     let options = Options::new(entry.name, first, seeds);
-    let mut text = format!(
-        "{} {}: {}, {}\n",
-        entry.kind,
-        entry.number,
-        entry.title,
-        entry.file()
-    );
+    let mut text = match entry.kind {
+        Kind::Lab => format!("{}: {}, {}\n", entry.number, entry.title, entry.file()),
+        Kind::Exercise => format!(
+            "Exercise {}: {}, {}\n",
+            entry.number,
+            entry.title,
+            entry.file()
+        ),
+    };
     if entry.kind == Kind::Lab {
         let last = first.wrapping_add(seeds - 1);
         if seeds == 1 {
@@ -123,6 +146,37 @@ pub fn judge(
         text,
         passed: report.passed(),
     })
+}
+
+/// The report of the judge of `name` on its frozen starting point.
+fn start(name: &str, options: &Options) -> crate::judge::Report {
+    match name {
+        "primary-backup" => {
+            crate::judge!("primary-backup", crate::start::primary_backup, options)
+        }
+        "numbered-entries" => {
+            crate::judge!("numbered-entries", crate::start::numbered_entries, options)
+        }
+        "siblings" => crate::judge!("siblings", crate::start::siblings, options),
+        "queue" => crate::judge!("queue", crate::start::queue, options),
+        "votes-counted" => {
+            crate::judge!("votes-counted", crate::start::votes_counted, options)
+        }
+        "safe-rule" => crate::judge!("safe-rule", crate::start::safe_rule, options),
+        "common-coin" => crate::judge!("common-coin", crate::start::common_coin, options),
+        "abd" => crate::judge!("abd", crate::start::abd, options),
+        "quorum-sizes" => {
+            crate::judge!("quorum-sizes", crate::start::quorum_sizes, options)
+        }
+        "partition-proof" => {
+            crate::judge!("partition-proof", crate::start::partition_proof, options)
+        }
+        "paxos" => crate::judge!("paxos", crate::start::paxos, options),
+        "paxos-quorums" => {
+            crate::judge!("paxos-quorums", crate::start::paxos_quorums, options)
+        }
+        _ => unreachable!("judge() refuses a name no entry has"),
+    }
 }
 
 /// A first seed no earlier run is likely to have used: from the clock.
@@ -183,9 +237,31 @@ fn index() -> String {
 
 /// The cells of the book that run these programs.
 pub fn cells() -> Vec<notebook::Cell> {
-    vec![notebook::cell!(
-        "cargo run --release -p labs -- list --html src/outputs/labs-index.html",
-        "src/outputs/labs-list.txt",
-        crate::programs::run
-    )]
+    vec![
+        notebook::cell!(
+            "cargo run --release -p labs -- list --html src/outputs/labs-index.html",
+            "src/outputs/labs-list.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p labs -- start primary-backup --seed 1",
+            "src/outputs/labs-start-primary-backup.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p labs -- start abd --seed 1",
+            "src/outputs/labs-start-abd.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p labs -- start paxos --seed 1",
+            "src/outputs/labs-start-paxos.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p labs -- chapters --svg src/figures/course-chapters.svg",
+            "src/outputs/course-chapters.txt",
+            crate::programs::run
+        ),
+    ]
 }

@@ -136,7 +136,7 @@ impl Exploration {
                 |q| format!("{q:?}"),
                 |r| format!("{r:?}"),
             );
-            let file = format!("model-{}", slug(name));
+            let file = slug(name);
             return Check::fail(name, 2, why)
                 .drawn(options.draw(&file, picture.to_svg()));
         }
