@@ -300,7 +300,7 @@ fn linearizability_the_speed_table_says_what_the_chapter_reads_off_it() {
     for row in &kv {
         assert!(
             number(&row[2]) > number(&row[4]),
-            "eager reads help on {}",
+            "eager reads cost time on {}",
             row[0]
         );
     }

@@ -69,6 +69,11 @@ fn the_student_edition_holds_no_solution_and_is_a_workspace() {
     let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
     let lock = std::fs::read_to_string(dir.join("Cargo.lock")).unwrap();
     assert!(!manifest.contains("solutions") && !lock.contains("name = \"solutions\""));
+    let ci = std::fs::read_to_string(dir.join(".ci/run")).unwrap();
+    assert!(
+        ci.contains("cargo test --workspace") && !ci.contains("handout"),
+        "{ci}"
+    );
     let gitignore = std::fs::read_to_string(dir.join(".gitignore")).unwrap();
     assert!(
         !gitignore.contains("/labs/*.rs\n"),

@@ -6,8 +6,12 @@ use anyhow::{Context, Result, bail, ensure};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The directory the student edition leaves out.
-pub const LEFT_OUT: &str = "solutions/";
+/// What the student edition leaves out: the teacher's crate, and the test that makes a
+/// student edition and looks for it there.
+pub const LEFT_OUT: [&str; 2] = ["solutions/", "tests/handout.rs"];
+
+/// The lines that enclose the teacher's part of `.ci/run`.
+const TEACHER: (&str, &str) = ("# BEGIN teacher", "# END teacher");
 
 /// The files of the repository at `root` that the student edition holds, relative to it.
 pub fn files(root: &Path) -> Result<Vec<PathBuf>> {
@@ -30,7 +34,7 @@ pub fn files(root: &Path) -> Result<Vec<PathBuf>> {
     let listed = String::from_utf8(output.stdout).context("a file name is not UTF-8")?;
     Ok(listed
         .split('\0')
-        .filter(|f| !f.is_empty() && !f.starts_with(LEFT_OUT))
+        .filter(|f| !f.is_empty() && !LEFT_OUT.iter().any(|out| f.starts_with(out)))
         .map(PathBuf::from)
         .filter(|f| root.join(f).is_file())
         .collect())
@@ -49,6 +53,21 @@ pub fn rewrite(path: &Path, text: String) -> Result<String> {
             })
             .map(|l| format!("{l}\n"))
             .collect(),
+        Some(".ci/run") => {
+            let mut inside = false;
+            let mut kept = String::new();
+            for line in text.lines() {
+                if line.starts_with(TEACHER.0) {
+                    inside = true;
+                } else if line.starts_with(TEACHER.1) {
+                    inside = false;
+                } else if !inside {
+                    kept.push_str(line);
+                    kept.push('\n');
+                }
+            }
+            kept
+        }
         _ => return Ok(text),
     };
     if rewritten == text {
