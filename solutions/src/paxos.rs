@@ -1,19 +1,10 @@
-// Lab 3 (chapter 11): single-decree Paxos.
+// Lab 3 (chapter 11): single-decree Paxos, the reference solution.
 //
-// Processes `0..acceptors` are acceptors; the next ones are proposers, each proposing its
-// input and each also a learner. A learner announces the value it learns has been chosen
-// with `ctx.output(value)`, once. Make sure that no two learners ever learn different
-// values and that nothing is learned that no proposer proposed, whatever the network and
-// the crashes do; and that once the network behaves, with a leader, every learner learns.
-// The judge model-checks every interleaving of three acceptors and two proposers (also
-// with an acceptor that crashes and restarts from its disk), runs every fault mix of the
-// simulator, and a partition that heals at GST. Judge it with `cargo xtask lab paxos`.
-//
-// The timers, the heartbeats and Ω (`leads`) are written for you, and so is the choice
-// of when a proposer starts a new ballot (`on_timer`). As it stands, a proposer skips
-// phase 1 and asks the acceptors to accept its own value; an acceptor accepts whatever
-// it is asked; a learner learns the first acceptance it hears of. Change anything in
-// this file except the names `Node` and `Node::new`, which the judge calls.
+// A proposer gathers promises from a majority of acceptors, then asks them to accept
+// the value of the highest-numbered proposal those promises report, or its own input.
+// Acceptors persist each promise and acceptance before answering and never accept below
+// a promise. A proposer learns a value once a majority accepted one of its ballots, and
+// tells the other learners: the paper's distinguished learners.
 
 use labs::consensus::Setup;
 use paxos::paxos::{Retry, Value};
@@ -25,7 +16,7 @@ use std::time::Duration;
 /// A proposal number: a round and the proposer that chose it, compared in that order, so
 /// that no two proposers ever use the same one.
 #[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]
 pub struct Ballot {
     /// The round.
@@ -34,7 +25,7 @@ pub struct Ballot {
     pub proposer: ProcessId,
 }
 
-/// What the processes say to each other. Change it as your protocol needs.
+/// What the processes say to each other.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Message {
     /// Phase 1a: promise not to accept anything numbered below `ballot`.
@@ -56,11 +47,17 @@ pub enum Message {
         /// The value.
         value: Value,
     },
-    /// Phase 2b, to every learner: the acceptor accepted this proposal.
+    /// Phase 2b, to the ballot's proposer, a distinguished learner: the acceptor accepted
+    /// this proposal.
     Accepted {
         /// The proposal number.
         ballot: Ballot,
         /// The value.
+        value: Value,
+    },
+    /// A distinguished learner tells the other learners: a majority accepted `value`.
+    Chosen {
+        /// The value chosen.
         value: Value,
     },
     /// Ω's heartbeat, between proposers: I am alive.
@@ -94,7 +91,7 @@ pub struct Node {
     pub setup: Setup,
     /// Its name.
     pub id: ProcessId,
-    /// An acceptor's state (kept on its disk as well).
+    /// What it keeps on disk as well: an acceptor's state, a proposer's round.
     pub disk: Disk,
     /// A proposer's value.
     pub input: Value,
@@ -103,9 +100,9 @@ pub struct Node {
     /// A proposer's current ballot, if one is in progress.
     pub current: Option<Ballot>,
     /// A proposer's promises for its current ballot, by acceptor, with what each had
-    /// accepted.
-    pub promises: BTreeMap<ProcessId, Option<(Ballot, Value)>>,
-    /// A learner's record of each acceptor's acceptances.
+    /// accepted: none outside phase 1.
+    pub promises: Option<BTreeMap<ProcessId, Option<(Ballot, Value)>>>,
+    /// A learner's record of each acceptor's latest acceptance.
     pub accepted: BTreeMap<ProcessId, (Ballot, Value)>,
     /// The value this learner has learned, if any.
     pub learned: Option<Value>,
@@ -127,7 +124,7 @@ impl Node {
             input,
             ballots: 0,
             current: None,
-            promises: BTreeMap::new(),
+            promises: None,
             accepted: BTreeMap::new(),
             learned: None,
             heard: BTreeMap::new(),
@@ -138,7 +135,8 @@ impl Node {
         self.setup.proposers().contains(&self.id)
     }
 
-    /// A proposer starts a new ballot, numbered above any it has used or heard of.
+    /// A proposer starts a new ballot, numbered above any it has used, before a crash
+    /// too: its round is on disk.
     fn start_ballot(&mut self, ctx: &mut Context<'_, Self>) {
         self.ballots += 1;
         self.disk.round += 1;
@@ -147,19 +145,32 @@ impl Node {
             proposer: self.id,
         };
         self.current = Some(ballot);
-        self.promises.clear();
+        self.promises = Some(BTreeMap::new());
         ctx.persist(self.disk.clone());
-        let value = self.input;
-        ctx.send_all(self.setup.acceptors(), &Message::Accept { ballot, value });
+        ctx.send_all(self.setup.acceptors(), &Message::Prepare { ballot });
         self.arm(ctx);
     }
 
-    /// An acceptor is asked to promise.
-    fn on_prepare(&mut self, from: ProcessId, ballot: Ballot, ctx: &mut Context<'_, Self>) {
-        let _ = (from, ballot, ctx);
+    /// An acceptor promises `ballot` unless it promised a higher one, durably before it
+    /// answers with the proposal it has accepted, if any.
+    fn on_prepare(
+        &mut self,
+        from: ProcessId,
+        ballot: Ballot,
+        ctx: &mut Context<'_, Self>,
+    ) {
+        if self.disk.promised > Some(ballot) {
+            return;
+        }
+        self.disk.promised = Some(ballot);
+        ctx.persist(self.disk.clone());
+        let accepted = self.disk.accepted;
+        ctx.send(from, Message::Promise { ballot, accepted });
     }
 
-    /// A proposer hears a promise.
+    /// A proposer hears a promise for its current ballot. With a majority, phase 2
+    /// begins, once, with the value of the highest-numbered proposal they report, or its
+    /// own.
     fn on_promise(
         &mut self,
         from: ProcessId,
@@ -167,25 +178,37 @@ impl Node {
         accepted: Option<(Ballot, Value)>,
         ctx: &mut Context<'_, Self>,
     ) {
-        let _ = (from, ballot, accepted, ctx);
+        let Some(promises) = &mut self.promises else {
+            return;
+        };
+        if self.current != Some(ballot) {
+            return;
+        }
+        promises.insert(from, accepted);
+        if promises.len() < self.setup.majority() {
+            return;
+        }
+        let highest = promises.values().flatten().max_by_key(|(b, _)| *b);
+        let value = highest.map_or(self.input, |&(_, v)| v);
+        self.promises = None;
+        ctx.send_all(self.setup.acceptors(), &Message::Accept { ballot, value });
     }
 
-    /// An acceptor is asked to accept.
-    fn on_accept(
-        &mut self,
-        from: ProcessId,
-        ballot: Ballot,
-        value: Value,
-        ctx: &mut Context<'_, Self>,
-    ) {
-        let _ = from;
+    /// An acceptor accepts unless it promised a higher ballot, durably before it tells
+    /// the learners.
+    fn on_accept(&mut self, ballot: Ballot, value: Value, ctx: &mut Context<'_, Self>) {
+        if self.disk.promised > Some(ballot) {
+            return;
+        }
+        self.disk.promised = Some(ballot);
         self.disk.accepted = Some((ballot, value));
         ctx.persist(self.disk.clone());
-        let learners = self.setup.proposers();
-        ctx.send_all(learners, &Message::Accepted { ballot, value });
+        ctx.send(ballot.proposer, Message::Accepted { ballot, value });
     }
 
-    /// A learner hears of an acceptance.
+    /// A proposer, as learner, hears of an acceptance of one of its ballots. It keeps
+    /// each acceptor's latest (an acceptor's ballots only grow); once a majority's latest
+    /// is the same ballot, its value is chosen.
     fn on_accepted(
         &mut self,
         from: ProcessId,
@@ -193,15 +216,32 @@ impl Node {
         value: Value,
         ctx: &mut Context<'_, Self>,
     ) {
+        let stale = self.accepted.get(&from).is_some_and(|&(b, _)| b >= ballot);
+        if self.learned.is_some() || stale {
+            return;
+        }
         self.accepted.insert(from, (ballot, value));
+        let votes = self.accepted.values().filter(|(b, _)| *b == ballot).count();
+        if votes >= self.setup.majority() {
+            let others = self.setup.proposers().filter(|&p| p != self.id);
+            ctx.send_all(others, &Message::Chosen { value });
+            self.learn(value, ctx);
+        }
+    }
+
+    /// A learner learns `value`, once, and forgets its ballot: no more to do.
+    fn learn(&mut self, value: Value, ctx: &mut Context<'_, Self>) {
         if self.learned.is_none() {
             self.learned = Some(value);
+            self.current = None;
+            self.promises = None;
+            self.accepted.clear();
             ctx.cancel_timer(Timer::Retry);
             ctx.output(value);
         }
     }
 
-    // What follows is given: when to retry, and Ω.
+    // What follows is as given in the starting point: when to retry, and Ω.
 
     /// Sets the retry timer the policy asks for.
     fn arm(&self, ctx: &mut Context<'_, Self>) {
@@ -224,7 +264,11 @@ impl Node {
                 .get(&q)
                 .is_some_and(|&at| ctx.now().since(at) <= timeout)
         };
-        !self.setup.proposers().take_while(|&q| q < self.id).any(alive)
+        !self
+            .setup
+            .proposers()
+            .take_while(|&q| q < self.id)
+            .any(alive)
     }
 }
 
@@ -242,7 +286,9 @@ impl Process for Node {
         }
         let start = self.setup.start;
         match self.setup.retry {
-            Retry::Leader { heartbeat, .. } => ctx.set_timer(Timer::Heartbeat, start + heartbeat),
+            Retry::Leader { heartbeat, .. } => {
+                ctx.set_timer(Timer::Heartbeat, start + heartbeat)
+            }
             _ if start > Duration::ZERO => ctx.set_timer(Timer::Retry, start),
             _ => self.start_ballot(ctx),
         }
@@ -254,14 +300,22 @@ impl Process for Node {
         self.on_start(ctx);
     }
 
-    fn on_message(&mut self, from: ProcessId, message: Message, ctx: &mut Context<'_, Self>) {
+    fn on_message(
+        &mut self,
+        from: ProcessId,
+        message: Message,
+        ctx: &mut Context<'_, Self>,
+    ) {
         match message {
             Message::Prepare { ballot } => self.on_prepare(from, ballot, ctx),
             Message::Promise { ballot, accepted } => {
                 self.on_promise(from, ballot, accepted, ctx)
             }
-            Message::Accept { ballot, value } => self.on_accept(from, ballot, value, ctx),
-            Message::Accepted { ballot, value } => self.on_accepted(from, ballot, value, ctx),
+            Message::Accept { ballot, value } => self.on_accept(ballot, value, ctx),
+            Message::Accepted { ballot, value } => {
+                self.on_accepted(from, ballot, value, ctx)
+            }
+            Message::Chosen { value } => self.learn(value, ctx),
             Message::Heartbeat => {
                 self.heard.insert(from, ctx.now());
             }

@@ -57,9 +57,9 @@ pub const ACCEPTORS: usize = 3;
 /// The values the two proposers propose.
 pub const INPUTS: [Value; 2] = [1, 2];
 
-/// The most states a model check explores: a correct protocol needs less than two thirds
-/// of this.
-pub const MAX_STATES: usize = 1_000_000;
+/// The most states a model check explores. The reference solution, in the starting point's
+/// shape, needs about 200,000 without faults and under 800,000 with the restart.
+pub const MAX_STATES: usize = 2_000_000;
 
 /// When the network starts to behave in the GST check.
 pub const GST: Duration = Duration::from_millis(100);
@@ -169,6 +169,15 @@ fn model_check<P: Process<Output = Value>>(
             .drawn(options.draw(&file, picture.to_svg()));
     }
     match report.caveat() {
+        Some(caveat) if report.stopped.is_some() => Check::fail(
+            name,
+            points,
+            format!(
+                "{caveat}\nA correct protocol in the starting point's shape fits in this \
+                 bound: keep only the state you need, and send each message only to those \
+                 who need it."
+            ),
+        ),
         Some(caveat) => Check::fail(name, points, caveat),
         None => Check::pass(name, points),
     }

@@ -22,7 +22,17 @@ use std::time::Duration;
 /// A version of the register's value: ordered by counter, then by the replica that wrote
 /// it, so that two writes never share a tag.
 #[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
 )]
 pub struct Tag {
     /// How many writes led to this one.
@@ -161,11 +171,14 @@ impl Process for Replica {
                 let op = self.next_op;
                 self.next_op += 1;
                 let others = (0..self.n).filter(|&p| p != self.id);
-                ctx.send_all(others, &Message::Update {
-                    op,
-                    tag,
-                    value: Some(value),
-                });
+                ctx.send_all(
+                    others,
+                    &Message::Update {
+                        op,
+                        tag,
+                        value: Some(value),
+                    },
+                );
                 ctx.respond(client, RegisterRet::Ok);
             }
             RegisterOp::Cas(..) => ctx.respond(client, RegisterRet::Fail),

@@ -88,7 +88,12 @@ impl Process for Replica {
     /// A client's request. At the primary, a write must be acknowledged
     /// (`Response::Written`) only once it can no longer be lost; at a backup, a read
     /// answers the log (`Response::Log`).
-    fn on_request(&mut self, client: ClientId, request: Request, ctx: &mut Context<'_, Self>) {
+    fn on_request(
+        &mut self,
+        client: ClientId,
+        request: Request,
+        ctx: &mut Context<'_, Self>,
+    ) {
         match request {
             Request::Write(value) if self.id == PRIMARY => {
                 let index = self.log.len() as u32;
