@@ -1,28 +1,30 @@
-// Lab 2 (chapter 9): the ABD register.
+// The reference solution to Lab 2 (chapter 9): the ABD register, with several writers.
 //
-// Three replicas hold one register. A client sends a read or a write to any replica,
-// which coordinates the operation and answers it. Make the register linearizable, with
-// the network duplicating, reordering and losing messages and a minority of replicas
-// crashing (and restarting from their disks), and make it answer every operation while a
-// majority is up. The judge model-checks every interleaving of a write and a concurrent
-// read (with duplication, and with a crash and restart), runs random operations in every
-// fault mix of the simulator, and judges each history with the linearizability checker.
-// Judge it with `cargo xtask lab abd`.
-//
-// As it stands, a replica writes its own copy, tells the others and answers at once, and
-// reads its own copy: fast, available, and not linearizable. Change anything in this file
-// except the names `Replica` and `Replica::new`, which the judge calls.
+// Each operation takes two round trips to a majority: a query for the newest tag and
+// value, then an update that stores a newer tag (a write) or writes the newest back (a
+// read). Replicas persist before acknowledging, and operations are named by the
+// coordinator's incarnation, so that no answer from before a crash counts after it.
 
 use linearizability::models::{RegisterOp, RegisterRet};
 use process::{ClientId, Context, Process, ProcessId};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 /// A version of the register's value: ordered by counter, then by the replica that wrote
 /// it, so that two writes never share a tag.
 #[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
 )]
 pub struct Tag {
     /// How many writes led to this one.
@@ -31,10 +33,29 @@ pub struct Tag {
     pub writer: ProcessId,
 }
 
-/// An operation this replica coordinates: the client, and a number of its own.
-pub type OpId = u64;
+/// An operation's name at its coordinator: the coordinator's incarnation (how many times
+/// it has restarted) and a number within it.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+)]
+pub struct OpId {
+    /// The coordinator's incarnation.
+    pub incarnation: u64,
+    /// The operation's number in that incarnation.
+    pub number: u64,
+}
 
-/// What the replicas say to each other. Change it as your protocol needs.
+/// What the replicas say to each other.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Message {
     /// Tell me your tag and value (for operation `op` of the sender).
@@ -67,13 +88,24 @@ pub enum Message {
     },
 }
 
-/// What a replica keeps on its disk (see `Context::persist` and `Process::on_recover`).
+/// What a replica keeps on its disk.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Storage {
     /// The tag of the value held.
     pub tag: Tag,
     /// The value held.
     pub value: Option<i64>,
+    /// How many times the replica has restarted.
+    pub incarnation: u64,
+}
+
+/// The phase of an operation, with the tag and value it carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Phase {
+    /// Asking the replicas what they hold: the newest tag and value heard so far.
+    Query(Tag, Option<i64>),
+    /// Storing this tag and value at the replicas.
+    Update(Tag, Option<i64>),
 }
 
 /// An operation in progress at its coordinator.
@@ -81,13 +113,15 @@ pub struct Storage {
 pub struct Pending {
     /// The client to answer.
     pub client: ClientId,
-    /// What it asked.
-    pub request: RegisterOp,
-    /// The replicas heard from so far in the current phase.
-    pub heard: Vec<ProcessId>,
+    /// The value a write writes (`None`: the operation is a read).
+    pub write: Option<i64>,
+    /// Where the operation is.
+    pub phase: Phase,
+    /// The replicas that have answered the current phase (the coordinator among them).
+    pub heard: BTreeSet<ProcessId>,
 }
 
-/// A replica of the register.
+/// A replica of the register, and the coordinator of its clients' operations.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Replica {
     /// This replica's name.
@@ -97,12 +131,12 @@ pub struct Replica {
     /// How long to wait before sending a phase's message again to the replicas that have
     /// not answered (`None`: never; the model checker's network loses nothing).
     pub retransmit: Option<Duration>,
-    /// The value held, and its tag.
+    /// The value held, its tag, and the incarnation.
     pub held: Storage,
-    /// Operations this replica coordinates, by number.
+    /// Operations this replica coordinates, by name.
     pub pending: BTreeMap<OpId, Pending>,
-    /// The next operation's number.
-    pub next_op: OpId,
+    /// The next operation's number in this incarnation.
+    pub next_op: u64,
 }
 
 impl Replica {
@@ -115,6 +149,70 @@ impl Replica {
             held: Storage::default(),
             pending: BTreeMap::new(),
             next_op: 0,
+        }
+    }
+
+    /// Holds `value` if `tag` is newer than the tag held, durably before anyone is told.
+    fn hold(&mut self, tag: Tag, value: Option<i64>, ctx: &mut Context<'_, Self>) {
+        if tag > self.held.tag {
+            self.held.tag = tag;
+            self.held.value = value;
+            ctx.persist(self.held.clone());
+        }
+    }
+
+    /// The message of `phase` of `op`.
+    fn ask(op: OpId, phase: Phase) -> Message {
+        match phase {
+            Phase::Query(..) => Message::Query { op },
+            Phase::Update(tag, value) => Message::Update { op, tag, value },
+        }
+    }
+
+    /// Starts `phase` of `op`: the coordinator answers it at once, the others are asked.
+    fn start(&mut self, op: OpId, mut pending: Pending, ctx: &mut Context<'_, Self>) {
+        if let Phase::Update(tag, value) = pending.phase {
+            self.hold(tag, value, ctx);
+        }
+        let others = (0..self.n).filter(|&p| p != self.id);
+        ctx.send_all(others, &Self::ask(op, pending.phase));
+        pending.heard.clear();
+        self.pending.insert(op, pending);
+        self.heard(op, self.id, ctx);
+    }
+
+    /// Counts `from`'s answer to the current phase of `op`; once a majority has answered,
+    /// moves the operation on to its update, or answers the client.
+    fn heard(&mut self, op: OpId, from: ProcessId, ctx: &mut Context<'_, Self>) {
+        let Some(mut pending) = self.pending.remove(&op) else {
+            return;
+        };
+        pending.heard.insert(from);
+        if pending.heard.len() <= self.n / 2 {
+            self.pending.insert(op, pending);
+            return;
+        }
+        match (pending.phase, pending.write) {
+            (Phase::Query(tag, value), None) => {
+                pending.phase = Phase::Update(tag, value); // the write-back
+                self.start(op, pending, ctx);
+            }
+            (Phase::Query(newest, _), Some(value)) => {
+                let tag = Tag {
+                    counter: newest.counter.max(self.held.tag.counter) + 1,
+                    writer: self.id,
+                };
+                pending.phase = Phase::Update(tag, Some(value));
+                self.start(op, pending, ctx);
+            }
+            (Phase::Update(_, value), write) => {
+                ctx.cancel_timer(op);
+                let response = match write {
+                    None => RegisterRet::Value(value),
+                    Some(_) => RegisterRet::Ok,
+                };
+                ctx.respond(pending.client, response);
+            }
         }
     }
 }
@@ -131,59 +229,96 @@ impl Process for Replica {
     /// At the start: nothing to do yet.
     fn on_start(&mut self, _: &mut Context<'_, Self>) {}
 
-    /// After a crash, with what the replica persisted. Whatever it acknowledged holding
-    /// before the crash, it must still hold.
-    fn on_recover(&mut self, storage: &Storage, _: &mut Context<'_, Self>) {
+    /// After a crash: what the replica acknowledged holding, and a new incarnation, so
+    /// that its new operations are not confused with the ones the crash abandoned.
+    fn on_recover(&mut self, storage: &Storage, ctx: &mut Context<'_, Self>) {
         self.held = storage.clone();
+        self.held.incarnation += 1;
+        ctx.persist(self.held.clone());
     }
 
-    /// A client's read or write. Answer a read with `RegisterRet::Value`, a write with
-    /// `RegisterRet::Ok`, and a compare-and-set (which a register of reads and writes
-    /// cannot implement) with `RegisterRet::Fail` — each only once the operation has taken
-    /// effect in a way no later operation can miss.
+    /// A read or a write starts with a query; a compare-and-set, which a register of
+    /// reads and writes cannot implement, fails.
     fn on_request(
         &mut self,
         client: ClientId,
         request: RegisterOp,
         ctx: &mut Context<'_, Self>,
     ) {
-        match request {
-            RegisterOp::Read => ctx.respond(client, RegisterRet::Value(self.held.value)),
-            RegisterOp::Write(value) => {
-                let tag = Tag {
-                    counter: self.held.tag.counter + 1,
-                    writer: self.id,
-                };
-                self.held = Storage {
-                    tag,
-                    value: Some(value),
-                };
-                let op = self.next_op;
-                self.next_op += 1;
-                let others = (0..self.n).filter(|&p| p != self.id);
-                ctx.send_all(others, &Message::Update {
-                    op,
-                    tag,
-                    value: Some(value),
-                });
-                ctx.respond(client, RegisterRet::Ok);
+        let write = match request {
+            RegisterOp::Read => None,
+            RegisterOp::Write(value) => Some(value),
+            RegisterOp::Cas(..) => return ctx.respond(client, RegisterRet::Fail),
+        };
+        let op = OpId {
+            incarnation: self.held.incarnation,
+            number: self.next_op,
+        };
+        self.next_op += 1;
+        if let Some(after) = self.retransmit {
+            ctx.set_timer(op, after);
+        }
+        let pending = Pending {
+            client,
+            write,
+            phase: Phase::Query(self.held.tag, self.held.value),
+            heard: BTreeSet::new(),
+        };
+        self.start(op, pending, ctx);
+    }
+
+    /// A replica answers a query with what it holds, and an update once it holds it (or
+    /// newer). A coordinator counts an answer to the current phase of an operation in
+    /// progress and ignores any other: late, duplicated, or from before a crash.
+    fn on_message(
+        &mut self,
+        from: ProcessId,
+        message: Message,
+        ctx: &mut Context<'_, Self>,
+    ) {
+        match message {
+            Message::Query { op } => {
+                let (tag, value) = (self.held.tag, self.held.value);
+                ctx.send(from, Message::Reply { op, tag, value });
             }
-            RegisterOp::Cas(..) => ctx.respond(client, RegisterRet::Fail),
+            Message::Update { op, tag, value } => {
+                self.hold(tag, value, ctx);
+                ctx.send(from, Message::Ack { op });
+            }
+            Message::Reply { op, tag, value } => {
+                if let Some(Pending {
+                    phase: Phase::Query(newest, held),
+                    ..
+                }) = self.pending.get_mut(&op)
+                {
+                    if tag > *newest {
+                        (*newest, *held) = (tag, value);
+                    }
+                    self.heard(op, from, ctx);
+                }
+            }
+            Message::Ack { op } => {
+                if let Some(Pending {
+                    phase: Phase::Update(..),
+                    ..
+                }) = self.pending.get(&op)
+                {
+                    self.heard(op, from, ctx);
+                }
+            }
         }
     }
 
-    /// A message from a replica (possibly from itself, if it sends to itself).
-    fn on_message(&mut self, _: ProcessId, message: Message, _: &mut Context<'_, Self>) {
-        if let Message::Update { tag, value, .. } = message
-            && tag > self.held.tag
-        {
-            self.held = Storage { tag, value };
-        }
-    }
-
-    /// Operation `op`'s timer: send its phase's message again to whoever has not
+    /// Operation `op`'s timer: sends its phase's message again to whoever has not
     /// answered.
-    fn on_timer(&mut self, op: OpId, _: &mut Context<'_, Self>) {
-        let _ = op;
+    fn on_timer(&mut self, op: OpId, ctx: &mut Context<'_, Self>) {
+        let Some(pending) = self.pending.get(&op) else {
+            return;
+        };
+        let silent = (0..self.n).filter(|p| !pending.heard.contains(p));
+        ctx.send_all(silent, &Self::ask(op, pending.phase));
+        if let Some(after) = self.retransmit {
+            ctx.set_timer(op, after);
+        }
     }
 }

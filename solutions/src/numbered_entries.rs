@@ -42,7 +42,12 @@ impl Process for Numbered {
 
     fn on_start(&mut self, _: &mut Context<'_, Self>) {}
 
-    fn on_request(&mut self, client: ClientId, request: Request, ctx: &mut Context<'_, Self>) {
+    fn on_request(
+        &mut self,
+        client: ClientId,
+        request: Request,
+        ctx: &mut Context<'_, Self>,
+    ) {
         serve(&mut self.log, &self.backups, client, request, ctx);
     }
 

@@ -33,7 +33,9 @@ impl Model for Queue {
                 next.pop_front();
                 Some(next)
             }
-            (QueueOp::Dequeue, Some(QueueRet::Value(v))) => (next.pop_front() == *v).then_some(next),
+            (QueueOp::Dequeue, Some(QueueRet::Value(v))) => {
+                (next.pop_front() == *v).then_some(next)
+            }
             _ => None,
         }
     }

@@ -101,77 +101,141 @@ const GAP: f64 = 16.0;
 const LAYER_GAP: f64 = 44.0;
 const MARGIN: f64 = 20.0;
 
+/// A box of the figure, or a point an arrow passes through on a layer it crosses (so that
+/// arrows go between boxes, not through them).
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Node {
+    /// Chapter `i` (from 0).
+    Chapter(usize),
+    /// The arrow `k` (in the order of [`arrows`]) on its way down, crossing layer `d`.
+    Waypoint(usize, usize),
+}
+
+/// Every arrow: from a chapter needed to the chapter that needs it (indices from 0).
+fn arrows(chapters: &[Chapter]) -> Vec<(usize, usize)> {
+    let mut arrows = Vec::new();
+    for (i, c) in chapters.iter().enumerate() {
+        arrows.extend(c.needs.iter().map(|&n| (n - 1, i)));
+    }
+    arrows
+}
+
 /// The dependency graph: a box per chapter ("7 FLP"), layer by layer, an arrow from each
-/// chapter to every chapter that needs it; chapters not yet written dashed and grey.
+/// chapter to every chapter that needs it; chapters not yet written dashed and grey. An
+/// arrow that crosses layers passes between the boxes of each, and each layer is ordered
+/// by the mean position of what feeds it (the barycentre heuristic), to keep arrows short.
 pub fn svg(chapters: &[Chapter]) -> String {
+    const WAYPOINT: f64 = 8.0;
     let layer = layers(chapters);
+    let arrows = arrows(chapters);
     let label = |i: usize| format!("{} {}", i + 1, chapters[i].short);
     let width = (0..chapters.len())
         .map(|i| figures::overlap::text_width(&label(i), FONT))
         .fold(0.0, f64::max)
         + 2.0 * GAP;
     let depth = layer.iter().max().map_or(0, |d| d + 1);
-    let rows: Vec<Vec<usize>> = (0..depth)
-        .map(|d| (0..chapters.len()).filter(|&i| layer[i] == d).collect())
-        .collect();
-    let widest = rows.iter().map(Vec::len).max().unwrap_or(0) as f64;
-    let canvas_w = 2.0 * MARGIN + widest * width + (widest - 1.0).max(0.0) * GAP;
+    // Each layer's nodes, and what feeds each node from the layer above.
+    let mut rows: Vec<Vec<Node>> = vec![Vec::new(); depth];
+    let mut feeds: Vec<(Node, Node)> = Vec::new();
+    for (i, &d) in layer.iter().enumerate() {
+        rows[d].push(Node::Chapter(i));
+    }
+    for (k, &(from, to)) in arrows.iter().enumerate() {
+        let mut above = Node::Chapter(from);
+        for d in layer[from] + 1..layer[to] {
+            rows[d].push(Node::Waypoint(k, d));
+            feeds.push((above, Node::Waypoint(k, d)));
+            above = Node::Waypoint(k, d);
+        }
+        feeds.push((above, Node::Chapter(to)));
+    }
+    let size = |n: Node| match n {
+        Node::Chapter(_) => width,
+        Node::Waypoint(..) => WAYPOINT,
+    };
+    let row_width = |row: &[Node]| {
+        row.iter().map(|&n| size(n)).sum::<f64>() + (row.len().max(1) - 1) as f64 * GAP
+    };
+    let canvas_w = 2.0 * MARGIN + rows.iter().map(|r| row_width(r)).fold(0.0, f64::max);
     let canvas_h =
         2.0 * MARGIN + depth as f64 * HEIGHT + (depth as f64 - 1.0) * LAYER_GAP;
-    // The top left corner of each box. Each row is ordered by the mean position of what
-    // its chapters need (the barycentre heuristic), to keep arrows short.
-    let mut at = vec![(0.0, 0.0); chapters.len()];
-    for (d, row) in rows.iter().enumerate() {
-        let mut row = row.clone();
-        let centre = |i: usize| {
-            let needs = &chapters[i].needs;
-            let sum: f64 = needs.iter().map(|&n| at[n - 1].0).sum();
-            sum / needs.len().max(1) as f64
+    // The centre of each node, row by row.
+    let mut centre: Vec<(Node, (f64, f64))> = Vec::new();
+    let find = |centre: &[(Node, (f64, f64))], n: Node| {
+        centre.iter().find(|(m, _)| *m == n).map(|&(_, at)| at)
+    };
+    for (d, row) in rows.iter_mut().enumerate() {
+        let key = |n: Node| {
+            let above: Vec<f64> = feeds
+                .iter()
+                .filter(|(_, to)| *to == n)
+                .filter_map(|&(from, _)| find(&centre, from).map(|(x, _)| x))
+                .collect();
+            above.iter().sum::<f64>() / above.len().max(1) as f64
         };
-        row.sort_by(|&a, &b| centre(a).total_cmp(&centre(b)).then(a.cmp(&b)));
-        let row_w = row.len() as f64 * width + (row.len() as f64 - 1.0) * GAP;
-        let left = (canvas_w - row_w) / 2.0;
-        for (k, &i) in row.iter().enumerate() {
-            at[i] = (
-                left + k as f64 * (width + GAP),
-                MARGIN + d as f64 * (HEIGHT + LAYER_GAP),
-            );
+        let order = |n: Node| match n {
+            Node::Chapter(i) => (0, i),
+            Node::Waypoint(k, _) => (1, k),
+        };
+        row.sort_by(|&a, &b| key(a).total_cmp(&key(b)).then(order(a).cmp(&order(b))));
+        let mut x = (canvas_w - row_width(row)) / 2.0;
+        let y = MARGIN + d as f64 * (HEIGHT + LAYER_GAP) + HEIGHT / 2.0;
+        for &n in row.iter() {
+            centre.push((n, (x + size(n) / 2.0, y)));
+            x += size(n) + GAP;
         }
     }
+    let at = |n: Node| find(&centre, n).expect("every node is placed");
     let mut svg = format!(
         "<svg width=\"{canvas_w:.0}\" height=\"{canvas_h:.0}\" viewBox=\"0 0 {canvas_w:.0} \
          {canvas_h:.0}\" xmlns=\"http://www.w3.org/2000/svg\">\n\
          <rect x=\"0\" y=\"0\" width=\"{canvas_w:.0}\" height=\"{canvas_h:.0}\" fill=\"#FFFFFF\"/>\n"
     );
-    for (i, c) in chapters.iter().enumerate() {
-        for &need in &c.needs {
-            let (px, py) = at[need - 1];
-            let (cx, cy) = at[i];
-            let (x1, y1) = (px + width / 2.0, py + HEIGHT);
-            let (x2, y2) = (cx + width / 2.0, cy - 5.0);
-            let bend = (y2 - y1) / 2.0;
-            writeln!(
-                svg,
-                "<path d=\"M {x1:.1} {y1:.1} C {x1:.1} {:.1}, {x2:.1} {:.1}, {x2:.1} {y2:.1}\" \
-                 fill=\"none\" stroke=\"#888888\" stroke-width=\"1\"/>",
-                y1 + bend,
-                y2 - bend
-            )
-            .unwrap();
-            writeln!(
-                svg,
-                "<polygon points=\"{:.1},{:.1} {:.1},{:.1} {x2:.1},{:.1}\" fill=\"#888888\"/>",
-                x2 - 3.5,
-                y2,
-                x2 + 3.5,
-                y2,
-                y2 + 5.0
-            )
-            .unwrap();
+    for (k, &(from, to)) in arrows.iter().enumerate() {
+        // From the bottom of one box, through the waypoints, to just above the other.
+        let (x0, y0) = at(Node::Chapter(from));
+        let mut points = vec![(x0, y0 + HEIGHT / 2.0)];
+        for d in layer[from] + 1..layer[to] {
+            let (x, y) = at(Node::Waypoint(k, d));
+            points.push((x, y - HEIGHT / 2.0));
+            points.push((x, y + HEIGHT / 2.0));
         }
+        let (x1, y1) = at(Node::Chapter(to));
+        points.push((x1, y1 - HEIGHT / 2.0 - 5.0));
+        let mut d = format!("M {:.1} {:.1}", points[0].0, points[0].1);
+        for pair in points.windows(2) {
+            let ((ax, ay), (bx, by)) = (pair[0], pair[1]);
+            if ax == bx {
+                write!(d, " L {bx:.1} {by:.1}").unwrap();
+            } else {
+                let bend = (by - ay) / 2.0;
+                write!(
+                    d,
+                    " C {ax:.1} {:.1}, {bx:.1} {:.1}, {bx:.1} {by:.1}",
+                    ay + bend,
+                    by - bend
+                )
+                .unwrap();
+            }
+        }
+        writeln!(
+            svg,
+            "<path d=\"{d}\" fill=\"none\" stroke=\"#888888\" stroke-width=\"1\"/>"
+        )
+        .unwrap();
+        let (x2, y2) = points[points.len() - 1];
+        writeln!(
+            svg,
+            "<polygon points=\"{:.1},{y2:.1} {:.1},{y2:.1} {x2:.1},{:.1}\" fill=\"#888888\"/>",
+            x2 - 3.5,
+            x2 + 3.5,
+            y2 + 5.0
+        )
+        .unwrap();
     }
     for (i, c) in chapters.iter().enumerate() {
-        let (x, y) = at[i];
+        let (cx, cy) = at(Node::Chapter(i));
+        let (x, y) = (cx - width / 2.0, cy - HEIGHT / 2.0);
         let (stroke, dash, ink) = match c.file {
             Some(_) => ("#000000", "", "#000000"),
             None => ("#999999", " stroke-dasharray=\"4 3\"", "#777777"),
@@ -184,10 +248,8 @@ pub fn svg(chapters: &[Chapter]) -> String {
         .unwrap();
         writeln!(
             svg,
-            "<text x=\"{:.1}\" y=\"{:.1}\" dy=\"0.35em\" text-anchor=\"middle\" \
+            "<text x=\"{cx:.1}\" y=\"{cy:.1}\" dy=\"0.35em\" text-anchor=\"middle\" \
              font-family=\"sans-serif\" font-size=\"{FONT}\" fill=\"{ink}\">{}</text>",
-            x + width / 2.0,
-            y + HEIGHT / 2.0,
             escape(&label(i))
         )
         .unwrap();

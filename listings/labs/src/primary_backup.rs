@@ -6,7 +6,7 @@
 use crate::judge::{Check, Options, Report};
 use clap::ValueEnum;
 use process::{Process, ProcessId};
-use replication::fallacies::{Fallacy, REPLICAS, run_protocol};
+use replication::fallacies::{CLIENT_TIMEOUT, Fallacy, REPLICAS, run_protocol};
 use replication::{Request, Response};
 
 /// Writes the client makes in each run.
@@ -52,7 +52,11 @@ where
             Check::pass(&name, 1)
         });
     }
-    let name = "simulator, every knob: every write acknowledged within the run";
+    let name = format!(
+        "simulator, every knob: every write acknowledged within {} ms",
+        CLIENT_TIMEOUT.as_millis()
+    );
+    let name = name.as_str();
     report.checks.push(match unacknowledged {
         None if runs == 0 => Check::fail(name, 2, "no run finished"),
         None => Check::pass(name, 2),

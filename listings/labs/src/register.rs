@@ -146,8 +146,11 @@ impl Exploration {
                 name,
                 2,
                 format!(
-                    "{caveat}\n(the model checker builds replicas without retransmission: \
-                     every run must come to an end)"
+                    "{caveat}\nThe model checker builds replicas without retransmission, so \
+                     every run must come to an end, within the bound: a correct register in \
+                     the starting point's shape needs about a tenth of it. Keep only the \
+                     state you need; a coordinator can count its own answer without sending \
+                     itself a message."
                 ),
             ),
             _ if bounded && !report.unreached.is_empty() => Check::fail(

@@ -19,7 +19,7 @@ pub const REPLICAS: usize = 3;
 /// Clients read at the last backup.
 const READER: ProcessId = REPLICAS - 1;
 /// How long a client waits for an answer.
-const CLIENT_TIMEOUT: Duration = Duration::from_millis(500);
+pub const CLIENT_TIMEOUT: Duration = Duration::from_millis(500);
 /// The repaired primary's retransmission timeout.
 pub const RETRANSMIT: Duration = Duration::from_millis(10);
 /// Every run lasts this long in virtual time: long enough for every retransmission to

@@ -5,8 +5,10 @@
 // survive every knob of the simulator: loss, latency, a slow link, tampering, a
 // partition, a crash and restart, slow machines, duplication and reordering. The judge
 // checks that every acknowledged write is on every replica, once and in order, that
-// every read sees every write acknowledged before it began, and that writes are
-// acknowledged at all. Judge it with `cargo xtask lab primary-backup`.
+// every read sees every write acknowledged before it began, and that every write is
+// acknowledged before its client gives up (`replication::fallacies::CLIENT_TIMEOUT`
+// after it asked: with a quarter of the messages lost, a rare retransmission is not
+// enough). Judge it with `cargo xtask lab primary-backup`.
 //
 // As it stands this is the naive protocol of the chapter: it acknowledges a write at
 // once and sends it to each backup once. Change anything in this file except the names
