@@ -64,7 +64,6 @@ pub fn judge(
     let mut command = Command::new(cargo);
     command.current_dir(root).args([
         "run",
-        "--quiet",
         "--release",
         "--package",
         "labs",

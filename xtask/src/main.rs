@@ -37,7 +37,7 @@ enum Command {
         /// Replay this seed alone (a failure prints the command with its seed).
         #[arg(long)]
         seed: Option<u64>,
-        /// How many seeds each simulated check of a lab runs (20 unless given).
+        /// How many seeds each simulated check of a lab runs (each lab has its default).
         #[arg(long)]
         seeds: Option<u64>,
         /// Put the starting point back in labs/NAME.rs (the old file is kept as .rs.bak).

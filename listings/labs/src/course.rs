@@ -142,8 +142,9 @@ pub fn svg(chapters: &[Chapter]) -> String {
     }
     for (k, &(from, to)) in arrows.iter().enumerate() {
         let mut above = Node::Chapter(from);
-        for d in layer[from] + 1..layer[to] {
-            rows[d].push(Node::Waypoint(k, d));
+        let crossed = rows.iter_mut().enumerate();
+        for (d, row) in crossed.take(layer[to]).skip(layer[from] + 1) {
+            row.push(Node::Waypoint(k, d));
             feeds.push((above, Node::Waypoint(k, d)));
             above = Node::Waypoint(k, d);
         }

@@ -9,8 +9,10 @@ use process::{Process, ProcessId};
 use replication::fallacies::{CLIENT_TIMEOUT, Fallacy, REPLICAS, run_protocol};
 use replication::{Request, Response};
 
-/// Writes the client makes in each run.
-pub const WRITES: u32 = 5;
+/// Writes the client makes in each run, one after the other (each followed by a read at
+/// the last backup): enough that a retransmission rule that congests the slow link of the
+/// bandwidth knob makes writes wait past their client's timeout.
+pub const WRITES: u32 = 20;
 
 /// Judges the protocol whose replica `p` of `n` is `make(p, n)` and whose log `log` reads:
 /// one check per knob of the simulator (safety over every seed), and one that every write
@@ -40,7 +42,9 @@ where
                     run_protocol(replicas, fallacy, seed, WRITES, &title, log, label);
                 runs += 1;
                 if run.writes.1 < run.writes.0 && unacknowledged.is_none() {
-                    unacknowledged = Some((fallacy, seed, run.writes));
+                    let file = format!("{}-seed-{seed}-unacknowledged", fallacy.name());
+                    let drawn = options.draw(&file, run.diagram.to_svg());
+                    unacknowledged = Some((fallacy, seed, run.writes, drawn));
                 }
                 if let Some(problem) = run.problems.first() {
                     let file = format!("{}-seed-{seed}", fallacy.name());
@@ -60,14 +64,16 @@ where
     report.checks.push(match unacknowledged {
         None if runs == 0 => Check::fail(name, 2, "no run finished"),
         None => Check::pass(name, 2),
-        Some((fallacy, seed, (invoked, acked))) => Check::fail(
+        Some((fallacy, seed, (invoked, acked), drawn)) => Check::fail(
             name,
             2,
             format!(
-                "{} knob, seed {seed}: {acked} of {invoked} writes acknowledged",
+                "{} knob, seed {seed}: {acked} of the {invoked} writes made were \
+                 acknowledged before their client gave up",
                 fallacy.name()
             ),
         )
+        .drawn(drawn)
         .replayed_by(replay("primary-backup", seed)),
     });
     report

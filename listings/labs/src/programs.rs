@@ -45,9 +45,10 @@ pub struct JudgeArgs {
     /// Replay this seed alone (a failure prints the command with its seed).
     #[arg(long)]
     pub seed: Option<u64>,
-    /// How many seeds each simulated check of a lab runs, from a fresh first seed.
-    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=10_000))]
-    pub seeds: u64,
+    /// How many seeds each simulated check of a lab runs, from a fresh first seed (each
+    /// lab has its own default, which `cargo xtask lab` lists).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub seeds: Option<u64>,
 }
 
 /// What `judge` found: the text to print, and whether every check passed.
@@ -114,7 +115,7 @@ pub fn judge(
     };
     let (first, seeds) = match args.seed {
         Some(seed) => (seed, 1),
-        None => (fresh_seed(), args.seeds),
+        None => (fresh_seed(), args.seeds.unwrap_or(entry.seeds)),
     };
     let options = Options::new(entry.name, first, seeds);
     let mut text = match entry.kind {
@@ -193,22 +194,27 @@ pub fn list() -> String {
     let mut text = String::new();
     writeln!(
         text,
-        "{:<7}  {:<6}  {:<17}  {:<8}  {:<6}  {:>7}  title",
-        "chapter", "number", "name", "kind", "level", "minutes"
+        "{:<7}  {:<6}  {:<17}  {:<8}  {:<6}  {:>7}  {:>5}  title",
+        "chapter", "number", "name", "kind", "level", "minutes", "seeds"
     )
     .unwrap();
     for e in ENTRIES {
+        let seeds = match e.kind {
+            Kind::Lab => e.seeds.to_string(),
+            Kind::Exercise => "-".to_owned(),
+        };
         writeln!(
             text,
-            "{:<7}  {:<6}  {:<17}  {:<8}  {:<6}  {:>7}  {}",
-            e.chapter, e.number, e.name, e.kind, e.difficulty, e.minutes, e.title
+            "{:<7}  {:<6}  {:<17}  {:<8}  {:<6}  {:>7}  {:>5}  {}",
+            e.chapter, e.number, e.name, e.kind, e.difficulty, e.minutes, seeds, e.title
         )
         .unwrap();
     }
     writeln!(
         text,
         "\n`cargo xtask lab NAME` copies the starting point to labs/NAME.rs if that file does not \
-         exist yet, and judges it."
+         exist yet, and judges it.\nA lab's simulated checks run its number of seeds, fresh on \
+         every run (`--seeds K` for more, `--seed N` to replay one)."
     )
     .unwrap();
     text

@@ -61,6 +61,8 @@ pub struct Entry {
     pub minutes: u32,
     /// The result it puts to work.
     pub rests_on: &'static str,
+    /// How many seeds each simulated check runs unless `--seeds` says otherwise.
+    pub seeds: u64,
     /// The starting point: what the student's file holds before the first edit.
     pub start: &'static str,
 }
@@ -94,6 +96,7 @@ pub const ENTRIES: &[Entry] = &[
         difficulty: Difficulty::Medium,
         minutes: 180,
         rests_on: "the fallacies of distributed computing",
+        seeds: 200,
         start: include_str!("start/primary_backup.rs"),
     },
     Entry {
@@ -105,6 +108,7 @@ pub const ENTRIES: &[Entry] = &[
         difficulty: Difficulty::Easy,
         minutes: 20,
         rests_on: "the fallacies of distributed computing",
+        seeds: 1,
         start: include_str!("start/numbered_entries.rs"),
     },
     Entry {
@@ -116,6 +120,7 @@ pub const ENTRIES: &[Entry] = &[
         difficulty: Difficulty::Easy,
         minutes: 20,
         rests_on: "the strong clock condition of vector clocks",
+        seeds: 1,
         start: include_str!("start/siblings.rs"),
     },
     Entry {
@@ -127,6 +132,7 @@ pub const ENTRIES: &[Entry] = &[
         difficulty: Difficulty::Easy,
         minutes: 30,
         rests_on: "linearizability (Herlihy and Wing)",
+        seeds: 1,
         start: include_str!("start/queue.rs"),
     },
     Entry {
@@ -138,6 +144,7 @@ pub const ENTRIES: &[Entry] = &[
         difficulty: Difficulty::Medium,
         minutes: 30,
         rests_on: "invariants and reachable states",
+        seeds: 1,
         start: include_str!("start/votes_counted.rs"),
     },
     Entry {
@@ -149,6 +156,7 @@ pub const ENTRIES: &[Entry] = &[
         difficulty: Difficulty::Medium,
         minutes: 45,
         rests_on: "FLP (Fischer, Lynch and Paterson), Lemma 2 and Lemma 3",
+        seeds: 1,
         start: include_str!("start/safe_rule.rs"),
     },
     Entry {
@@ -160,6 +168,7 @@ pub const ENTRIES: &[Entry] = &[
         difficulty: Difficulty::Medium,
         minutes: 45,
         rests_on: "randomized consensus (Ben-Or; Rabin)",
+        seeds: 1,
         start: include_str!("start/common_coin.rs"),
     },
     Entry {
@@ -171,6 +180,7 @@ pub const ENTRIES: &[Entry] = &[
         difficulty: Difficulty::Hard,
         minutes: 300,
         rests_on: "quorum intersection",
+        seeds: 20,
         start: include_str!("start/abd.rs"),
     },
     Entry {
@@ -182,6 +192,7 @@ pub const ENTRIES: &[Entry] = &[
         difficulty: Difficulty::Easy,
         minutes: 20,
         rests_on: "quorum intersection",
+        seeds: 1,
         start: include_str!("start/quorum_sizes.rs"),
     },
     Entry {
@@ -193,6 +204,7 @@ pub const ENTRIES: &[Entry] = &[
         difficulty: Difficulty::Medium,
         minutes: 30,
         rests_on: "CAP (Gilbert and Lynch, Theorem 1)",
+        seeds: 1,
         start: include_str!("start/partition_proof.rs"),
     },
     Entry {
@@ -204,6 +216,7 @@ pub const ENTRIES: &[Entry] = &[
         difficulty: Difficulty::Hard,
         minutes: 360,
         rests_on: "P2c of Paxos Made Simple, and partial synchrony (Dwork, Lynch and Stockmeyer)",
+        seeds: 20,
         start: include_str!("start/paxos.rs"),
     },
     Entry {
@@ -215,6 +228,7 @@ pub const ENTRIES: &[Entry] = &[
         difficulty: Difficulty::Easy,
         minutes: 20,
         rests_on: "quorum intersection, and Flexible Paxos",
+        seeds: 1,
         start: include_str!("start/paxos_quorums.rs"),
     },
 ];

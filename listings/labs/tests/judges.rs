@@ -118,8 +118,12 @@ fn every_entry_has_a_start_a_feature_a_student_module_and_a_judge() {
     assert_eq!(manifest.matches("\nstudent-").count(), ENTRIES.len());
 }
 
+/// Lab 1 asks more than the chapter built: its repaired protocol keeps every write safe
+/// under every knob, but with the lab's longer workload its fixed retransmission timeout
+/// congests the slow link (exercise 2.2's question), and writes go unacknowledged.
 #[test]
-fn the_judge_of_lab_1_passes_the_chapters_repaired_protocol_and_fails_the_naive_one() {
+fn the_judge_of_lab_1_fails_the_naive_protocol_and_the_chapters_repaired_one_on_congestion()
+ {
     use replication::fallacies::RETRANSMIT;
     use replication::naive::Naive;
     use replication::repaired::Repaired;
@@ -129,7 +133,17 @@ fn the_judge_of_lab_1_passes_the_chapters_repaired_protocol_and_fails_the_naive_
         |r: &Repaired| &r.log,
         &options,
     );
-    assert!(repaired.passed(), "{repaired}");
+    let failed_checks = failed(&repaired);
+    assert_eq!(failed_checks.len(), 1, "{repaired}");
+    assert!(
+        failed_checks[0].contains("every write acknowledged"),
+        "{repaired}"
+    );
+    let labs::judge::Outcome::Fail { why, .. } = &repaired.checks.last().unwrap().outcome
+    else {
+        panic!("{repaired}");
+    };
+    assert!(why.starts_with("bandwidth knob"), "{repaired}");
     let naive = labs::primary_backup::judge(Naive::new, |r: &Naive| &r.log, &options);
     assert!(!naive.passed(), "{naive}");
 }

@@ -8,7 +8,11 @@
 // every read sees every write acknowledged before it began, and that every write is
 // acknowledged before its client gives up (`replication::fallacies::CLIENT_TIMEOUT`
 // after it asked: with a quarter of the messages lost, a rare retransmission is not
-// enough). Judge it with `cargo xtask lab primary-backup`.
+// enough). The client makes `labs::primary_backup::WRITES` writes, one after the other,
+// each followed by a read; over the slow link, a retransmission that does not adapt to
+// the link's speed queues copies faster than the link drains them. The knobs are set as
+// in `replication::fallacies::Fallacy::world`. Judge it with
+// `cargo xtask lab primary-backup`.
 //
 // As it stands this is the naive protocol of the chapter: it acknowledges a write at
 // once and sends it to each backup once. Change anything in this file except the names
