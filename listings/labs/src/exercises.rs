@@ -61,7 +61,7 @@ pub fn queue<M: Model<Input = QueueOp, Output = QueueRet>>(model: &M) -> Report 
 pub fn votes_counted(invariant: impl Fn(&TwoPhase, &State) -> bool) -> Report {
     let mut report = Report::default();
     let name = "model checker: holds on TwoPhase (1 to 4 RMs), catches the hasty TM \
-                sooner than TCConsistent";
+                as it commits";
     report.run(name, 2, || {
         Check::from_problems(name, 2, &modelcheck::exercises::judge(invariant))
     });

@@ -216,3 +216,30 @@ fn the_judge_of_lab_3_catches_every_planted_bug() {
     let report = chapter_paxos(Some(Bug::LowestAccepted), 1000, 30);
     assert!(!report.passed(), "{report}");
 }
+
+/// The exercises' judges reject the answers that come close: each near miss is a mistake a
+/// student makes.
+#[test]
+fn the_exercise_judges_reject_near_misses() {
+    use modelcheck::two_phase::{Rm, Tm};
+    // 5.1: no RM has aborted when the TM commits catches the bug sooner than TCConsistent,
+    // but not as the TM commits.
+    let no_abort = |system: &modelcheck::two_phase::TwoPhase,
+                    s: &modelcheck::two_phase::State| {
+        s.tm() != Tm::Committed || (0..system.rms).all(|i| s.rm(i) != Rm::Aborted)
+    };
+    assert!(!modelcheck::exercises::judge(no_abort).is_empty());
+    // 7.1: never deciding on n − 1 votes, or deciding only on n, is waiting for all n.
+    assert!(flp::exercises::judge(|_, _| None).is_err());
+    assert!(
+        flp::exercises::judge(|votes, n| (votes.len() == n).then_some(votes[0])).is_err()
+    );
+    // 7.2: coins fixed in advance are fast in random runs, and no coins at all.
+    assert!(flp::exercises::judge_coin(|_, _, _| 0).is_err());
+    assert!(flp::exercises::judge_coin(|round, _, _| (round % 2) as u8).is_err());
+    assert!(
+        flp::exercises::judge_coin(|_, shared, _| u8::from(shared % 16 == 3)).is_err()
+    );
+    // 9.1: quorums that may only touch.
+    assert!(!abd::exercises::judge(|n, q, u| q + u >= n).is_empty());
+}

@@ -4,7 +4,15 @@
 //! copy.
 
 use crate::Checker;
-use crate::two_phase::{State, TwoPhase, consistent};
+use crate::Trace;
+use crate::two_phase::{State, Tm, TwoPhase, consistent};
+
+/// Whether the last step of `trace` is the one at which the TM commits.
+fn commits(trace: &Trace<TwoPhase>) -> bool {
+    let committed = |i: usize| trace.get(i).is_some_and(|(_, s)| s.tm() == Tm::Committed);
+    let last = trace.len() - 1;
+    last > 0 && committed(last) && !committed(last - 1)
+}
 
 /// What is wrong with `invariant` as an answer to exercise 5.1.
 pub fn judge(invariant: impl Fn(&TwoPhase, &State) -> bool) -> Vec<String> {
@@ -41,6 +49,10 @@ pub fn judge(invariant: impl Fn(&TwoPhase, &State) -> bool) -> Vec<String> {
             "it catches the bug after {} steps, no sooner than TCConsistent",
             y.trace.len() - 1
         )),
+        // Sooner is not enough: at the very step at which the TM commits.
+        (Some(y), _) if !commits(&y.trace) => wrong.push(
+            "it catches the bug, but not at the step at which the TM commits".into(),
+        ),
         _ => {}
     }
     wrong

@@ -4,7 +4,7 @@
 // invariant that catches it at the moment it decides: fill in `votes_counted`, keeping
 // its name and signature. The judge requires it to hold on every reachable state of the
 // correct TwoPhase (one to four resource managers) and to be violated by the planted bug
-// in fewer steps than `TCConsistent`. Judge it with `cargo xtask lab votes-counted`.
+// at the very step at which the TM commits, sooner than `TCConsistent`. Judge it with `cargo xtask lab votes-counted`.
 
 use modelcheck::two_phase::{State, TwoPhase};
 
