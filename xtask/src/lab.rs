@@ -41,13 +41,15 @@ pub fn prepare(root: &Path, entry: &Entry, reset: bool) -> Result<Option<String>
     )))
 }
 
-/// Judges the student's file for `name`: `seed` replays one seed, `seeds` sets how many.
+/// Judges the student's file for `name`: `seed` replays one seed, `seeds` sets how many,
+/// `draw` draws every simulated run.
 /// Returns the judge's exit status (non-zero when a check failed).
 pub fn judge(
     root: &Path,
     name: &str,
     seed: Option<u64>,
     seeds: Option<u64>,
+    draw: bool,
     reset: bool,
 ) -> Result<ExitStatus> {
     let Some(entry) = registry::find(name) else {
@@ -78,6 +80,9 @@ pub fn judge(
     }
     if let Some(seeds) = seeds {
         command.args(["--seeds", &seeds.to_string()]);
+    }
+    if draw {
+        command.arg("--draw");
     }
     let mut child = command.spawn().context("cannot run cargo")?;
     let started = Instant::now();

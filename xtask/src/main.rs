@@ -40,6 +40,9 @@ enum Command {
         /// How many seeds each simulated check of a lab runs (each lab has its default).
         #[arg(long)]
         seeds: Option<u64>,
+        /// Draw every simulated run, passing or not (best with --seed N).
+        #[arg(long)]
+        draw: bool,
         /// Put the starting point back in labs/NAME.rs (the old file is kept as .rs.bak).
         #[arg(long)]
         reset: bool,
@@ -125,9 +128,10 @@ fn run(command: Command) -> Result<()> {
             name: Some(name),
             seed,
             seeds,
+            draw,
             reset,
         } => {
-            let status = lab::judge(&root, &name, seed, seeds, reset)?;
+            let status = lab::judge(&root, &name, seed, seeds, draw, reset)?;
             if !status.success() {
                 std::process::exit(status.code().unwrap_or(1));
             }

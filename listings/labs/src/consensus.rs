@@ -207,16 +207,22 @@ fn simulate<P: Process<Output = Value>>(
         let mut sim = Simulation::new(processes, config, seed);
         sim.run_until(HORIZON);
         let outputs = outputs(&sim, &setup);
+        let file = format!("{}-seed-{seed}", mix.name());
+        let picture = |title: &str| {
+            let diagram = sim
+                .trace()
+                .to_diagram(title, setup.processes(), |m| format!("{m:?}"));
+            diagram.to_svg()
+        };
         if let Err(why) = safe(&outputs) {
             let title = format!("{} mix, seed {seed}: {why}", mix.name());
-            let picture = sim
-                .trace()
-                .to_diagram(&title, setup.processes(), |m| format!("{m:?}"));
-            let file = format!("{}-seed-{seed}", mix.name());
             return Check::fail(name, 1, format!("seed {seed}: {why}"))
-                .drawn(options.draw(&file, picture.to_svg()))
+                .drawn(options.draw(&file, picture(&title)))
                 .replayed_by(replay("paxos", seed));
         }
+        options.draw_passing(&file, || {
+            picture(&format!("{} mix, seed {seed}", mix.name()))
+        });
     }
     Check::pass(name, 1)
 }

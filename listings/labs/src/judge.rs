@@ -17,6 +17,9 @@ pub struct Options {
     pub seeds: u64,
     /// Where the judge draws failing runs.
     pub diagrams: PathBuf,
+    /// Whether the simulated checks draw every run, passing or not (to look at one's own
+    /// protocol at work: best with a single seed).
+    pub draw_every_run: bool,
 }
 
 impl Options {
@@ -28,6 +31,7 @@ impl Options {
             first,
             seeds,
             diagrams: workspace.join("target").join("labs").join(name),
+            draw_every_run: false,
         }
     }
 
@@ -35,6 +39,13 @@ impl Options {
     pub fn seeds(&self) -> impl Iterator<Item = u64> + use<> {
         let first = self.first;
         (0..self.seeds).map(move |i| first.wrapping_add(i))
+    }
+
+    /// Draws a run that passed, with `svg`, if every run is to be drawn.
+    pub fn draw_passing(&self, name: &str, svg: impl FnOnce() -> String) {
+        if self.draw_every_run {
+            self.draw(name, svg());
+        }
     }
 
     /// Writes `svg` to the file `name` among the diagrams, and returns its path; `None` if

@@ -46,12 +46,13 @@ where
                     let drawn = options.draw(&file, run.diagram.to_svg());
                     unacknowledged = Some((fallacy, seed, run.writes, drawn));
                 }
+                let file = format!("{}-seed-{seed}", fallacy.name());
                 if let Some(problem) = run.problems.first() {
-                    let file = format!("{}-seed-{seed}", fallacy.name());
                     return Check::fail(&name, 1, format!("seed {seed}: {problem}"))
                         .drawn(options.draw(&file, run.diagram.to_svg()))
                         .replayed_by(replay("primary-backup", seed));
                 }
+                options.draw_passing(&file, || run.diagram.to_svg());
             }
             Check::pass(&name, 1)
         });

@@ -49,6 +49,10 @@ pub struct JudgeArgs {
     /// lab has its own default, which `cargo xtask lab` lists).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     pub seeds: Option<u64>,
+    /// Draw every simulated run of a lab, passing or not, under target/labs/NAME/ (best
+    /// with --seed N: one drawing per check).
+    #[arg(long)]
+    pub draw: bool,
 }
 
 /// What `judge` found: the text to print, and whether every check passed.
@@ -117,7 +121,10 @@ pub fn judge(
         Some(seed) => (seed, 1),
         None => (fresh_seed(), args.seeds.unwrap_or(entry.seeds)),
     };
-    let options = Options::new(entry.name, first, seeds);
+    let options = Options {
+        draw_every_run: args.draw,
+        ..Options::new(entry.name, first, seeds)
+    };
     let mut text = match entry.kind {
         Kind::Lab => format!("{}: {}, {}\n", entry.number, entry.title, entry.file()),
         Kind::Exercise => format!(

@@ -197,6 +197,10 @@ fn simulate<P: Serves>(
             seed,
         );
         if linearizable(sim.history()) {
+            let title = format!("{} mix, seed {seed}: linearizable", mix.name());
+            options.draw_passing(&format!("{}-seed-{seed}", mix.name()), || {
+                drawn(&sim, &title)
+            });
             continue;
         }
         let why = match check(&Register, sim.history()) {

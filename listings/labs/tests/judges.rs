@@ -243,3 +243,22 @@ fn the_exercise_judges_reject_near_misses() {
     // 9.1: quorums that may only touch.
     assert!(!abd::exercises::judge(|n, q, u| q + u >= n).is_empty());
 }
+
+/// `--draw` draws the runs that pass too, so that a student can look at a protocol at work.
+#[test]
+fn asked_to_the_judge_draws_the_runs_that_pass() {
+    use replication::fallacies::RETRANSMIT;
+    use replication::repaired::Repaired;
+    let mut options = options("primary-backup-drawn", 7, 1);
+    options.draw_every_run = true;
+    let _ = std::fs::remove_dir_all(&options.diagrams);
+    let report = labs::primary_backup::judge(
+        |p, n| Repaired::new(p, n, RETRANSMIT),
+        |r: &Repaired| &r.log,
+        &options,
+    );
+    assert!(report.checks[0].passed(), "{report}");
+    let drawn = options.diagrams.join("loss-seed-7.svg");
+    let svg = std::fs::read_to_string(&drawn).expect("the passing run is drawn");
+    assert!(svg.starts_with("<svg"), "{}", drawn.display());
+}

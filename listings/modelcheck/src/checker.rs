@@ -211,7 +211,7 @@ impl Fingerprinter {
 }
 
 /// A state's 64-bit fingerprint. Distinct states share one with probability about
-/// `states² / 2^65` (one in ten million for ten million states), the same trade TLC
+/// `states² / 2^65` (about one in 370,000 for ten million states), the same trade TLC
 /// makes.
 pub fn fingerprint<T: Hash>(state: &T) -> u64 {
     let mut hasher = Fingerprinter::default();
