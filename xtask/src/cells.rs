@@ -226,21 +226,12 @@ impl Isolation {
             .stderr(stderr)
             .spawn()
             .with_context(|| format!("cannot start {}", self.program.display()))?;
-        let status = loop {
-            if let Some(status) = child.try_wait()? {
-                break status;
-            }
-            if started.elapsed() > self.time_limit {
-                // It may have ended meanwhile: either way it is gone after this.
-                let _ = child.kill();
-                let _ = child.wait();
-                bail!(
-                    "`{}` ran longer than {} s and was stopped",
-                    cell.command,
-                    self.time_limit.as_secs()
-                );
-            }
-            std::thread::sleep(Duration::from_millis(20));
+        let Some(status) = wait_at_most(&mut child, started, self.time_limit)? else {
+            bail!(
+                "`{}` ran longer than {} s and was stopped",
+                cell.command,
+                self.time_limit.as_secs()
+            );
         };
         if !status.success() {
             let said = std::fs::read_to_string(&stderr_path).unwrap_or_default();
@@ -250,6 +241,27 @@ impl Isolation {
         collect(&files, &files, &mut kept)?;
         kept.sort();
         Ok(kept)
+    }
+}
+
+/// Waits for `child`, started at `started`, for at most `limit` after it: its status, or
+/// `None` if it ran longer and was killed.
+pub fn wait_at_most(
+    child: &mut std::process::Child,
+    started: Instant,
+    limit: Duration,
+) -> Result<Option<std::process::ExitStatus>> {
+    loop {
+        if let Some(status) = child.try_wait()? {
+            return Ok(Some(status));
+        }
+        if started.elapsed() > limit {
+            // It may have ended meanwhile: either way it is gone after this.
+            let _ = child.kill();
+            let _ = child.wait();
+            return Ok(None);
+        }
+        std::thread::sleep(Duration::from_millis(20));
     }
 }
 

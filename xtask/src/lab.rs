@@ -84,20 +84,13 @@ pub fn judge(
     if draw {
         command.arg("--draw");
     }
-    let mut child = command.spawn().context("cannot run cargo")?;
     let started = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait()? {
-            return Ok(status);
-        }
-        if started.elapsed() > TIME_LIMIT {
-            child.kill().ok();
-            child.wait().ok();
-            bail!(
-                "the judge of {name} ran for more than {} minutes: does a handler loop forever?",
-                TIME_LIMIT.as_secs() / 60
-            );
-        }
-        std::thread::sleep(Duration::from_millis(100));
+    let mut child = command.spawn().context("cannot run cargo")?;
+    match crate::cells::wait_at_most(&mut child, started, TIME_LIMIT)? {
+        Some(status) => Ok(status),
+        None => bail!(
+            "the judge of {name} ran for more than {} minutes: does a handler loop forever?",
+            TIME_LIMIT.as_secs() / 60
+        ),
     }
 }
