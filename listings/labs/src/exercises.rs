@@ -11,6 +11,16 @@ use modelcheck::two_phase::{State, TwoPhase};
 use process::{Process, ProcessId};
 use replication::{Request, Response};
 
+/// A report of one check worth `points`, which passes unless `judge` (which runs the
+/// student's code, and may panic) finds problems.
+fn found(name: &str, points: u32, judge: impl FnOnce() -> Vec<String>) -> Report {
+    let mut report = Report::default();
+    report.run(name, points, || {
+        Check::from_problems(name, points, &judge())
+    });
+    report
+}
+
 /// A report of one check.
 fn one(check: Check) -> Report {
     Report {
@@ -26,46 +36,30 @@ pub fn numbered_entries<P>(
 where
     P: Process<Request = Request, Response = Response>,
 {
-    let mut report = Report::default();
     let name = "simulator, duplication and reordering knobs, 50 seeds each: \
                 each write applied once, in order";
-    report.run(name, 3, || {
-        Check::from_problems(name, 3, &replication::exercises::judge(make, log))
-    });
-    report
+    found(name, 3, || replication::exercises::judge(make, log))
 }
 
 /// Exercise 3.2: the siblings of five sets of versioned writes.
 pub fn siblings(
     answer: impl for<'a> Fn(&'a [(VectorClock, &'a str)]) -> Vec<&'a str>,
 ) -> Report {
-    let mut report = Report::default();
     let name = "five sets of writes whose siblings are known";
-    report.run(name, 2, || {
-        Check::from_problems(name, 2, &clocks::exercises::judge(answer))
-    });
-    report
+    found(name, 2, || clocks::exercises::judge(answer))
 }
 
 /// Exercise 4.1: the linearizability checker's verdicts with the student's queue.
 pub fn queue<M: Model<Input = QueueOp, Output = QueueRet>>(model: &M) -> Report {
-    let mut report = Report::default();
     let name = "linearizability checker: six histories whose verdicts are known";
-    report.run(name, 2, || {
-        Check::from_problems(name, 2, &linearizability::exercises::judge(model))
-    });
-    report
+    found(name, 2, || linearizability::exercises::judge(model))
 }
 
 /// Exercise 5.1: an invariant of TwoPhase that catches the hasty TM as it decides.
 pub fn votes_counted(invariant: impl Fn(&TwoPhase, &State) -> bool) -> Report {
-    let mut report = Report::default();
     let name = "model checker: holds on TwoPhase (1 to 4 RMs), catches the hasty TM \
                 as it commits";
-    report.run(name, 2, || {
-        Check::from_problems(name, 2, &modelcheck::exercises::judge(invariant))
-    });
-    report
+    found(name, 2, || modelcheck::exercises::judge(invariant))
 }
 
 /// Exercise 7.1: a rule that decides on n − 1 votes, safely; the proof's outcome named.
@@ -92,33 +86,21 @@ pub fn common_coin(coin: fn(u32, u64, bool) -> Bit) -> Report {
 
 /// Exercise 9.1: predictions of which quorum sizes keep ABD linearizable.
 pub fn quorum_sizes(predict: impl Fn(usize, usize, usize) -> bool) -> Report {
-    let mut report = Report::default();
     let name = "model checker: every pair of quorum sizes for 2 and 3 processes";
-    report.run(name, 2, || {
-        Check::from_problems(name, 2, &abd::exercises::judge(predict))
-    });
-    report
+    found(name, 2, || abd::exercises::judge(predict))
 }
 
 /// Exercise 10.1: operations no available register answers linearizably.
 pub fn partition_proof(plan: impl FnOnce() -> Vec<cap::exercises::Planned>) -> Report {
-    let mut report = Report::default();
     let name =
         "simulator, 20 seeds: the available register never linearizable, ABD always";
-    report.run(name, 2, || {
-        Check::from_problems(name, 2, &cap::exercises::judge(plan()))
-    });
-    report
+    found(name, 2, || cap::exercises::judge(plan()))
 }
 
 /// Exercise 11.1: predictions of which quorum sizes keep Paxos safe.
 pub fn paxos_quorums(predict: impl Fn(usize, usize, usize) -> bool) -> Report {
-    let mut report = Report::default();
     let name = "model checker: every pair of quorum sizes for 3 acceptors";
-    report.run(name, 2, || {
-        Check::from_problems(name, 2, &paxos::exercises::judge(predict))
-    });
-    report
+    found(name, 2, || paxos::exercises::judge(predict))
 }
 
 /// `judge()`, with a panic in the student's code turned into an error.
