@@ -156,36 +156,19 @@ pub fn judge(
     })
 }
 
-/// The report of the judge of `name` on its frozen starting point.
-fn start(name: &str, options: &Options) -> crate::judge::Report {
-    match name {
-        "primary-backup" => {
-            crate::judge!("primary-backup", crate::start::primary_backup, options)
+macro_rules! judge_start {
+    ($($name:tt $module:ident $feature:tt,)*) => {
+        /// The report of the judge of `name` on its frozen starting point.
+        fn start(name: &str, options: &Options) -> crate::judge::Report {
+            match name {
+                $($name => crate::judge!($name, crate::start::$module, options),)*
+                _ => unreachable!("judge() refuses a name no entry has"),
+            }
         }
-        "numbered-entries" => {
-            crate::judge!("numbered-entries", crate::start::numbered_entries, options)
-        }
-        "siblings" => crate::judge!("siblings", crate::start::siblings, options),
-        "queue" => crate::judge!("queue", crate::start::queue, options),
-        "votes-counted" => {
-            crate::judge!("votes-counted", crate::start::votes_counted, options)
-        }
-        "safe-rule" => crate::judge!("safe-rule", crate::start::safe_rule, options),
-        "common-coin" => crate::judge!("common-coin", crate::start::common_coin, options),
-        "abd" => crate::judge!("abd", crate::start::abd, options),
-        "quorum-sizes" => {
-            crate::judge!("quorum-sizes", crate::start::quorum_sizes, options)
-        }
-        "partition-proof" => {
-            crate::judge!("partition-proof", crate::start::partition_proof, options)
-        }
-        "paxos" => crate::judge!("paxos", crate::start::paxos, options),
-        "paxos-quorums" => {
-            crate::judge!("paxos-quorums", crate::start::paxos_quorums, options)
-        }
-        _ => unreachable!("judge() refuses a name no entry has"),
-    }
+    };
 }
+
+crate::for_each_entry!(judge_start);
 
 /// A first seed no earlier run is likely to have used: from the clock.
 fn fresh_seed() -> u64 {

@@ -233,6 +233,30 @@ pub const ENTRIES: &[Entry] = &[
     },
 ];
 
+/// Calls the macro `$then` with every lab and exercise, in the order of [`ENTRIES`], as
+/// `"NAME" module "student-NAME",`: the name, the module of its file (the starting point's,
+/// the student's, the solution's) and the feature that compiles the student's file. The one
+/// list from which the modules of the files and the judges' dispatch are generated.
+#[macro_export]
+macro_rules! for_each_entry {
+    ($then:ident) => {
+        $then! {
+            "primary-backup" primary_backup "student-primary-backup",
+            "numbered-entries" numbered_entries "student-numbered-entries",
+            "siblings" siblings "student-siblings",
+            "queue" queue "student-queue",
+            "votes-counted" votes_counted "student-votes-counted",
+            "safe-rule" safe_rule "student-safe-rule",
+            "common-coin" common_coin "student-common-coin",
+            "abd" abd "student-abd",
+            "quorum-sizes" quorum_sizes "student-quorum-sizes",
+            "partition-proof" partition_proof "student-partition-proof",
+            "paxos" paxos "student-paxos",
+            "paxos-quorums" paxos_quorums "student-paxos-quorums",
+        }
+    };
+}
+
 /// Judges the module at `$module` (a path of identifiers: `labs::start::abd`) as the
 /// lab or exercise `$name` (a literal), with `$options` (a `&judge::Options`; the
 /// exercises take none, and ignore it): a [`Report`](crate::judge::Report). The one
