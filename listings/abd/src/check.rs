@@ -7,8 +7,8 @@ use linearizability::models::{Register, RegisterOp, RegisterRet};
 use modelcheck::Checker;
 use modelcheck::processes::{Faults, Global, Processes};
 use process::{History, Process, ProcessId};
-use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::Mutex;
 
 /// Who asks what, and where: each client's requests, each with the process it is
 /// submitted to.
@@ -127,12 +127,23 @@ pub fn checker<P: Serves>(system: &Processes<P>) -> Checker<'_, Processes<P>> {
 }
 
 /// The invariant, remembering the verdict for each history (many states share one).
-pub fn invariant<P: Serves>() -> impl Fn(&Global<P>) -> bool {
-    let verdicts = RefCell::new(HashMap::new());
+pub fn invariant<P: Serves>() -> impl Fn(&Global<P>) -> bool + Sync {
+    let verdicts = Mutex::new(HashMap::new());
     move |state| {
-        *verdicts
-            .borrow_mut()
-            .entry(state.history.clone())
-            .or_insert_with(|| linearizable(&state.history))
+        if let Some(&verdict) = lock(&verdicts).get(&state.history) {
+            return verdict;
+        }
+        // Checked outside the lock, so that other threads need not wait for it.
+        let verdict = linearizable(&state.history);
+        lock(&verdicts).insert(state.history.clone(), verdict);
+        verdict
     }
+}
+
+/// The map of verdicts, even if a thread panicked while it held it (the map is then still
+/// a map of correct verdicts).
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }

@@ -56,7 +56,7 @@ pub fn queue<M: Model<Input = QueueOp, Output = QueueRet>>(model: &M) -> Report 
 }
 
 /// Exercise 5.1: an invariant of TwoPhase that catches the hasty TM as it decides.
-pub fn votes_counted(invariant: impl Fn(&TwoPhase, &State) -> bool) -> Report {
+pub fn votes_counted(invariant: impl Fn(&TwoPhase, &State) -> bool + Sync) -> Report {
     let name = "model checker: holds on TwoPhase (1 to 4 RMs), catches the hasty TM \
                 as it commits";
     found(name, 2, || modelcheck::exercises::judge(invariant))

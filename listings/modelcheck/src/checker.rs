@@ -1,7 +1,8 @@
 //! Exhaustive search of a system's reachable states, checking invariants.
 
 use crate::system::System;
-use std::cell::RefCell;
+
+mod parallel;
 use std::collections::VecDeque;
 use std::hash::{Hash, Hasher};
 use std::time::{Duration, Instant};
@@ -47,19 +48,21 @@ impl std::fmt::Display for Stop {
     }
 }
 
+/// A named property of states of type `T`.
+type Holds<'a, T> = (String, Box<dyn Fn(&T) -> bool + Sync + 'a>);
+
 /// A named property of states: one every reachable state must have (an invariant), or one
 /// some reachable state must have (Stateright's `sometimes`).
-type Property<'a, S> = (String, Box<dyn Fn(&<S as System>::State) -> bool + 'a>);
+type Property<'a, S> = Holds<'a, <S as System>::State>;
 
 /// Checks a system exhaustively, within optional bounds.
 pub struct Checker<'a, S: System> {
     system: &'a S,
     invariants: Vec<Property<'a, S>>,
     sometimes: Vec<Property<'a, S>>,
-    /// Which `sometimes` properties a state explored by the current run has.
-    reached: RefCell<Vec<bool>>,
     search: Search,
     symmetry: bool,
+    threads: usize,
     max_depth: Option<usize>,
     max_states: Option<usize>,
     max_time: Option<Duration>,
@@ -233,9 +236,9 @@ impl<'a, S: System> Checker<'a, S> {
             system,
             invariants: Vec::new(),
             sometimes: Vec::new(),
-            reached: RefCell::new(Vec::new()),
             search: Search::BreadthFirst,
             symmetry: false,
+            threads: 1,
             max_depth: None,
             max_states: Some(DEFAULT_MAX_STATES),
             max_time: Some(DEFAULT_MAX_TIME),
@@ -246,7 +249,7 @@ impl<'a, S: System> Checker<'a, S> {
     pub fn invariant(
         mut self,
         name: &str,
-        holds: impl Fn(&S::State) -> bool + 'a,
+        holds: impl Fn(&S::State) -> bool + Sync + 'a,
     ) -> Self {
         self.invariants.push((name.to_owned(), Box::new(holds)));
         self
@@ -258,7 +261,7 @@ impl<'a, S: System> Checker<'a, S> {
     pub fn sometimes(
         mut self,
         name: &str,
-        holds: impl Fn(&S::State) -> bool + 'a,
+        holds: impl Fn(&S::State) -> bool + Sync + 'a,
     ) -> Self {
         self.sometimes.push((name.to_owned(), Box::new(holds)));
         self
@@ -273,6 +276,15 @@ impl<'a, S: System> Checker<'a, S> {
     /// Explores one representative of each symmetry class ([`System::canonical`]).
     pub fn symmetry(mut self, on: bool) -> Self {
         self.symmetry = on;
+        self
+    }
+
+    /// Searches breadth-first on `threads` threads (at least one; at most 64). The report
+    /// is the one-thread search's, except for the time taken and, under a time bound,
+    /// where the search stops. A depth-first search runs on one thread.
+    pub fn threads(mut self, threads: usize) -> Self {
+        assert!((1..=64).contains(&threads), "between 1 and 64 threads");
+        self.threads = threads;
         self
     }
 
@@ -313,8 +325,7 @@ impl<'a, S: System> Checker<'a, S> {
 
     /// The first invariant `state` breaks, if any; notes the `sometimes` properties it
     /// has.
-    fn violated(&self, state: &S::State) -> Option<String> {
-        let mut reached = self.reached.borrow_mut();
+    fn violated(&self, state: &S::State, reached: &mut [bool]) -> Option<String> {
         for ((_, holds), seen) in self.sometimes.iter().zip(reached.iter_mut()) {
             *seen = *seen || holds(state);
         }
@@ -324,9 +335,19 @@ impl<'a, S: System> Checker<'a, S> {
             .map(|(name, _)| name.clone())
     }
 
-    // ANCHOR: run
-    /// Explores the reachable states and reports.
+    /// Explores the reachable states and reports: on one thread, or breadth-first on
+    /// several ([`Checker::threads`]).
     pub fn run(&self) -> Report<S> {
+        if self.threads > 1 && self.search == Search::BreadthFirst {
+            self.run_parallel()
+        } else {
+            self.run_sequential()
+        }
+    }
+
+    // ANCHOR: run
+    /// Explores the reachable states on one thread and reports.
+    fn run_sequential(&self) -> Report<S> {
         let started = Instant::now();
         // The fingerprints of the states seen. (Traces are rebuilt only when one is
         // needed.)
@@ -339,14 +360,23 @@ impl<'a, S: System> Checker<'a, S> {
         let mut prints = Vec::new();
         let mut touched = 0u64;
         let mut expanded = 0u64;
-        *self.reached.borrow_mut() = vec![false; self.sometimes.len()];
+        // Which `sometimes` properties the states explored have.
+        let mut reached = vec![false; self.sometimes.len()];
         for state in self.system.initial() {
             generated += 1;
             let state = self.normal(state);
             if seen.insert(fingerprint(&state)) {
-                if let Some(invariant) = self.violated(&state) {
+                if let Some(invariant) = self.violated(&state, &mut reached) {
                     let bad = Some((invariant, state));
-                    return self.report(started, seen.len(), generated, 1, None, bad);
+                    return self.report(
+                        started,
+                        &reached,
+                        seen.len(),
+                        generated,
+                        1,
+                        None,
+                        bad,
+                    );
                 }
                 frontier.push_back((state, 1));
             }
@@ -369,7 +399,15 @@ impl<'a, S: System> Checker<'a, S> {
                 && started.elapsed() >= max
             {
                 let stop = Some(Stop::Time(max));
-                return self.report(started, seen.len(), generated, depth, stop, None);
+                return self.report(
+                    started,
+                    &reached,
+                    seen.len(),
+                    generated,
+                    depth,
+                    stop,
+                    None,
+                );
             }
             successors.clear();
             self.system.successors(&state, &mut successors);
@@ -389,10 +427,11 @@ impl<'a, S: System> Checker<'a, S> {
                 if !seen.insert(print) {
                     continue;
                 }
-                if let Some(invariant) = self.violated(&next) {
+                if let Some(invariant) = self.violated(&next, &mut reached) {
                     let bad = Some((invariant, next));
                     return self.report(
                         started,
+                        &reached,
                         seen.len(),
                         generated,
                         level + 1,
@@ -405,6 +444,7 @@ impl<'a, S: System> Checker<'a, S> {
                     let depth = depth.max(level + 1);
                     return self.report(
                         started,
+                        &reached,
                         seen.len(),
                         generated,
                         depth,
@@ -417,13 +457,23 @@ impl<'a, S: System> Checker<'a, S> {
             }
         }
         std::hint::black_box(touched);
-        self.report(started, seen.len(), generated, depth, stopped, None)
+        self.report(
+            started,
+            &reached,
+            seen.len(),
+            generated,
+            depth,
+            stopped,
+            None,
+        )
     }
     // ANCHOR_END: run
 
+    #[allow(clippy::too_many_arguments)]
     fn report(
         &self,
         started: Instant,
+        reached: &[bool],
         distinct: usize,
         generated: usize,
         depth: usize,
@@ -444,7 +494,7 @@ impl<'a, S: System> Checker<'a, S> {
             unreached: self
                 .sometimes
                 .iter()
-                .zip(self.reached.borrow().iter())
+                .zip(reached)
                 .filter(|(_, reached)| !**reached)
                 .map(|((name, _), _)| name.clone())
                 .collect(),

@@ -15,7 +15,7 @@ fn commits(trace: &Trace<TwoPhase>) -> bool {
 }
 
 /// What is wrong with `invariant` as an answer to exercise 5.1.
-pub fn judge(invariant: impl Fn(&TwoPhase, &State) -> bool) -> Vec<String> {
+pub fn judge(invariant: impl Fn(&TwoPhase, &State) -> bool + Sync) -> Vec<String> {
     let mut wrong = Vec::new();
     for rms in 1..=4 {
         let correct = TwoPhase {

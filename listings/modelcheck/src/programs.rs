@@ -22,6 +22,9 @@ pub(crate) struct TwoPhaseArgs {
     /// Depth-first instead of breadth-first.
     #[arg(long)]
     dfs: bool,
+    /// Threads of the breadth-first search (the report is the same for any number).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=64))]
+    threads: u32,
     /// Check the planted bug: a TM that commits once any manager has voted.
     #[arg(long)]
     bug: bool,
@@ -54,6 +57,7 @@ pub(crate) fn two_phase(args: TwoPhaseArgs) -> Result<Output, Error> {
             .invariant("TCConsistent", |s| consistent(&system, s))
             .search(search)
             .symmetry(args.symmetry)
+            .threads(args.threads as usize)
             .run();
         let _ = writeln!(
             output.stdout,

@@ -4,13 +4,14 @@ use std::fmt::Debug;
 use std::hash::Hash;
 
 // ANCHOR: system
-/// A transition system: where it starts, and where each state can go.
-pub trait System {
+/// A transition system: where it starts, and where each state can go. (`Sync` and
+/// `Send`, so that several threads can explore it at once.)
+pub trait System: Sync {
     /// A global state. Comparable and hashable, so that a state seen before is
     /// recognised.
-    type State: Clone + Eq + Hash + Debug;
+    type State: Clone + Eq + Hash + Debug + Send + Sync;
     /// What takes one state to the next, for traces.
-    type Action: Clone + Debug;
+    type Action: Clone + Debug + Send;
 
     /// The initial states.
     fn initial(&self) -> Vec<Self::State>;

@@ -189,12 +189,22 @@ proptest! {
                 prop_assert_eq!(bfs.depth, depth);
                 let dfs = Checker::new(&graph).search(Search::DepthFirst).run();
                 prop_assert_eq!((dfs.distinct, dfs.generated), (reached, generated));
+                let parallel = Checker::new(&graph).threads(3).run();
+                prop_assert!(parallel.complete);
+                let counts = (parallel.distinct, parallel.generated, parallel.depth);
+                prop_assert_eq!(counts, (reached, generated, depth));
             }
             Some(level) => {
                 let violation = bfs.violation.expect("the bad state is reachable");
                 // Breadth-first: a shortest trace, ending in the bad state.
                 prop_assert_eq!(violation.trace.len(), level);
                 prop_assert_eq!(Some(violation.trace.last().unwrap().1), graph.bad);
+                let parallel = Checker::new(&graph)
+                    .invariant("not bad", |s| Some(*s) != graph.bad)
+                    .threads(2)
+                    .run();
+                let again = parallel.violation.expect("found on two threads as well");
+                prop_assert_eq!(again.trace.len(), level);
             }
         }
     }

@@ -37,12 +37,12 @@ pub type ClientId = usize;
 /// the model checker can store states), printable (for traces), and serializable (for the
 /// real network and the disk).
 pub trait Data:
-    Clone + Eq + Hash + Debug + Serialize + DeserializeOwned + Send + 'static
+    Clone + Eq + Hash + Debug + Serialize + DeserializeOwned + Send + Sync + 'static
 {
 }
 
 impl<T> Data for T where
-    T: Clone + Eq + Hash + Debug + Serialize + DeserializeOwned + Send + 'static
+    T: Clone + Eq + Hash + Debug + Serialize + DeserializeOwned + Send + Sync + 'static
 {
 }
 
@@ -53,19 +53,19 @@ impl<T> Data for T where
 /// Each handler is a function of the process's state, the event, and the choices the
 /// context returns; it acts only through the context. The state itself is comparable and
 /// hashable so that the model checker can recognise a state it has seen before.
-pub trait Process: Clone + Eq + Hash + Debug + Send + 'static {
+pub trait Process: Clone + Eq + Hash + Debug + Send + Sync + 'static {
     /// What processes send each other.
     type Message: Data;
     /// The names of this process's timers: setting a timer that is already set restarts
     /// it.
-    type Timer: Clone + Eq + Hash + Debug + Send + 'static;
+    type Timer: Clone + Eq + Hash + Debug + Send + Sync + 'static;
     /// What clients ask of a process.
     type Request: Data;
     /// What a process answers a client.
     type Response: Data;
     /// What a process makes observable: a decision, a delivered value. The checkers read
     /// these.
-    type Output: Clone + Eq + Hash + Debug + Send + 'static;
+    type Output: Clone + Eq + Hash + Debug + Send + Sync + 'static;
     /// What survives a crash: the last value passed to [`Context::persist`].
     type Storage: Data + Default;
 
