@@ -2,8 +2,9 @@
 # Times the book's checker and Stateright on TwoPhase with 7, 8 and 9 resource managers, and
 # writes listings/modelcheck/measurements.csv for chapter 5's table. Run from the repository root:
 #   comparisons/stateright/measure.sh [REPETITIONS]
-# Three checkers, alternating, REPETITIONS times (default 5) for each number of RMs:
-#   book            the book's checker: breadth-first, one thread (modelcheck's two_phase example);
+# Four checkers, alternating, REPETITIONS times (default 5) for each number of RMs:
+#   book            the book's checker: breadth-first, one thread (`modelcheck two-phase`);
+#   book-2          the book's checker: breadth-first, two threads (`modelcheck two-phase --threads 2`);
 #   stateright      Stateright 0.31 on the book's model, packed the same way, breadth-first, every core
 #                   (comparisons/stateright/src/main.rs);
 #   stateright-2pc  Stateright's own two-phase-commit example as it ships in the stateright crate,
@@ -13,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 repetitions=${1:-5}
 here=comparisons/stateright
-cargo build --quiet --release -p modelcheck --example two_phase
+cargo build --quiet --release -p modelcheck
 cargo build --quiet --release --manifest-path $here/Cargo.toml
 # The example ships in the stateright package that cargo downloaded; build a copy of it.
 src=$(cargo metadata --quiet --format-version 1 --manifest-path $here/Cargo.toml |
@@ -30,9 +31,10 @@ out=listings/modelcheck/measurements.csv
   echo "checker,rms,repetition,distinct,seconds,peak_kib"
   for rms in 7 8 9; do
     for repetition in $(seq "$repetitions"); do
-      for run in book stateright stateright-2pc; do
+      for run in book book-2 stateright stateright-2pc; do
         case $run in
-          book) cmd=(target/release/examples/two_phase --rms "$rms") ;;
+          book) cmd=(target/release/modelcheck two-phase --rms "$rms") ;;
+          book-2) cmd=(target/release/modelcheck two-phase --rms "$rms" --threads 2) ;;
           stateright) cmd=($here/target/release/stateright-two-phase "$rms") ;;
           stateright-2pc) cmd=($here/target/release/examples/2pc check "$rms") ;;
         esac

@@ -209,7 +209,7 @@ fn blocked(protocol: Protocol, table: &[(Vec<Bit>, Valence)], bounds: Bounds) ->
             root.network.retain(|e| e.from != p);
             root.outputs[p].clear();
             root.up[p] = false;
-            root.processes[p] = s.initial[p].clone();
+            root.processes[p] = std::sync::Arc::new(s.initial[p].clone());
             let report = Checker::new(&Rooted {
                 system: &s,
                 root: root.clone(),
@@ -369,7 +369,7 @@ pub fn lowered(state: &Global<Voter>) -> (Global<Voter>, u32) {
     let by = lowest.saturating_sub(1);
     let mut state = state.clone();
     for p in &mut state.processes {
-        p.lower(by);
+        std::sync::Arc::make_mut(p).lower(by);
     }
     for e in &mut state.network {
         e.message = e.message.lowered(by);

@@ -17,6 +17,7 @@ use crate::checker::fingerprint;
 use crate::system::System;
 use process::{Choices, ClientId, Context, Effect, History, Process, ProcessId, Time};
 use std::fmt;
+use std::sync::Arc;
 
 /// What the network and the administrator may do, beyond delivering messages and firing
 /// timers.
@@ -59,10 +60,11 @@ impl<P: Process> fmt::Debug for Envelope<P> {
 /// A global state of a system of processes.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Global<P: Process> {
-    /// Each process's state.
-    pub processes: Vec<P>,
-    /// What each process last persisted.
-    pub storage: Vec<P::Storage>,
+    /// Each process's state, shared with the states it was copied from until a step
+    /// changes it.
+    pub processes: Vec<Arc<P>>,
+    /// What each process last persisted, shared as the processes are.
+    pub storage: Vec<Arc<P::Storage>>,
     /// Which processes are running.
     pub up: Vec<bool>,
     /// Each process's set timers, in a canonical order.
@@ -189,7 +191,7 @@ impl<P: Process> Processes<P> {
             script.options.clear();
             {
                 let mut ctx = Context::new(p, Time::ZERO, &mut effects, &mut script);
-                handler(&mut next.processes[p], &mut ctx);
+                handler(Arc::make_mut(&mut next.processes[p]), &mut ctx);
             }
             script.choices.truncate(script.next);
             for effect in effects {
@@ -270,8 +272,8 @@ impl<P: Process> Processes<P> {
     fn started(&self) -> Vec<Global<P>> {
         let n = self.initial.len();
         let mut states = vec![Global {
-            processes: self.initial.clone(),
-            storage: vec![P::Storage::default(); n],
+            processes: self.initial.iter().cloned().map(Arc::new).collect(),
+            storage: vec![Arc::new(P::Storage::default()); n],
             up: vec![true; n],
             timers: vec![Vec::new(); n],
             network: Vec::new(),
@@ -304,7 +306,7 @@ fn apply<P: Process>(state: &mut Global<P>, p: ProcessId, effect: Effect<P>) {
             }
         }
         Effect::CancelTimer { timer } => state.timers[p].retain(|t| *t != timer),
-        Effect::Persist { storage } => state.storage[p] = storage,
+        Effect::Persist { storage } => state.storage[p] = Arc::new(storage),
         Effect::Respond { client, response } => {
             // Only the client's open operation takes an answer: a late or repeated one is
             // ignored.
@@ -388,7 +390,7 @@ impl<P: Process> System for Processes<P> {
                     let mut crashed = state.clone();
                     crashed.up[p] = false;
                     // Volatile state is lost.
-                    crashed.processes[p] = self.initial[p].clone();
+                    crashed.processes[p] = Arc::new(self.initial[p].clone());
                     crashed.timers[p].clear();
                     crashed.crashes += 1;
                     out.push((Step::Crash(p), crashed));

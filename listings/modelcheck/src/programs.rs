@@ -234,7 +234,7 @@ pub(crate) fn preemption(args: PreemptionArgs) -> Result<Output, Error> {
         faults: Faults::default(),
         clients: Vec::new(),
     };
-    let accepted = |s: &Global<Node>| match &s.processes[ACCEPTOR] {
+    let accepted = |s: &Global<Node>| match &*s.processes[ACCEPTOR] {
         Node::Acceptor { accepted, .. } => *accepted,
         Node::Proposer { .. } => None,
     };
@@ -373,8 +373,9 @@ pub(crate) struct SpeedArgs {
 }
 
 /// The checkers the measurements compare, in the order the table shows them.
-const CHECKERS: [(&str, &str); 3] = [
+const CHECKERS: [(&str, &str); 4] = [
     ("book", "the book's (BFS, 1 thread)"),
+    ("book-2", "the book's (BFS, 2 threads)"),
     ("stateright", "Stateright, same model"),
     ("stateright-2pc", "Stateright's 2pc (DFS)"),
 ];

@@ -101,7 +101,7 @@ fn two_phase_commit_as_processes_is_consistent_even_on_a_faulty_network() {
 
 fn accepted(s: &Global<Node>) -> bool {
     matches!(
-        s.processes[ACCEPTOR],
+        *s.processes[ACCEPTOR],
         Node::Acceptor {
             accepted: Some(_),
             ..

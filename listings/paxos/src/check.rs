@@ -64,7 +64,10 @@ pub fn chosen<'a>(
 
 /// The values chosen in a global state.
 fn chosen_in(state: &Global<Paxos>) -> BTreeSet<Value> {
-    chosen(state.processes[0].setup.phase2(), &state.storage)
+    chosen(
+        state.processes[0].setup.phase2(),
+        state.storage.iter().map(|d| &**d),
+    )
 }
 
 /// Only a single value is chosen.

@@ -15,12 +15,13 @@ use modelcheck::System;
 use modelcheck::checker::fingerprint;
 use modelcheck::lasso::{self, Incomplete};
 use modelcheck::processes::{Faults, Global, Processes, Step};
+use std::sync::Arc;
 
 /// Every round in a global state, in a fixed order, for reading or renaming.
 fn rounds(state: &mut Global<Paxos>, f: &mut impl FnMut(&mut u32)) {
     let ballot = |b: &mut Ballot, f: &mut dyn FnMut(&mut u32)| f(&mut b.round);
     for process in &mut state.processes {
-        match &mut process.role {
+        match &mut Arc::make_mut(process).role {
             Role::Acceptor(a) => {
                 if let Some(p) = &mut a.promised {
                     ballot(p, f);
@@ -52,6 +53,7 @@ fn rounds(state: &mut Global<Paxos>, f: &mut impl FnMut(&mut u32)) {
         }
     }
     for (disk, process) in state.storage.iter_mut().zip(&state.processes) {
+        let disk = Arc::make_mut(disk);
         if let Role::Proposer(_) = process.role {
             f(&mut disk.round); // an acceptor's disk holds no round of its own
         }
@@ -106,6 +108,7 @@ pub fn shift(state: &Global<Paxos>, k: u32) -> Global<Paxos> {
 fn observable(state: &Global<Paxos>) -> Global<Paxos> {
     let mut state = state.clone();
     for process in &mut state.processes {
+        let process = Arc::make_mut(process);
         match &mut process.role {
             Role::Proposer(p) if process.setup.retry == Retry::Eager => p.ballots = 0,
             Role::Acceptor(a) => a.ever.clear(),
@@ -113,7 +116,7 @@ fn observable(state: &Global<Paxos>) -> Global<Paxos> {
         }
     }
     for disk in &mut state.storage {
-        disk.acceptor.ever.clear();
+        Arc::make_mut(disk).acceptor.ever.clear();
     }
     state.network.sort_by_cached_key(fingerprint);
     state
