@@ -273,7 +273,7 @@ impl<P: Process> Processes<P> {
         let n = self.initial.len();
         let mut states = vec![Global {
             processes: self.initial.iter().cloned().map(Arc::new).collect(),
-            storage: vec![Arc::new(P::Storage::default()); n],
+            storage: (0..n).map(|_| Arc::new(P::Storage::default())).collect(),
             up: vec![true; n],
             timers: vec![Vec::new(); n],
             network: Vec::new(),
