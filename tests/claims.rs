@@ -332,6 +332,11 @@ fn modelcheck_the_speed_table_says_what_the_chapter_reads_off_it() {
         number(&v["stateright-2pc-9-memory"]) < 1.0,
         "its shipped example needs less"
     );
+    assert!(
+        number(&v["book-2-9-speed"]) < 1.0,
+        "two threads take less time"
+    );
+    assert!(number(&v["book-2-9-memory"]) < 1.0, "and less memory");
 }
 
 #[test]

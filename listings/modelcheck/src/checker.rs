@@ -130,6 +130,24 @@ pub struct Report<S: System> {
 }
 
 impl<S: System> Report<S> {
+    /// The same report, as one of a system `T` with the same states and actions (a
+    /// system and its symmetric form, say).
+    pub fn retyped<T: System<State = S::State, Action = S::Action>>(self) -> Report<T> {
+        Report {
+            distinct: self.distinct,
+            generated: self.generated,
+            depth: self.depth,
+            elapsed: self.elapsed,
+            complete: self.complete,
+            unreached: self.unreached,
+            stopped: self.stopped,
+            violation: self.violation.map(|v| Violation {
+                invariant: v.invariant,
+                trace: v.trace,
+            }),
+        }
+    }
+
     /// Distinct states per second.
     pub fn rate(&self) -> f64 {
         self.distinct as f64 / self.elapsed.as_secs_f64().max(1e-9)

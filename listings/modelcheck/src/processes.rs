@@ -440,6 +440,176 @@ impl<P: Process> System for Processes<P> {
 }
 // ANCHOR_END: steps
 
+// ANCHOR: symmetric
+/// A process of a system in which some processes are interchangeable: it can rename the
+/// processes its values name. Each method applies `to`, a permutation of the process
+/// ids; the defaults leave a value unchanged, for types that name no process. (Clients'
+/// requests and responses must name none.)
+pub trait Symmetric: Process {
+    /// Renames the processes this process's state names.
+    fn rename(&mut self, to: &dyn Fn(ProcessId) -> ProcessId) {
+        let _ = to;
+    }
+    /// Renames the processes a message names.
+    fn rename_message(message: &mut Self::Message, to: &dyn Fn(ProcessId) -> ProcessId) {
+        let _ = (message, to);
+    }
+    /// Renames the processes a disk names.
+    fn rename_storage(storage: &mut Self::Storage, to: &dyn Fn(ProcessId) -> ProcessId) {
+        let _ = (storage, to);
+    }
+    /// Renames the processes a timer names.
+    fn rename_timer(timer: &mut Self::Timer, to: &dyn Fn(ProcessId) -> ProcessId) {
+        let _ = (timer, to);
+    }
+    /// Renames the processes an output names.
+    fn rename_output(output: &mut Self::Output, to: &dyn Fn(ProcessId) -> ProcessId) {
+        let _ = (output, to);
+    }
+}
+
+/// A system of processes in which each of `groups` is a set of interchangeable processes:
+/// renaming the processes of a group among themselves, in the state and in everything it
+/// holds, maps every execution to an execution. The checker then explores one state of
+/// each class of states that differ only by such a renaming (with
+/// [`Checker::symmetry`](crate::Checker::symmetry)): the one whose fingerprint is least.
+pub struct Interchangeable<P: Symmetric> {
+    /// The system.
+    pub system: Processes<P>,
+    /// Every renaming: for each process, the process it becomes.
+    renamings: Vec<Vec<ProcessId>>,
+}
+
+impl<P: Symmetric> Interchangeable<P> {
+    /// `system` with the interchangeable processes of `groups`, which must be disjoint.
+    /// A process a client's requests go to, or one that may crash while another of its
+    /// group may not, breaks the symmetry: this panics if a group holds one.
+    pub fn new(system: Processes<P>, groups: &[Vec<ProcessId>]) -> Self {
+        let n = system.initial.len();
+        let mut renamings: Vec<Vec<ProcessId>> = vec![(0..n).collect()];
+        let mut grouped = vec![false; n];
+        for group in groups {
+            for &p in group {
+                assert!(
+                    p < n && !grouped[p],
+                    "groups are disjoint sets of processes"
+                );
+                grouped[p] = true;
+                assert!(
+                    system.clients.iter().flatten().all(|(to, _)| *to != p),
+                    "a client names process {p}, so it is not interchangeable"
+                );
+                let may_crash =
+                    |q: ProcessId| system.faults.crash_below.is_none_or(|b| q < b);
+                assert!(
+                    group.iter().all(|&q| may_crash(q) == may_crash(p)),
+                    "processes of a group may all crash, or none"
+                );
+            }
+            let mut next = Vec::new();
+            for renaming in &renamings {
+                for order in permutations(group) {
+                    let mut r = renaming.clone();
+                    for (&from, &to) in group.iter().zip(&order) {
+                        r[from] = to;
+                    }
+                    next.push(r);
+                }
+            }
+            renamings = next;
+        }
+        Interchangeable { system, renamings }
+    }
+
+    /// The number of renamings: the size of the symmetry group.
+    pub fn renamings(&self) -> usize {
+        self.renamings.len()
+    }
+}
+
+/// Every order of `items`.
+fn permutations(items: &[ProcessId]) -> Vec<Vec<ProcessId>> {
+    if items.len() <= 1 {
+        return vec![items.to_vec()];
+    }
+    let mut all = Vec::new();
+    for (i, &first) in items.iter().enumerate() {
+        let mut rest = items.to_vec();
+        rest.remove(i);
+        for mut tail in permutations(&rest) {
+            tail.insert(0, first);
+            all.push(tail);
+        }
+    }
+    all
+}
+
+/// `state` with every process `p` renamed `to[p]`.
+pub fn renamed<P: Symmetric>(state: &Global<P>, to: &[ProcessId]) -> Global<P> {
+    let f = |p: ProcessId| to[p];
+    let mut next = state.clone();
+    for (p, &q) in to.iter().enumerate() {
+        let mut process = (*state.processes[p]).clone();
+        process.rename(&f);
+        next.processes[q] = Arc::new(process);
+        let mut storage = (*state.storage[p]).clone();
+        P::rename_storage(&mut storage, &f);
+        next.storage[q] = Arc::new(storage);
+        next.up[q] = state.up[p];
+        next.timers[q] = state.timers[p].clone();
+        next.timers[q]
+            .iter_mut()
+            .for_each(|t| P::rename_timer(t, &f));
+        next.timers[q].sort_by_cached_key(fingerprint);
+        next.outputs[q] = state.outputs[p].clone();
+        next.outputs[q]
+            .iter_mut()
+            .for_each(|o| P::rename_output(o, &f));
+    }
+    for envelope in &mut next.network {
+        envelope.from = to[envelope.from];
+        envelope.to = to[envelope.to];
+        P::rename_message(&mut envelope.message, &f);
+    }
+    next.network.sort_by_cached_key(fingerprint);
+    for op in &mut next.history.operations {
+        op.process = to[op.process];
+    }
+    next
+}
+// ANCHOR_END: symmetric
+
+impl<P: Symmetric> System for Interchangeable<P> {
+    type State = Global<P>;
+    type Action = Step<P>;
+
+    fn initial(&self) -> Vec<Global<P>> {
+        self.system.initial()
+    }
+
+    fn successors(&self, state: &Global<P>, out: &mut Vec<(Step<P>, Global<P>)>) {
+        self.system.successors(state, out);
+    }
+
+    fn canonical(&self, state: &Global<P>) -> Global<P> {
+        (self.renamings.iter().skip(1))
+            .map(|to| renamed(state, to))
+            .fold((fingerprint(state), state.clone()), |least, next| {
+                let print = fingerprint(&next);
+                if print < least.0 {
+                    (print, next)
+                } else {
+                    least
+                }
+            })
+            .1
+    }
+
+    fn fairness(&self, step: &Step<P>) -> Option<u64> {
+        self.system.fairness(step)
+    }
+}
+
 /// A trace of a system of processes — the initial state, then each step and the state it
 /// leads to — as a space-time diagram whose time is the step number. `label` shortens a
 /// message.

@@ -1,8 +1,8 @@
 //! Safety by model checking: agreement and validity in every reachable state.
 
 use crate::paxos::{Ballot, Bug, Disk, Paxos, Retry, Setup, Value};
-use modelcheck::Checker;
-use modelcheck::processes::{Faults, Global, Processes};
+use modelcheck::processes::{Faults, Global, Interchangeable, Processes};
+use modelcheck::{Checker, System};
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
@@ -40,6 +40,12 @@ pub fn system(
     }
 }
 
+/// [`system`] with its acceptors interchangeable.
+pub fn symmetric(system: Processes<Paxos>) -> Interchangeable<Paxos> {
+    let acceptors: Vec<_> = system.initial[0].setup.acceptors().collect();
+    Interchangeable::new(system, &[acceptors])
+}
+
 // ANCHOR: invariants
 /// The values chosen: those of proposals accepted by `quorum` acceptors (a majority,
 /// unless exercise 11.1 says otherwise). Read from the ghost record of every acceptance
@@ -63,7 +69,7 @@ pub fn chosen<'a>(
 }
 
 /// The values chosen in a global state.
-fn chosen_in(state: &Global<Paxos>) -> BTreeSet<Value> {
+pub fn chosen_in(state: &Global<Paxos>) -> BTreeSet<Value> {
     chosen(
         state.processes[0].setup.phase2(),
         state.storage.iter().map(|d| &**d),
@@ -91,7 +97,15 @@ pub fn learning(state: &Global<Paxos>) -> bool {
 /// proposers proposing [`inputs`], and a value chosen as what must sometimes happen: safety
 /// where nothing is ever chosen would prove nothing.
 pub fn safety(system: &Processes<Paxos>) -> Checker<'_, Processes<Paxos>> {
-    let proposers = system.initial[0].setup.proposers;
+    safety_of(system, system.initial[0].setup.proposers)
+}
+
+/// [`safety`] for any system whose states are those of Paxos with `proposers` proposers:
+/// [`Interchangeable`] acceptors, for one.
+pub fn safety_of<S: System<State = Global<Paxos>>>(
+    system: &S,
+    proposers: usize,
+) -> Checker<'_, S> {
     let proposed = inputs(proposers);
     Checker::new(system)
         .invariant("agreement", agreement)

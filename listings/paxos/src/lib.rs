@@ -8,3 +8,4 @@ pub mod exercises;
 pub mod paxos;
 pub mod programs;
 pub mod simulate;
+pub mod symmetry;

@@ -1,9 +1,10 @@
 //! The programs of the chapter "Paxos Made Simple".
 
-use crate::check::{safety, system};
+use crate::check::{safety, safety_of, symmetric, system};
 use crate::paxos::{Bug, Message, Retry, Setup};
 use crate::simulate::{self, HORIZON, Policy, mix_world, policy, run_mix, run_until};
 use modelcheck::processes::{Faults, diagram};
+use modelcheck::{Checker, System};
 use notebook::{Error, Output};
 use process::Span;
 use sim::mixes::Mix;
@@ -79,6 +80,22 @@ pub(crate) struct CheckArgs {
     /// Draw the shortest violating run, if any, into this SVG file.
     #[arg(long, value_name = "PATH")]
     svg: Option<PathBuf>,
+    /// Explore one state of each class of states that differ only by a renaming of the
+    /// acceptors.
+    #[arg(long)]
+    symmetry: bool,
+    /// Threads of the search (its report is the same for any number).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=64))]
+    threads: u32,
+}
+
+/// `checker` on the threads and within the bound of states `args` ask for.
+fn bounded<'a, S: System>(checker: Checker<'a, S>, args: &CheckArgs) -> Checker<'a, S> {
+    let checker = checker.threads(args.threads as usize);
+    match args.max_states {
+        Some(max) => checker.max_states(max),
+        None => checker,
+    }
 }
 
 /// `cargo run --release -p paxos -- check [--ballots K] [faults] [--bug B]`.
@@ -92,14 +109,16 @@ pub(crate) fn check(args: CheckArgs) -> Result<Output, Error> {
         crash_below: Some(args.acceptors as usize), // acceptors crash; proposers do not
     };
     let (a, p) = (args.acceptors as usize, args.proposers as usize);
-    let system = system(a, p, args.ballots, bug, faults);
+    let processes = || system(a, p, args.ballots, bug, faults);
     let began = Instant::now();
-    let checker = safety(&system);
-    let checker = match args.max_states {
-        Some(max) => checker.max_states(max),
-        None => checker,
+    let report = if args.symmetry {
+        let interchangeable = symmetric(processes());
+        bounded(safety_of(&interchangeable, p).symmetry(true), &args)
+            .run()
+            .retyped()
+    } else {
+        bounded(safety(&processes()), &args).run()
     };
-    let report = checker.run();
     let took = began.elapsed();
     let mut output = Output::default();
     let mut knobs = Vec::new();
@@ -113,6 +132,7 @@ pub(crate) fn check(args: CheckArgs) -> Result<Output, Error> {
         let restarts = if args.restarts { ", then restarts" } else { "" };
         knobs.push(format!("at most {} crash(es){restarts}", args.crashes));
     }
+
     let _ = writeln!(
         output.stdout,
         "{a} acceptors, {p} proposers, {} ballot(s) each{}{}",
@@ -124,7 +144,14 @@ pub(crate) fn check(args: CheckArgs) -> Result<Output, Error> {
         },
         bug.map_or(String::new(), |b| format!(", planted bug {b:?}"))
     );
+    if args.symmetry {
+        let _ = writeln!(
+            output.stdout,
+            "  states counted up to a renaming of the acceptors"
+        );
+    }
     let _ = writeln!(output.stdout, "  distinct states: {}", report.distinct);
+    output.value("distinct", report.distinct);
     let _ = writeln!(output.stdout, "  depth: {}", report.depth);
     if !args.no_time {
         let _ = writeln!(output.stdout, "  time: {:.1} s", took.as_secs_f64());
@@ -603,6 +630,11 @@ pub fn cells() -> Vec<notebook::Cell> {
         notebook::cell!(
             slow: "cargo run --release -p paxos -- check --crashes 1 --restarts --no-time",
             "src/outputs/paxos-check-restarts.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            slow: "cargo run --release -p paxos -- check --crashes 1 --restarts --symmetry --no-time",
+            "src/outputs/paxos-check-symmetry.txt",
             crate::programs::run
         ),
         notebook::cell!(

@@ -128,3 +128,56 @@ fn a_proposer_that_adopts_the_lowest_accepted_value_is_caught_by_the_simulator()
     });
     assert!(caught);
 }
+
+/// What the invariants read in every reachable state: the values chosen and each
+/// process's outputs.
+type Seen = std::collections::BTreeSet<(Vec<u32>, Vec<Vec<u32>>)>;
+
+/// Checks `system` for safety, recording what the invariants read; on `threads` threads.
+fn observe<S>(system: &S, symmetry: bool) -> (Option<String>, usize, Seen)
+where
+    S: modelcheck::System<State = modelcheck::processes::Global<Paxos>>,
+{
+    let seen = std::sync::Mutex::new(Seen::new());
+    let report = paxos::check::safety_of(system, 2)
+        .invariant("records", |s| {
+            let chosen = paxos::check::chosen_in(s).into_iter().collect();
+            seen.lock().unwrap().insert((chosen, s.outputs.clone()));
+            true
+        })
+        .symmetry(symmetry)
+        .run();
+    assert!(report.complete || report.violation.is_some());
+    let bad = report.violation.map(|v| v.invariant);
+    (bad, report.distinct, seen.into_inner().unwrap())
+}
+
+#[test]
+fn with_interchangeable_acceptors_the_checker_sees_what_it_sees_without() {
+    let restarts = Faults {
+        crashes: 1,
+        restarts: true,
+        ..Faults::default()
+    };
+    let cases = [
+        (None, Faults::default()),
+        (Some(Bug::IgnoresAccepted), Faults::default()),
+        (Some(Bug::HastyLearner), Faults::default()),
+        (Some(Bug::ForgetsPromise), restarts),
+    ];
+    for (bug, faults) in cases {
+        let full = observe(&system(3, 2, 1, bug, faults), false);
+        let reduced =
+            observe(&paxos::check::symmetric(system(3, 2, 1, bug, faults)), true);
+        assert_eq!(reduced.0, full.0, "{bug:?}: the same verdict");
+        if full.0.is_none() {
+            assert_eq!(reduced.2, full.2, "{bug:?}: the same values read");
+            assert!(
+                3 * reduced.1 < full.1,
+                "{bug:?}: {} of {} states",
+                reduced.1,
+                full.1
+            );
+        }
+    }
+}
