@@ -160,11 +160,17 @@ fn with_interchangeable_acceptors_the_checker_sees_what_it_sees_without() {
     for bug in bugs {
         let faults = Faults::default();
         let full = observe(&system(3, 2, 1, bug, faults), false);
-        let reduced = observe(&paxos::check::symmetric(system(3, 2, 1, bug, faults)), true);
+        let reduced =
+            observe(&paxos::check::symmetric(system(3, 2, 1, bug, faults)), true);
         assert_eq!(reduced.0, full.0, "{bug:?}: the same verdict");
         if full.0.is_none() {
             assert_eq!(reduced.2, full.2, "{bug:?}: the same values read");
-            assert!(3 * reduced.1 < full.1, "{bug:?}: {} of {} states", reduced.1, full.1);
+            assert!(
+                3 * reduced.1 < full.1,
+                "{bug:?}: {} of {} states",
+                reduced.1,
+                full.1
+            );
         }
     }
 }

@@ -5,8 +5,9 @@
 //! looks it up, so no table needs a lock. A thread expands the states it owns in the
 //! current level; a successor whose table another thread owns is sent to that thread, in
 //! buffers of [`BUFFER`]. The new states a thread finds are the ones it expands in the
-//! next level. Two barriers end a level: one after which nobody sends, one after which
-//! every buffer has been received.
+//! next level. Three barriers end a level: after the first, nobody sends; after the
+//! second, every buffer has been received; after the third, every thread has read whether
+//! the search goes on (so nobody can stop it before everybody has read).
 //!
 //! A complete search reaches the same states, level by level, as the search on one
 //! thread, so it reports the same counts, depth and `sometimes` properties. Which state
@@ -25,7 +26,8 @@ use std::time::Instant;
 /// growing never needs twice the memory of the whole set at once.
 const SHARDS: usize = 64;
 
-/// The states expanded between two lookups of the successors' fingerprints.
+/// The states a thread expands before it looks up the successors it owns (all their
+/// slots touched first, so that the cache misses overlap) and takes in those sent to it.
 const CHUNK: usize = 256;
 
 /// The states of a block of a level.
