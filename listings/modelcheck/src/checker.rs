@@ -3,6 +3,7 @@
 use crate::system::System;
 
 mod parallel;
+pub mod reduction;
 use std::collections::VecDeque;
 use std::hash::{Hash, Hasher};
 use std::time::{Duration, Instant};

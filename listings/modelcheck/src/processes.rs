@@ -330,7 +330,7 @@ fn events<Req, Resp>(history: &History<Req, Resp>) -> Time {
 
 impl<P: Process> Processes<P> {
     /// Client `c`'s next request and its process, if it has one and nothing open.
-    fn next_request(
+    pub(crate) fn next_request(
         &self,
         state: &Global<P>,
         c: ClientId,

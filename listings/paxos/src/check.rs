@@ -76,6 +76,16 @@ pub fn chosen_in(state: &Global<Paxos>) -> BTreeSet<Value> {
     )
 }
 
+/// What the invariants read of process `p`: the acceptances it ever made (its disk's
+/// ghost record) and what it learned. Steps that change neither are invisible to them,
+/// which is what lets a reduced search ([`Checker::run_reduced`]) skip their orders.
+pub fn view(state: &Global<Paxos>, p: usize) -> u64 {
+    modelcheck::checker::fingerprint(&(
+        &state.storage[p].acceptor.ever,
+        &state.outputs[p],
+    ))
+}
+
 /// Only a single value is chosen.
 pub fn agreement(state: &Global<Paxos>) -> bool {
     chosen_in(state).len() <= 1

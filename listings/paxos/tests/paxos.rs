@@ -174,3 +174,60 @@ fn with_interchangeable_acceptors_the_checker_sees_what_it_sees_without() {
         }
     }
 }
+
+#[test]
+fn the_reduced_search_reads_what_the_full_search_reads() {
+    use modelcheck::checker::reduction::compare;
+    let restarts = Faults {
+        crashes: 1,
+        restarts: true,
+        crash_below: Some(2),
+        ..Faults::default()
+    };
+    let loss = Faults {
+        loss: true,
+        ..Faults::default()
+    };
+    // Configurations small enough for the reduced search, which revisits states.
+    for (acceptors, proposers, faults) in [
+        (2, 1, Faults::default()),
+        (3, 1, Faults::default()),
+        (2, 2, Faults::default()),
+        (2, 1, loss),
+        (2, 1, restarts),
+    ] {
+        for bug in [None, Some(Bug::IgnoresAccepted), Some(Bug::HastyLearner)] {
+            let system = system(acceptors, proposers, 1, bug, faults);
+            let c = compare(
+                || safety(&system),
+                &paxos::check::view,
+                |s| (paxos::check::chosen_in(s), s.outputs.clone()),
+            );
+            let at = format!(
+                "{acceptors} acceptors, {proposers} proposers, {faults:?}, {bug:?}"
+            );
+            assert!(c.agree(), "{at}");
+            assert!(c.reduced.report.distinct <= c.full.distinct, "{at}");
+        }
+    }
+}
+
+#[test]
+fn the_planted_bugs_are_caught_with_the_reduction() {
+    let restarts = Faults {
+        crashes: 1,
+        restarts: true,
+        crash_below: Some(3),
+        ..Faults::default()
+    };
+    for (bug, faults, invariant) in [
+        (Bug::IgnoresAccepted, Faults::default(), "agreement"),
+        (Bug::HastyLearner, Faults::default(), "learning"),
+        (Bug::ForgetsPromise, restarts, "agreement"),
+    ] {
+        let reduced =
+            safety(&system(3, 2, 1, Some(bug), faults)).run_reduced(&paxos::check::view);
+        let violation = reduced.report.violation.expect("caught");
+        assert_eq!(violation.invariant, invariant, "{bug:?}");
+    }
+}

@@ -1,0 +1,730 @@
+//! Partial-order reduction for systems of processes: a stateless depth-first search that
+//! explores, of all the orders in which independent steps can happen, one.
+//!
+//! Two steps are *independent* when neither can enable or disable the other and, taken
+//! in either order, they lead to the same state. Steps at different processes are
+//! independent — Fischer, Lynch and Paterson's Lemma 1 (JACM 32(2), 1985) — unless the
+//! invariants can tell their order apart. An invariant reads a *view* of each process
+//! (by default its outputs and disk) and the clients' history; a step that changes one of
+//! them is *visible*, and visible steps are treated as dependent on one another, so that
+//! every sequence of views any execution produces is produced by an explored one. An
+//! execution is then equivalent (Mazurkiewicz) to every execution that reorders
+//! independent adjacent steps, and the search needs one execution of each class.
+//!
+//! Which reorderings matter is found as the search runs: source-set dynamic partial-order
+//! reduction with sleep sets (Abdulla, Aronis, Jonsson & Sagonas, "Optimal dynamic
+//! partial order reduction", POPL 2014, Algorithm 1), after Flanagan & Godefroid
+//! ("Dynamic partial-order reduction for model checking software", POPL 2005). When a
+//! step is about to be taken, every earlier step it *races* with — dependent, not
+//! ordered by happens-before through other steps, and not the step that enabled it — is a
+//! point where the other order must also be tried; the search adds there a step that
+//! starts that other order. A step that leads back to a state on the current path closes
+//! a cycle; the state it leaves is then expanded fully (the cycle proviso of Peled,
+//! "All from one, one for all", CAV 1993), so no step is ignored around the cycle. Steps
+//! that change nothing are skipped.
+
+use super::{Checker, Fingerprints, Report, Stop, Trace, Violation, fingerprint};
+use crate::processes::{Global, Processes, Step};
+use crate::system::System;
+use process::{Process, ProcessId};
+use std::collections::BTreeSet;
+use std::sync::Mutex;
+use std::time::Instant;
+
+/// What a reduced search covered and found.
+pub struct Reduction<P: Process> {
+    /// As a full search reports, except that the distinct states are those visited
+    /// (fewer than the reachable ones), the states generated are the steps computed (a
+    /// state reached by several executions, several times), and a violation's trace is
+    /// the path that reached it.
+    pub report: Report<Processes<P>>,
+    /// Executions explored to their end: at least one of each class of executions that
+    /// differ only in the order of independent steps.
+    pub executions: u64,
+}
+
+// ANCHOR: dependent
+/// What a step touches, which decides what it commutes with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Touch {
+    /// The one process whose state, disk, timers and incoming messages the step reads
+    /// or changes.
+    at: ProcessId,
+    /// Whether the step changes what the invariants read: the process's view, or the
+    /// clients' history.
+    visible: bool,
+    /// Whether the step spends one of the crashes allowed (a shared budget).
+    crash: bool,
+}
+
+/// Whether two steps may not commute: they happen at the same process, or the
+/// invariants can tell their order apart, or one may use up the crash the other needs.
+/// Otherwise they commute (FLP's Lemma 1). A step that enables another, by sending the
+/// message it delivers, happens before it: the search follows such causes separately.
+fn dependent(a: Touch, b: Touch) -> bool {
+    a.at == b.at || (a.visible && b.visible) || (a.crash && b.crash)
+}
+// ANCHOR_END: dependent
+
+/// A set of step numbers.
+#[derive(Clone, Default)]
+struct Steps(Vec<u64>);
+
+impl Steps {
+    fn insert(&mut self, i: usize) {
+        if self.0.len() <= i / 64 {
+            self.0.resize(i / 64 + 1, 0);
+        }
+        self.0[i / 64] |= 1 << (i % 64);
+    }
+
+    fn contains(&self, i: usize) -> bool {
+        self.0.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
+    }
+
+    fn union(&mut self, other: &Steps) {
+        if self.0.len() < other.0.len() {
+            self.0.resize(other.0.len(), 0);
+        }
+        for (w, o) in self.0.iter_mut().zip(&other.0) {
+            *w |= o;
+        }
+    }
+}
+
+/// A step taken on the current path.
+struct Event<P: Process> {
+    step: Step<P>,
+    touch: Touch,
+    /// The steps that happen before it.
+    past: Steps,
+}
+
+/// Which step of the path created each thing in flight, so that a step's cause is known.
+#[derive(Clone)]
+struct Causes {
+    /// The step that sent each message in flight (parallel to the network).
+    senders: Vec<Option<usize>>,
+    /// The step that set each timer (parallel to each process's timers).
+    setters: Vec<Vec<Option<usize>>>,
+    /// The step that crashed, or restarted, each process last.
+    crashed: Vec<Option<usize>>,
+    restarted: Vec<Option<usize>>,
+    /// The step that last changed each client's operations.
+    answered: Vec<Option<usize>>,
+}
+
+/// A state on the current path and what the search has done from it.
+struct Frame<P: Process> {
+    state: Global<P>,
+    causes: Causes,
+    /// The successors, without those that change nothing.
+    successors: Vec<(Step<P>, Global<P>)>,
+    touches: Vec<Touch>,
+    /// The successors to explore; `done` those explored or being explored.
+    backtrack: Vec<bool>,
+    done: Vec<bool>,
+    /// Steps whose orders with what follows are already covered by an explored sibling.
+    sleep: Vec<(Step<P>, Touch)>,
+    /// The successor being explored.
+    taken: Option<usize>,
+    /// Every step enabled, self-loops included, until the parent has compared.
+    enabled: Vec<Step<P>>,
+}
+
+/// What the invariants read of process `p` in a state, as a hash: by default, its outputs
+/// and its disk. A view must read nothing but process `p`'s own state, disk and
+/// outputs, and every invariant and `sometimes` property must read nothing but the
+/// views, the clients' history and what no step changes.
+pub fn outputs_and_disk<P: Process>(state: &Global<P>, p: ProcessId) -> u64 {
+    fingerprint(&(&state.outputs[p], &state.storage[p]))
+}
+
+/// The first position of `item` among `items` not yet `used`.
+fn unused<T: PartialEq>(items: &[T], used: &[bool], item: &T) -> Option<usize> {
+    (0..items.len()).find(|&i| !used[i] && items[i] == *item)
+}
+
+/// The causes of what is in `after`: those of `before` for what was there (one copy of
+/// `consumed` excepted), step `now` for the rest.
+fn carried<T: PartialEq>(
+    before: &[T],
+    causes: &[Option<usize>],
+    after: &[T],
+    consumed: Option<&T>,
+    now: usize,
+) -> Vec<Option<usize>> {
+    let mut used = vec![false; before.len()];
+    if let Some(i) = consumed.and_then(|c| unused(before, &used, c)) {
+        used[i] = true;
+    }
+    after
+        .iter()
+        .map(|item| match unused(before, &used, item) {
+            Some(i) => {
+                used[i] = true;
+                causes[i]
+            }
+            None => Some(now),
+        })
+        .collect()
+}
+
+impl<'a, P: Process> Checker<'a, Processes<P>> {
+    /// Explores the reachable states with partial-order reduction, by depth-first search
+    /// on one thread, and reports: the same verdict as [`Checker::run`], and the same
+    /// values of the views, when every invariant reads only the views `view` computes
+    /// (see [`outputs_and_disk`]), the clients' history and what no step changes. The
+    /// distinct states it counts are those it visited, fewer than the reachable ones; a
+    /// violation's trace is the path that reached it, not necessarily a shortest one.
+    /// Symmetry is not applied.
+    pub fn run_reduced(
+        &self,
+        view: &(dyn Fn(&Global<P>, ProcessId) -> u64 + Sync),
+    ) -> Reduction<P> {
+        let started = Instant::now();
+        let mut search = Reduced {
+            checker: self,
+            view,
+            seen: Fingerprints::default(),
+            reached: vec![false; self.sometimes.len()],
+            generated: 0,
+            depth: 0,
+            stopped: None,
+            started,
+            taken: 0,
+            executions: 0,
+        };
+        for state in self.system.initial() {
+            search.generated += 1;
+            if let Some(report) = search.explore(state) {
+                return report;
+            }
+        }
+        search.report(None)
+    }
+}
+
+/// A reduced search under way.
+struct Reduced<'c, 'a, P: Process> {
+    checker: &'c Checker<'a, Processes<P>>,
+    view: &'c (dyn Fn(&Global<P>, ProcessId) -> u64 + Sync),
+    seen: Fingerprints,
+    reached: Vec<bool>,
+    generated: usize,
+    depth: usize,
+    stopped: Option<Stop>,
+    started: Instant,
+    /// Steps taken.
+    taken: u64,
+    /// Executions explored to their end.
+    executions: u64,
+}
+
+impl<P: Process> Reduced<'_, '_, P> {
+    fn report(&self, bad: Option<(String, Trace<Processes<P>>)>) -> Reduction<P> {
+        let violation = bad.map(|(invariant, trace)| Violation { invariant, trace });
+        let mut report = self.checker.report(
+            self.started,
+            &self.reached,
+            self.seen.len(),
+            self.generated,
+            self.depth,
+            self.stopped,
+            None,
+        );
+        report.complete = self.stopped.is_none() && violation.is_none();
+        report.violation = violation;
+        Reduction {
+            report,
+            executions: self.executions,
+        }
+    }
+
+    /// What step `step` from `state` to `next` touches.
+    fn touch(&self, state: &Global<P>, step: &Step<P>, next: &Global<P>) -> Touch {
+        let at = match step {
+            Step::Deliver(e, _) | Step::Lose(e) | Step::Duplicate(e, _) => e.to,
+            Step::Fire(p, _, _) | Step::Crash(p) | Step::Restart(p, _) => *p,
+            Step::Invoke(c, _) => {
+                (self.checker.system.next_request(state, *c)).map_or(0, |(p, _)| p)
+            }
+        };
+        let visible = state.history != next.history
+            || (self.view)(state, at) != (self.view)(next, at);
+        Touch {
+            at,
+            visible,
+            crash: matches!(step, Step::Crash(_)),
+        }
+    }
+
+    /// The step of the path that enabled `step` from a state with `causes`.
+    fn enabler(state: &Global<P>, causes: &Causes, step: &Step<P>) -> Option<usize> {
+        match step {
+            Step::Deliver(e, _) | Step::Lose(e) | Step::Duplicate(e, _) => {
+                let i = state.network.iter().position(|f| f == e)?;
+                causes.senders[i]
+            }
+            Step::Fire(p, t, _) => {
+                let i = state.timers[*p].iter().position(|u| u == t)?;
+                causes.setters[*p][i]
+            }
+            Step::Crash(p) => causes.restarted[*p],
+            Step::Restart(p, _) => causes.crashed[*p],
+            Step::Invoke(c, _) => causes.answered[*c],
+        }
+    }
+
+    /// A frame for `state`, reached with `sleep` asleep; `None` if a bound stopped the
+    /// search. Checks the state's invariants the first time it is seen.
+    fn enter(
+        &mut self,
+        state: Global<P>,
+        causes: Causes,
+        sleep: Vec<(Step<P>, Touch)>,
+        path: &[Frame<P>],
+    ) -> Result<Frame<P>, Box<Reduction<P>>> {
+        let print = fingerprint(&state);
+        if self.seen.insert(print) {
+            if let Some(invariant) = self.checker.violated(&state, &mut self.reached) {
+                return Err(Box::new(
+                    self.report(Some((invariant, self.trace(path, state)))),
+                ));
+            }
+            if let Some(max) = self.checker.max_states.filter(|&m| self.seen.len() >= m) {
+                self.stopped = Some(Stop::States(max));
+                return Err(Box::new(self.report(None)));
+            }
+        }
+        let mut successors = Vec::new();
+        let level = path.len() + 1;
+        self.depth = self.depth.max(level);
+        if self.checker.max_depth.is_some_and(|max| level >= max) {
+            self.stopped = self.checker.max_depth.map(Stop::Depth);
+        } else {
+            self.checker.system.successors(&state, &mut successors);
+            self.generated += successors.len();
+        }
+        let enabled = successors.iter().map(|(step, _)| step.clone()).collect();
+        successors.retain(|(_, next)| *next != state);
+        let touches = (successors.iter())
+            .map(|(step, next)| self.touch(&state, step, next))
+            .collect();
+        let n = successors.len();
+        Ok(Frame {
+            state,
+            causes,
+            successors,
+            touches,
+            backtrack: vec![false; n],
+            done: vec![false; n],
+            sleep,
+            taken: None,
+            enabled,
+        })
+    }
+
+    /// The path to `last`, as a trace.
+    fn trace(&self, path: &[Frame<P>], last: Global<P>) -> Trace<Processes<P>> {
+        let mut trace = Vec::new();
+        let mut step = None;
+        for frame in path {
+            trace.push((step, frame.state.clone()));
+            step = frame.taken.map(|i| frame.successors[i].0.clone());
+        }
+        trace.push((step, last));
+        trace
+    }
+
+    /// Explores everything the reduction needs from the initial state `initial`.
+    fn explore(&mut self, initial: Global<P>) -> Option<Reduction<P>> {
+        let n = initial.processes.len();
+        let causes = Causes {
+            senders: vec![None; initial.network.len()],
+            setters: initial.timers.iter().map(|t| vec![None; t.len()]).collect(),
+            crashed: vec![None; n],
+            restarted: vec![None; n],
+            answered: vec![None; self.checker.system.clients.len()],
+        };
+        let mut path: Vec<Frame<P>> = Vec::new();
+        let mut events: Vec<Event<P>> = Vec::new();
+        let mut on_path: Vec<u64> = Vec::new();
+        match self.enter(initial, causes, Vec::new(), &path) {
+            Ok(frame) => {
+                on_path.push(fingerprint(&frame.state));
+                path.push(self.opened(frame, &on_path));
+            }
+            Err(report) => return Some(*report),
+        }
+        while let Some(frame) = path.last_mut() {
+            let next = (0..frame.successors.len()).find(|&i| {
+                frame.backtrack[i]
+                    && !frame.done[i]
+                    && !frame.sleep.iter().any(|(s, _)| *s == frame.successors[i].0)
+            });
+            let Some(i) = next else {
+                if frame.successors.is_empty() {
+                    self.executions += 1;
+                }
+                path.pop();
+                on_path.pop();
+                events.pop();
+                // The step that led here is now explored: it sleeps in its siblings.
+                if let Some(parent) = path.last_mut()
+                    && let Some(j) = parent.taken.take()
+                {
+                    let asleep = (parent.successors[j].0.clone(), parent.touches[j]);
+                    parent.sleep.push(asleep);
+                }
+                continue;
+            };
+            self.taken += 1;
+            if let Some(max) = self.checker.max_time
+                && self.taken.is_multiple_of(256)
+                && self.started.elapsed() >= max
+            {
+                self.stopped = Some(Stop::Time(max));
+                return Some(self.report(None));
+            }
+            frame.done[i] = true;
+            frame.taken = Some(i);
+            let event = self.event(&path, &events, i);
+            self.race(&mut path, &events, &event);
+            let frame = path.last().expect("a frame is open");
+            let (step, next) = frame.successors[i].clone();
+            let touch = frame.touches[i];
+            let sleep = (frame.sleep.iter())
+                .filter(|(_, t)| !dependent(*t, touch))
+                .cloned()
+                .collect();
+            let causes = self.caused(frame, &step, &next, events.len());
+            events.push(event);
+            match self.enter(next, causes, sleep, &path) {
+                Ok(mut child) => {
+                    let parent = path.last_mut().expect("a frame is open");
+                    Self::disabled(parent, i, &mut child);
+                    on_path.push(fingerprint(&child.state));
+                    let child = self.opened(child, &on_path);
+                    path.push(child);
+                }
+                Err(report) => return Some(*report),
+            }
+        }
+        None
+    }
+
+    /// `frame`, with its first step to explore chosen: every step, if one of its
+    /// successors is on the path (the cycle proviso), else the first not asleep.
+    /// Successors on the path are dropped.
+    fn opened(&self, mut frame: Frame<P>, on_path: &[u64]) -> Frame<P> {
+        let mut keep = Vec::new();
+        let mut cycle = false;
+        for (_, next) in &frame.successors {
+            let closes = on_path.contains(&fingerprint(next));
+            cycle |= closes;
+            keep.push(!closes);
+        }
+        let mut k = keep.iter();
+        frame
+            .successors
+            .retain(|_| *k.next().expect("one flag each"));
+        let mut k = keep.iter();
+        frame.touches.retain(|_| *k.next().expect("one flag each"));
+        let n = frame.successors.len();
+        frame.backtrack.truncate(n);
+        frame.done.truncate(n);
+        let awake = |i: &usize| {
+            !frame
+                .sleep
+                .iter()
+                .any(|(s, _)| *s == frame.successors[*i].0)
+        };
+        if cycle {
+            frame.backtrack.iter_mut().for_each(|b| *b = true);
+        } else if let Some(i) = (0..n).find(awake) {
+            frame.backtrack[i] = true;
+        }
+        frame
+    }
+
+    /// Adds to `parent`'s steps to explore those dependent on its step `i` that `i`
+    /// disabled (a message lost cannot be delivered; a crashed process takes no step):
+    /// the other order starts with them.
+    fn disabled(parent: &mut Frame<P>, i: usize, child: &mut Frame<P>) {
+        let enabled = std::mem::take(&mut child.enabled);
+        let touch = parent.touches[i];
+        for j in 0..parent.successors.len() {
+            let step = &parent.successors[j].0;
+            if j != i
+                && dependent(parent.touches[j], touch)
+                && !enabled.contains(step)
+                && !parent.sleep.iter().any(|(s, _)| s == step)
+            {
+                parent.backtrack[j] = true;
+            }
+        }
+    }
+
+    /// Step `i` of the last frame as an event: what happens before it.
+    fn event(&self, path: &[Frame<P>], events: &[Event<P>], i: usize) -> Event<P> {
+        let frame = path.last().expect("a frame is open");
+        let step = frame.successors[i].0.clone();
+        let touch = frame.touches[i];
+        let mut past = Steps::default();
+        let enabler = Self::enabler(&frame.state, &frame.causes, &step);
+        for (k, e) in events.iter().enumerate() {
+            if dependent(e.touch, touch) || enabler == Some(k) {
+                past.union(&e.past);
+                past.insert(k);
+            }
+        }
+        Event { step, touch, past }
+    }
+
+    /// Notes, for every earlier step `event` races with, the other order as one to
+    /// explore: a step that starts it is added to the backtrack set where that step was
+    /// taken, unless one already is.
+    fn race(&self, path: &mut [Frame<P>], events: &[Event<P>], event: &Event<P>) {
+        let frame = path.last().expect("a frame is open");
+        let enabler = Self::enabler(&frame.state, &frame.causes, &event.step);
+        // The steps `event` depends on directly, and those before them.
+        let direct: Vec<usize> = (0..events.len())
+            .filter(|&k| dependent(events[k].touch, event.touch) || enabler == Some(k))
+            .collect();
+        let mut indirect = Steps::default();
+        for &k in &direct {
+            indirect.union(&events[k].past);
+        }
+        for &k in &direct {
+            if enabler == Some(k) || indirect.contains(k) {
+                continue;
+            }
+            // The steps after k not caused by it, then `event`: those without a
+            // predecessor among them can start the other order.
+            let later: Vec<usize> = (k + 1..events.len())
+                .filter(|&j| !events[j].past.contains(k))
+                .collect();
+            let mut starts: Vec<&Step<P>> = later
+                .iter()
+                .filter(|&&j| !later.iter().any(|&l| l < j && events[j].past.contains(l)))
+                .map(|&j| &events[j].step)
+                .collect();
+            if !later.iter().any(|&l| event.past.contains(l)) {
+                starts.push(&event.step);
+            }
+            let at = &mut path[k];
+            let found: Vec<usize> = starts
+                .iter()
+                .filter_map(|s| at.successors.iter().position(|(t, _)| t == *s))
+                .collect();
+            if found.iter().any(|&j| at.backtrack[j]) {
+                continue;
+            }
+            match found.first() {
+                Some(&j) => at.backtrack[j] = true,
+                // Not expected (a start is enabled there, as the same step), but safe.
+                None => at.backtrack.iter_mut().for_each(|b| *b = true),
+            }
+        }
+    }
+
+    /// The causes in `next`, reached from `frame` by `step`, the path's step `now`.
+    fn caused(
+        &self,
+        frame: &Frame<P>,
+        step: &Step<P>,
+        next: &Global<P>,
+        now: usize,
+    ) -> Causes {
+        let before = &frame.state;
+        let consumed = match step {
+            Step::Deliver(e, _) | Step::Lose(e) => Some(e),
+            _ => None,
+        };
+        let c = &frame.causes;
+        let senders = carried(&before.network, &c.senders, &next.network, consumed, now);
+        let setters = (0..before.timers.len())
+            .map(|p| {
+                carried(&before.timers[p], &c.setters[p], &next.timers[p], None, now)
+            })
+            .collect();
+        let mut causes = Causes {
+            senders,
+            setters,
+            crashed: c.crashed.clone(),
+            restarted: c.restarted.clone(),
+            answered: c.answered.clone(),
+        };
+        match step {
+            Step::Crash(p) => causes.crashed[*p] = Some(now),
+            Step::Restart(p, _) => causes.restarted[*p] = Some(now),
+            _ => {}
+        }
+        for (client, answered) in causes.answered.iter_mut().enumerate() {
+            let ops = |g: &Global<P>| {
+                (g.history.operations.iter())
+                    .filter(|op| op.client == client)
+                    .map(|op| !op.is_open())
+                    .collect::<Vec<_>>()
+            };
+            if ops(before) != ops(next) {
+                *answered = Some(now);
+            }
+        }
+        causes
+    }
+}
+
+/// A full search and a reduced one of the same system side by side: what each found, and
+/// the values `read` took over the states each explored.
+pub struct Comparison<T, P: Process> {
+    /// The full search's report.
+    pub full: Report<Processes<P>>,
+    /// The reduced search's report.
+    pub reduced: Reduction<P>,
+    /// The values `read` took in the states the full search reached.
+    pub full_values: BTreeSet<T>,
+    /// The values `read` took in the states the reduced search visited.
+    pub reduced_values: BTreeSet<T>,
+}
+
+impl<T, P: Process> Comparison<T, P> {
+    /// Whether both searches are complete and agree: no violation in either, and the
+    /// same values read; or a violation in both.
+    pub fn agree(&self) -> bool
+    where
+        T: PartialEq,
+    {
+        match (&self.full.violation, &self.reduced.report.violation) {
+            (None, None) => {
+                self.full.complete
+                    && self.reduced.report.complete
+                    && self.full_values == self.reduced_values
+            }
+            (Some(_), Some(_)) => true,
+            _ => false,
+        }
+    }
+}
+
+/// Runs the checker `make` builds, in full and with the reduction (views `view`),
+/// recording what `read` reads of every state each explores.
+pub fn compare<'a, P: Process, T: Ord + Send>(
+    make: impl Fn() -> Checker<'a, Processes<P>>,
+    view: &(dyn Fn(&Global<P>, ProcessId) -> u64 + Sync),
+    read: impl Fn(&Global<P>) -> T + Sync,
+) -> Comparison<T, P> {
+    let run = |reduced: bool| {
+        let values = Mutex::new(BTreeSet::new());
+        let record = |s: &Global<P>| {
+            let value = read(s);
+            values
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(value);
+            true
+        };
+        let mut checker = make();
+        // Recorded first, so that a state that breaks an invariant is recorded too.
+        checker
+            .invariants
+            .insert(0, ("(recorded)".to_owned(), Box::new(record)));
+        let report = if reduced {
+            Err(checker.run_reduced(view))
+        } else {
+            Ok(checker.run())
+        };
+        drop(checker);
+        (
+            report,
+            values.into_inner().unwrap_or_else(|e| e.into_inner()),
+        )
+    };
+    let (Ok(full), full_values) = run(false) else {
+        unreachable!("the full search")
+    };
+    let (Err(reduced), reduced_values) = run(true) else {
+        unreachable!("the reduced search")
+    };
+    Comparison {
+        full,
+        reduced,
+        full_values,
+        reduced_values,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::commit::{consistent, managers};
+    use crate::processes::Faults;
+
+    fn commit(
+        rms: usize,
+        hasty: bool,
+        faults: Faults,
+    ) -> Processes<crate::commit::Manager> {
+        Processes {
+            initial: managers(rms, hasty),
+            faults,
+            clients: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn two_phase_commit_reduced_reads_what_the_full_search_reads() {
+        for faults in [
+            Faults::default(),
+            Faults {
+                loss: true,
+                ..Faults::default()
+            },
+            Faults {
+                duplication: true,
+                ..Faults::default()
+            },
+        ] {
+            for rms in 1..=3 {
+                let system = commit(rms, false, faults);
+                let c = compare(
+                    || {
+                        Checker::new(&system)
+                            .invariant("consistent", |s| consistent(&s.outputs))
+                    },
+                    &outputs_and_disk,
+                    |s| fingerprint(&s.outputs),
+                );
+                assert!(
+                    c.agree(),
+                    "{rms} RMs, {faults:?}: {} {} {:?} {:?} {} {}",
+                    c.full.complete,
+                    c.reduced.report.complete,
+                    c.full.stopped,
+                    c.reduced.report.stopped,
+                    c.full_values.len(),
+                    c.reduced_values.len()
+                );
+                assert!(
+                    c.reduced.report.distinct < c.full.distinct || rms == 1,
+                    "{rms} {faults:?}"
+                );
+                eprintln!(
+                    "{rms} {faults:?}: {} of {}",
+                    c.reduced.report.distinct, c.full.distinct
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_planted_bug_is_found_with_the_reduction() {
+        let system = commit(3, true, Faults::default());
+        let report = Checker::new(&system)
+            .invariant("consistent", |s| consistent(&s.outputs))
+            .run_reduced(&outputs_and_disk)
+            .report;
+        assert!(report.violation.is_some());
+    }
+}
