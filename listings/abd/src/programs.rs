@@ -65,6 +65,7 @@ pub(crate) fn check(args: CheckArgs) -> Result<Output, Error> {
         crashes: args.crashes,
         restarts: args.restarts,
         crash_below: None,
+        fifo: false,
     };
     let variant = args.variant;
     let system = system(args.servers as usize, variant, faults, clients.clone());

@@ -37,6 +37,10 @@ pub struct Faults {
     pub restarts: bool,
     /// Only processes numbered below this may crash (`None`: any may).
     pub crash_below: Option<ProcessId>,
+    /// Each channel — the messages from one process to another — delivers them in the
+    /// order sent, as TCP does between two live endpoints (the network may still lose
+    /// any of them). Not with `duplication`, whose network is a set.
+    pub fifo: bool,
 }
 
 /// A message in flight.
@@ -197,7 +201,7 @@ impl<P: Process> Processes<P> {
             for effect in effects {
                 apply(&mut next, p, effect);
             }
-            next.network.sort_by_cached_key(fingerprint);
+            order(&mut next.network, self.faults.fifo);
             if self.faults.duplication {
                 // Two copies in flight are no different from one.
                 next.network.dedup();
@@ -224,7 +228,8 @@ impl<P: Process> Processes<P> {
     /// `state`, receives it: one for each combination of its choices. They are among
     /// the successors of `state`; a search that picks its own schedule asks for these
     /// alone rather than generating every successor. Empty if the message is not in
-    /// flight or its receiver is down.
+    /// flight, its receiver is down, or it waits behind an older message of its FIFO
+    /// channel.
     pub fn deliver(
         &self,
         state: &Global<P>,
@@ -233,7 +238,7 @@ impl<P: Process> Processes<P> {
         let Some(i) = state.network.iter().position(|e| e == envelope) else {
             return Vec::new();
         };
-        if !state.up[envelope.to] {
+        if !state.up[envelope.to] || !deliverable(&state.network, i, self.faults.fifo) {
             return Vec::new();
         }
         let mut rest = state.clone();
@@ -270,6 +275,10 @@ impl<P: Process> Processes<P> {
     /// The initial global states: every process started, every combination of their
     /// choices.
     fn started(&self) -> Vec<Global<P>> {
+        assert!(
+            !(self.faults.fifo && self.faults.duplication),
+            "a duplicating network keeps a set of messages, which has no order: not with FIFO channels"
+        );
         let n = self.initial.len();
         let mut states = vec![Global {
             processes: self.initial.iter().cloned().map(Arc::new).collect(),
@@ -290,6 +299,27 @@ impl<P: Process> Processes<P> {
         }
         states
     }
+}
+
+/// Puts the messages in flight in their canonical order: by fingerprint, so that two
+/// states with the same multiset are equal; or, with FIFO channels, by channel, each in
+/// the order sent (a stable sort of messages appended in that order).
+fn order<P: Process>(network: &mut [Envelope<P>], fifo: bool) {
+    if fifo {
+        network.sort_by_key(|e| (e.from, e.to));
+    } else {
+        network.sort_by_cached_key(fingerprint);
+    }
+}
+
+/// Whether the message at `i` in flight may be delivered next: any may, unless channels
+/// are FIFO, when only the oldest of its channel may.
+fn deliverable<P: Process>(network: &[Envelope<P>], i: usize, fifo: bool) -> bool {
+    let e = &network[i];
+    !fifo
+        || !network[..i]
+            .iter()
+            .any(|f| f.from == e.from && f.to == e.to)
 }
 
 /// Carries out one effect of process `p`'s handler.
@@ -371,7 +401,9 @@ impl<P: Process> System for Processes<P> {
                 }
                 continue;
             }
-            out.extend(self.receipts(state, rest, envelope));
+            if deliverable(&state.network, i, self.faults.fifo) {
+                out.extend(self.receipts(state, rest, envelope));
+            }
         }
         for p in 0..state.processes.len() {
             if state.up[p] {
@@ -544,8 +576,12 @@ fn permutations(items: &[ProcessId]) -> Vec<Vec<ProcessId>> {
     all
 }
 
-/// `state` with every process `p` renamed `to[p]`.
-pub fn renamed<P: Symmetric>(state: &Global<P>, to: &[ProcessId]) -> Global<P> {
+/// `state` with every process `p` renamed `to[p]`; `fifo` if channels are.
+pub fn renamed<P: Symmetric>(
+    state: &Global<P>,
+    to: &[ProcessId],
+    fifo: bool,
+) -> Global<P> {
     let f = |p: ProcessId| to[p];
     let mut next = state.clone();
     for (p, &q) in to.iter().enumerate() {
@@ -571,7 +607,7 @@ pub fn renamed<P: Symmetric>(state: &Global<P>, to: &[ProcessId]) -> Global<P> {
         envelope.to = to[envelope.to];
         P::rename_message(&mut envelope.message, &f);
     }
-    next.network.sort_by_cached_key(fingerprint);
+    order(&mut next.network, fifo);
     for op in &mut next.history.operations {
         op.process = to[op.process];
     }
@@ -593,7 +629,7 @@ impl<P: Symmetric> System for Interchangeable<P> {
 
     fn canonical(&self, state: &Global<P>) -> Global<P> {
         (self.renamings.iter().skip(1))
-            .map(|to| renamed(state, to))
+            .map(|to| renamed(state, to, self.system.faults.fifo))
             .fold((fingerprint(state), state.clone()), |least, next| {
                 let print = fingerprint(&next);
                 if print < least.0 {
@@ -866,6 +902,55 @@ mod tests {
             .invariant("one output", |s| s.outputs[1].len() <= 1)
             .run();
         assert!(twice.violation.is_some());
+    }
+
+    /// Process 0 sends 1, then 2, to process 1, which outputs what it receives.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+    struct Pair;
+
+    impl Process for Pair {
+        type Message = u8;
+        type Timer = ();
+        type Request = ();
+        type Response = ();
+        type Output = u8;
+        type Storage = ();
+        fn on_start(&mut self, ctx: &mut Context<'_, Self>) {
+            if ctx.id() == 0 {
+                ctx.send(1, 1);
+                ctx.send(1, 2);
+            }
+        }
+        fn on_message(&mut self, _: ProcessId, n: u8, ctx: &mut Context<'_, Self>) {
+            ctx.output(n);
+        }
+    }
+
+    #[test]
+    fn a_fifo_channel_delivers_in_the_order_sent_and_may_still_lose() {
+        let in_order = |s: &Global<Pair>| s.outputs[1].is_sorted();
+        let with = |fifo: bool, loss: bool| {
+            let system = Processes {
+                initial: vec![Pair, Pair],
+                faults: Faults {
+                    fifo,
+                    loss,
+                    ..Faults::default()
+                },
+                clients: Vec::new(),
+            };
+            Checker::new(&system).invariant("in order", in_order).run()
+        };
+        assert!(with(false, false).violation.is_some(), "reordered");
+        let fifo = with(true, false);
+        assert!(fifo.proved());
+        // Sent, 1 delivered, both delivered.
+        assert_eq!(fifo.distinct, 3);
+        // Loss adds: 1 lost, 2 lost, both lost, 1 delivered then 2 lost, 1 lost then 2
+        // delivered.
+        let lossy = with(true, true);
+        assert!(lossy.proved());
+        assert_eq!(lossy.distinct, 3 + 5);
     }
 
     /// Answers each request with how many it has been asked.

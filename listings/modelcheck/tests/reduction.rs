@@ -119,22 +119,27 @@ fn table() -> impl Strategy<Value = Table> {
     })
 }
 
-/// Every fault but duplication, with which executions need not end (a message kept in
-/// flight can be delivered again and again), and a stateless search follows every path.
+/// Loss, a crash, restarts; not duplication, with which executions need not end
+/// (a message kept in flight can be delivered again and again), nor FIFO channels, which
+/// the reduction does not take.
 fn faults() -> impl Strategy<Value = Faults> {
-    (any::<bool>(), 0usize..=1, any::<bool>()).prop_map(|(loss, crashes, restarts)| {
-        Faults {
-            loss,
-            duplication: false,
-            crashes,
-            restarts,
-            crash_below: None,
-        }
+    let knobs = (any::<bool>(), 0usize..=1, any::<bool>());
+    knobs.prop_map(|(loss, crashes, restarts)| Faults {
+        loss,
+        duplication: false,
+        crashes,
+        restarts,
+        crash_below: None,
+        fifo: false,
     })
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(100))]
+    #![proptest_config(ProptestConfig {
+        cases: 100,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(5),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn the_reduced_search_reads_what_the_full_search_reads(

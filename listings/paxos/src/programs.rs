@@ -107,6 +107,7 @@ pub(crate) fn check(args: CheckArgs) -> Result<Output, Error> {
         crashes: args.crashes,
         restarts: args.restarts,
         crash_below: Some(args.acceptors as usize), // acceptors crash; proposers do not
+        fifo: false,
     };
     let (a, p) = (args.acceptors as usize, args.proposers as usize);
     let processes = || system(a, p, args.ballots, bug, faults);

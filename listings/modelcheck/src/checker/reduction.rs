@@ -18,10 +18,14 @@
 //! step is about to be taken, every earlier step it *races* with — dependent, not
 //! ordered by happens-before through other steps, and not the step that enabled it — is a
 //! point where the other order must also be tried; the search adds there a step that
-//! starts that other order. A step that leads back to a state on the current path closes
-//! a cycle; the state it leaves is then expanded fully (the cycle proviso of Peled,
-//! "All from one, one for all", CAV 1993), so no step is ignored around the cycle. Steps
-//! that change nothing are skipped.
+//! starts that other order. The algorithm is proved for processes with one next step
+//! each; here a process has one for each message in flight to it, and four details adapt
+//! it: a step disabled (or made to change nothing) by the step taken is tried where both
+//! were enabled; steps blocked by a crash are raced as if enabled; steps that change
+//! nothing are skipped; and a step that leads back to a state on the current path is
+//! raced, then dropped, and the state it leaves is expanded fully (the cycle proviso of
+//! Peled, "All from one, one for all", CAV 1993). With clients, every step is visible.
+//! The comparison with the full search ([`compare`]) is the evidence for the adaptation.
 
 use super::{Checker, Fingerprints, Report, Stop, Trace, Violation, fingerprint};
 use crate::processes::{Global, Processes, Step};
@@ -41,6 +45,10 @@ pub struct Reduction<P: Process> {
     /// Executions explored to their end: at least one of each class of executions that
     /// differ only in the order of independent steps.
     pub executions: u64,
+    /// States the search met with a step leading back to a state on its path. The
+    /// reduction is proved for systems whose executions all end; with cycles, the cycle
+    /// proviso is applied, but the comparison with the full search is the only evidence.
+    pub cycles: u64,
 }
 
 // ANCHOR: dependent
@@ -128,7 +136,8 @@ struct Frame<P: Process> {
     sleep: Vec<(Step<P>, Touch)>,
     /// The successor being explored.
     taken: Option<usize>,
-    /// Every step enabled, self-loops included, until the parent has compared.
+    /// Every step that changes something, until the parent has compared: a step that
+    /// changed something there and nothing here was disabled by the step between.
     enabled: Vec<Step<P>>,
 }
 
@@ -177,11 +186,16 @@ impl<'a, P: Process> Checker<'a, Processes<P>> {
     /// (see [`outputs_and_disk`]), the clients' history and what no step changes. The
     /// distinct states it counts are those it visited, fewer than the reachable ones; a
     /// violation's trace is the path that reached it, not necessarily a shortest one.
-    /// Symmetry is not applied.
+    /// Symmetry is not applied. Panics on FIFO channels, which it does not take: there a
+    /// delivery also waits for the one before it on its channel.
     pub fn run_reduced(
         &self,
         view: &(dyn Fn(&Global<P>, ProcessId) -> u64 + Sync),
     ) -> Reduction<P> {
+        assert!(
+            !self.system.faults.fifo,
+            "the reduced search does not take FIFO channels"
+        );
         let started = Instant::now();
         let mut search = Reduced {
             checker: self,
@@ -194,6 +208,7 @@ impl<'a, P: Process> Checker<'a, Processes<P>> {
             started,
             taken: 0,
             executions: 0,
+            cycles: 0,
         };
         for state in self.system.initial() {
             search.generated += 1;
@@ -219,6 +234,8 @@ struct Reduced<'c, 'a, P: Process> {
     taken: u64,
     /// Executions explored to their end.
     executions: u64,
+    /// States met with a step leading back onto the path.
+    cycles: u64,
 }
 
 impl<P: Process> Reduced<'_, '_, P> {
@@ -238,6 +255,7 @@ impl<P: Process> Reduced<'_, '_, P> {
         Reduction {
             report,
             executions: self.executions,
+            cycles: self.cycles,
         }
     }
 
@@ -250,7 +268,10 @@ impl<P: Process> Reduced<'_, '_, P> {
                 (self.checker.system.next_request(state, *c)).map_or(0, |(p, _)| p)
             }
         };
-        let visible = state.history != next.history
+        // With clients, any step may answer one, and an answer ignored in one order is
+        // recorded in another: every step is then taken as visible.
+        let visible = !self.checker.system.clients.is_empty()
+            || state.history != next.history
             || (self.view)(state, at) != (self.view)(next, at);
         Touch {
             at,
@@ -306,8 +327,8 @@ impl<P: Process> Reduced<'_, '_, P> {
             self.checker.system.successors(&state, &mut successors);
             self.generated += successors.len();
         }
-        let enabled = successors.iter().map(|(step, _)| step.clone()).collect();
         successors.retain(|(_, next)| *next != state);
+        let enabled = successors.iter().map(|(step, _)| step.clone()).collect();
         let touches = (successors.iter())
             .map(|(step, next)| self.touch(&state, step, next))
             .collect();
@@ -353,7 +374,8 @@ impl<P: Process> Reduced<'_, '_, P> {
         match self.enter(initial, causes, Vec::new(), &path) {
             Ok(frame) => {
                 on_path.push(fingerprint(&frame.state));
-                path.push(self.opened(frame, &on_path));
+                path.push(frame);
+                self.open(&mut path, &events, &on_path);
             }
             Err(report) => return Some(*report),
         }
@@ -389,7 +411,8 @@ impl<P: Process> Reduced<'_, '_, P> {
             }
             frame.done[i] = true;
             frame.taken = Some(i);
-            let event = self.event(&path, &events, i);
+            let (step, touch) = (frame.successors[i].0.clone(), frame.touches[i]);
+            let event = self.event(&path, &events, step, touch);
             self.race(&mut path, &events, &event);
             let frame = path.last().expect("a frame is open");
             let (step, next) = frame.successors[i].clone();
@@ -405,8 +428,8 @@ impl<P: Process> Reduced<'_, '_, P> {
                     let parent = path.last_mut().expect("a frame is open");
                     Self::disabled(parent, i, &mut child);
                     on_path.push(fingerprint(&child.state));
-                    let child = self.opened(child, &on_path);
                     path.push(child);
+                    self.open(&mut path, &events, &on_path);
                 }
                 Err(report) => return Some(*report),
             }
@@ -414,17 +437,29 @@ impl<P: Process> Reduced<'_, '_, P> {
         None
     }
 
-    /// `frame`, with its first step to explore chosen: every step, if one of its
-    /// successors is on the path (the cycle proviso), else the first not asleep.
-    /// Successors on the path are dropped.
-    fn opened(&self, mut frame: Frame<P>, on_path: &[u64]) -> Frame<P> {
+    /// Opens the last frame of `path`: checks for races the steps that are blocked there
+    /// (a message to a crashed process; a crash with none left to spend) and the steps
+    /// that lead back onto the path, which are then dropped; and chooses the first step
+    /// to explore — every step if one led back (the cycle proviso), else the first not
+    /// asleep.
+    fn open(&mut self, path: &mut [Frame<P>], events: &[Event<P>], on_path: &[u64]) {
+        let frame = path.last().expect("a frame is open");
+        let mut pending = self.blocked(&frame.state);
         let mut keep = Vec::new();
-        let mut cycle = false;
-        for (_, next) in &frame.successors {
+        for (i, (step, next)) in frame.successors.iter().enumerate() {
             let closes = on_path.contains(&fingerprint(next));
-            cycle |= closes;
+            if closes {
+                pending.push((step.clone(), frame.touches[i]));
+            }
             keep.push(!closes);
         }
+        let cycle = keep.contains(&false);
+        self.cycles += u64::from(cycle);
+        for (step, touch) in pending {
+            let event = self.event(path, events, step, touch);
+            self.race(path, events, &event);
+        }
+        let frame = path.last_mut().expect("a frame is open");
         let mut k = keep.iter();
         frame
             .successors
@@ -434,18 +469,43 @@ impl<P: Process> Reduced<'_, '_, P> {
         let n = frame.successors.len();
         frame.backtrack.truncate(n);
         frame.done.truncate(n);
-        let awake = |i: &usize| {
-            !frame
-                .sleep
-                .iter()
-                .any(|(s, _)| *s == frame.successors[*i].0)
-        };
         if cycle {
             frame.backtrack.iter_mut().for_each(|b| *b = true);
-        } else if let Some(i) = (0..n).find(awake) {
+        } else if let Some(i) = (0..n)
+            .find(|&i| !frame.sleep.iter().any(|(s, _)| *s == frame.successors[i].0))
+        {
             frame.backtrack[i] = true;
         }
-        frame
+    }
+
+    /// The steps that would be enabled in `state` but for a crash: the delivery of each
+    /// message to a crashed process, and, once no crash is left to spend, the crash of
+    /// each running process that may crash. They race like enabled steps (taken as
+    /// visible, which can only add races).
+    fn blocked(&self, state: &Global<P>) -> Vec<(Step<P>, Touch)> {
+        let faults = &self.checker.system.faults;
+        let mut blocked = Vec::new();
+        for e in state.network.iter().filter(|e| !state.up[e.to]) {
+            let touch = Touch {
+                at: e.to,
+                visible: true,
+                crash: false,
+            };
+            blocked.push((Step::Deliver(e.clone(), Vec::new()), touch));
+        }
+        if faults.crashes > 0 && state.crashes >= faults.crashes {
+            for q in 0..state.up.len() {
+                if state.up[q] && faults.crash_below.is_none_or(|below| q < below) {
+                    let touch = Touch {
+                        at: q,
+                        visible: false,
+                        crash: true,
+                    };
+                    blocked.push((Step::Crash(q), touch));
+                }
+            }
+        }
+        blocked
     }
 
     /// Adds to `parent`'s steps to explore those dependent on its step `i` that `i`
@@ -466,11 +526,16 @@ impl<P: Process> Reduced<'_, '_, P> {
         }
     }
 
-    /// Step `i` of the last frame as an event: what happens before it.
-    fn event(&self, path: &[Frame<P>], events: &[Event<P>], i: usize) -> Event<P> {
+    /// `step`, with `touch`, taken from the last frame, as an event: what happens before
+    /// it.
+    fn event(
+        &self,
+        path: &[Frame<P>],
+        events: &[Event<P>],
+        step: Step<P>,
+        touch: Touch,
+    ) -> Event<P> {
         let frame = path.last().expect("a frame is open");
-        let step = frame.successors[i].0.clone();
-        let touch = frame.touches[i];
         let mut past = Steps::default();
         let enabler = Self::enabler(&frame.state, &frame.causes, &step);
         for (k, e) in events.iter().enumerate() {
@@ -523,7 +588,8 @@ impl<P: Process> Reduced<'_, '_, P> {
             }
             match found.first() {
                 Some(&j) => at.backtrack[j] = true,
-                // Not expected (a start is enabled there, as the same step), but safe.
+                // No start is a step there (a blocked step, or one that changed nothing):
+                // try every step.
                 None => at.backtrack.iter_mut().for_each(|b| *b = true),
             }
         }
@@ -660,6 +726,8 @@ mod tests {
     use super::*;
     use crate::commit::{consistent, managers};
     use crate::processes::Faults;
+    use process::{ClientId, Context};
+    use std::time::Duration;
 
     fn commit(
         rms: usize,
@@ -716,6 +784,169 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Whether the reduced search of `initial` under `faults`, with `clients`, visits
+    /// every combination of outputs, disks and history the full search reaches.
+    fn reads_everything<P: Process>(
+        initial: Vec<P>,
+        faults: Faults,
+        clients: Vec<Vec<(ProcessId, P::Request)>>,
+    ) -> bool {
+        let system = Processes {
+            initial,
+            faults,
+            clients,
+        };
+        let c = compare(
+            || Checker::new(&system),
+            &outputs_and_disk,
+            |s| fingerprint(&(&s.outputs, &s.storage, &s.history)),
+        );
+        c.agree()
+    }
+
+    /// The cases a review found: each a small system in which a step is disabled, or made
+    /// pointless, by another in a way the races alone would miss.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+    enum Case {
+        /// Process 0 beats (outputs once, then re-arms its timer) while it leads; process
+        /// 1 demotes it. Once demoted, a beat changes nothing.
+        Beat { leads: bool, beaten: bool },
+        /// Process 1's timer sends "hi" to process 0, which outputs it, once.
+        Hi { said: bool },
+        /// Each recovery is counted on disk and output.
+        Recovers,
+        /// A request to process 0 is forwarded to 1 and 2, and both answer the client.
+        Forward,
+        /// Process 0 sends m to process 1, which answers n; process 2 sends x, a flag, to
+        /// process 0, which answers n with m again if flagged (a cycle), else outputs.
+        Loop { flag: bool },
+    }
+
+    /// The messages of [`Case::Loop`].
+    const X: u8 = 0;
+    const M: u8 = 1;
+    const N: u8 = 2;
+
+    impl Process for Case {
+        type Message = u8;
+        type Timer = ();
+        type Request = ();
+        type Response = u8;
+        type Output = u8;
+        type Storage = u8;
+
+        fn on_start(&mut self, ctx: &mut Context<'_, Self>) {
+            match (self, ctx.id()) {
+                (Case::Beat { .. }, 0) => ctx.set_timer((), Duration::ZERO),
+                (Case::Beat { .. }, _) => ctx.send(0, 0),
+                (Case::Hi { .. }, 1) => ctx.set_timer((), Duration::ZERO),
+                (Case::Loop { .. }, 0) => ctx.send(1, M),
+                (Case::Loop { .. }, 2) => ctx.send(0, X),
+                _ => {}
+            }
+        }
+
+        fn on_recover(&mut self, storage: &u8, ctx: &mut Context<'_, Self>) {
+            if let Case::Recovers = self {
+                ctx.persist(storage + 1);
+                ctx.output(storage + 1);
+            }
+        }
+
+        fn on_request(&mut self, client: ClientId, _: (), ctx: &mut Context<'_, Self>) {
+            ctx.send(1, client as u8);
+            ctx.send(2, client as u8);
+        }
+
+        fn on_message(&mut self, _: ProcessId, m: u8, ctx: &mut Context<'_, Self>) {
+            match self {
+                Case::Beat { leads, .. } => *leads = false,
+                Case::Hi { said } => {
+                    if !*said {
+                        *said = true;
+                        ctx.output(m);
+                    }
+                }
+                Case::Forward => ctx.respond(m as ClientId, ctx.id() as u8),
+                Case::Loop { flag } => match m {
+                    X => *flag = true,
+                    M => ctx.send(0, N),
+                    _ if *flag => ctx.send(1, M),
+                    _ => ctx.output(m),
+                },
+                Case::Recovers => {}
+            }
+        }
+
+        fn on_timer(&mut self, _: (), ctx: &mut Context<'_, Self>) {
+            match self {
+                Case::Beat { leads, beaten } => {
+                    if *leads && !*beaten {
+                        *beaten = true;
+                        ctx.output(1);
+                    }
+                    ctx.set_timer((), Duration::ZERO);
+                }
+                Case::Hi { .. } => ctx.send(0, b'h'),
+                _ => {}
+            }
+        }
+    }
+
+    #[test]
+    fn a_step_made_pointless_by_another_is_tried_before_it() {
+        let beat = Case::Beat {
+            leads: true,
+            beaten: false,
+        };
+        assert!(reads_everything(
+            vec![beat.clone(), beat],
+            Faults::default(),
+            Vec::new()
+        ));
+    }
+
+    #[test]
+    fn a_message_to_a_crashed_process_races_with_the_crash() {
+        for (loss, duplication) in [(false, false), (true, false), (false, true)] {
+            let faults = Faults {
+                loss,
+                duplication,
+                crashes: 1,
+                ..Faults::default()
+            };
+            let hi = Case::Hi { said: false };
+            assert!(reads_everything(vec![hi.clone(), hi], faults, Vec::new()));
+        }
+    }
+
+    #[test]
+    fn a_crash_with_none_left_to_spend_races_with_the_crash_that_spent_it() {
+        let faults = Faults {
+            crashes: 2,
+            restarts: true,
+            ..Faults::default()
+        };
+        let initial = vec![Case::Recovers, Case::Recovers];
+        assert!(reads_everything(initial, faults, Vec::new()));
+    }
+
+    #[test]
+    fn an_answer_a_client_ignores_in_one_order_is_its_answer_in_another() {
+        let initial = vec![Case::Forward, Case::Forward, Case::Forward];
+        assert!(reads_everything(
+            initial,
+            Faults::default(),
+            vec![vec![(0, ())]]
+        ));
+    }
+
+    #[test]
+    fn a_step_that_closes_a_cycle_still_races() {
+        let initial = vec![Case::Loop { flag: false }; 3];
+        assert!(reads_everything(initial, Faults::default(), Vec::new()));
     }
 
     #[test]
