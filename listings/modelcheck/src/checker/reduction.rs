@@ -674,6 +674,24 @@ impl<T, P: Process> Comparison<T, P> {
     }
 }
 
+/// `checker` recording `read` of every state it checks into `values` — first, so that a
+/// state that breaks an invariant is recorded too.
+fn recording<'b, P: Process, T: Ord + Send>(
+    mut checker: Checker<'b, Processes<P>>,
+    read: &'b (dyn Fn(&Global<P>) -> T + Sync),
+    values: &'b Mutex<BTreeSet<T>>,
+) -> Checker<'b, Processes<P>> {
+    let record = move |s: &Global<P>| {
+        let mut values = values.lock().unwrap_or_else(|e| e.into_inner());
+        values.insert(read(s));
+        true
+    };
+    checker
+        .invariants
+        .insert(0, ("(recorded)".to_owned(), Box::new(record)));
+    checker
+}
+
 /// Runs the checker `make` builds, in full and with the reduction (views `view`),
 /// recording what `read` reads of every state each explores.
 pub fn compare<'a, P: Process, T: Ord + Send>(
@@ -681,38 +699,13 @@ pub fn compare<'a, P: Process, T: Ord + Send>(
     view: &(dyn Fn(&Global<P>, ProcessId) -> u64 + Sync),
     read: impl Fn(&Global<P>) -> T + Sync,
 ) -> Comparison<T, P> {
-    let run = |reduced: bool| {
-        let values = Mutex::new(BTreeSet::new());
-        let record = |s: &Global<P>| {
-            let value = read(s);
-            values
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(value);
-            true
-        };
-        let mut checker = make();
-        // Recorded first, so that a state that breaks an invariant is recorded too.
-        checker
-            .invariants
-            .insert(0, ("(recorded)".to_owned(), Box::new(record)));
-        let report = if reduced {
-            Err(checker.run_reduced(view))
-        } else {
-            Ok(checker.run())
-        };
-        drop(checker);
-        (
-            report,
-            values.into_inner().unwrap_or_else(|e| e.into_inner()),
-        )
-    };
-    let (Ok(full), full_values) = run(false) else {
-        unreachable!("the full search")
-    };
-    let (Err(reduced), reduced_values) = run(true) else {
-        unreachable!("the reduced search")
-    };
+    let (full_values, reduced_values) =
+        (Mutex::new(BTreeSet::new()), Mutex::new(BTreeSet::new()));
+    let full = recording(make(), &read, &full_values).run();
+    let reduced = recording(make(), &read, &reduced_values).run_reduced(view);
+    let values =
+        |m: Mutex<BTreeSet<T>>| m.into_inner().unwrap_or_else(|e| e.into_inner());
+    let (full_values, reduced_values) = (values(full_values), values(reduced_values));
     Comparison {
         full,
         reduced,
