@@ -17,7 +17,7 @@ pub enum Search {
     DepthFirst,
 }
 
-/// The states a check explores unless told otherwise: about 2 GiB of fingerprints, and
+/// The states a check explores unless told otherwise: about 1 GiB of fingerprints, and
 /// more than any check of the book reaches.
 pub const DEFAULT_MAX_STATES: usize = 100_000_000;
 
@@ -571,26 +571,26 @@ impl<'a, S: System> Checker<'a, S> {
     }
 }
 
-/// A set of fingerprints: open addressing with linear probing in one array of `u64`, 0
+/// One table of fingerprints: open addressing with linear probing in one array of `u64`, 0
 /// marking an empty slot (no fingerprint is 0). One probe touches one cache line, where a
 /// general hash table touches two (control bytes and entries); for ten million states
 /// that halves the cache misses, which is where an explicit-state checker spends its
 /// time.
-struct Fingerprints {
+struct Table {
     slots: Vec<u64>,
     len: usize,
 }
 
-impl Default for Fingerprints {
+impl Default for Table {
     fn default() -> Self {
-        Fingerprints {
+        Table {
             slots: vec![0; 1 << 10],
             len: 0,
         }
     }
 }
 
-impl Fingerprints {
+impl Table {
     /// Adds a fingerprint; returns whether it was new.
     fn insert(&mut self, print: u64) -> bool {
         if 4 * (self.len + 1) > 3 * self.slots.len() {
@@ -624,6 +624,44 @@ impl Fingerprints {
         for print in old.into_iter().filter(|&p| p != 0) {
             self.insert(print);
         }
+    }
+}
+
+/// The number of tables a set of fingerprints is split into (a power of two). Each grows
+/// on its own, so that growing never needs twice the memory of the whole set at once.
+const SHARDS: usize = 64;
+
+/// The table of a fingerprint: its top bits (its slot in the table uses its bottom bits).
+fn shard(print: u64) -> usize {
+    (print >> (64 - SHARDS.trailing_zeros())) as usize
+}
+
+/// A set of fingerprints, in [`SHARDS`] tables.
+struct Fingerprints {
+    tables: Vec<Table>,
+    len: usize,
+}
+
+impl Default for Fingerprints {
+    fn default() -> Self {
+        Fingerprints {
+            tables: (0..SHARDS).map(|_| Table::default()).collect(),
+            len: 0,
+        }
+    }
+}
+
+impl Fingerprints {
+    /// Adds a fingerprint; returns whether it was new.
+    fn insert(&mut self, print: u64) -> bool {
+        let new = self.tables[shard(print)].insert(print);
+        self.len += usize::from(new);
+        new
+    }
+
+    /// Reads the slot where `print` would start probing (see [`Table::touch`]).
+    fn touch(&self, print: u64) -> u64 {
+        self.tables[shard(print)].touch(print)
     }
 
     fn len(&self) -> usize {

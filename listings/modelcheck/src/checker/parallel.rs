@@ -16,15 +16,11 @@
 //! trace: the verdict and the counterexample are always the sequential search's. Under a
 //! bound of states or time, the point where the search stops depends on timing.
 
-use super::{Checker, Fingerprints, Report, Stop, fingerprint};
+use super::{Checker, Report, SHARDS, Stop, Table, fingerprint, shard};
 use crate::system::System;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Barrier, Mutex};
 use std::time::Instant;
-
-/// The number of fingerprint tables (a power of two). Each grows on its own, so that
-/// growing never needs twice the memory of the whole set at once.
-const SHARDS: usize = 64;
 
 /// The states a thread expands before it looks up the successors it owns (all their
 /// slots touched first, so that the cache misses overlap) and takes in those sent to it.
@@ -35,11 +31,6 @@ const BLOCK: usize = 1 << 15;
 
 /// The successors sent to another thread at a time.
 const BUFFER: usize = 4096;
-
-/// The table of a fingerprint: its top bits (its slot in the table uses its bottom bits).
-fn shard(print: u64) -> usize {
-    (print >> (64 - SHARDS.trailing_zeros())) as usize
-}
 
 /// Successors with their fingerprints, sent to the thread that owns their tables.
 type Buffer<T> = Vec<(u64, T)>;
@@ -82,7 +73,7 @@ struct Worker<'c, 'a, S: System> {
     me: usize,
     shared: &'c Shared<S::State>,
     /// The tables this thread owns: those whose index is `me` modulo the threads.
-    tables: Vec<Fingerprints>,
+    tables: Vec<Table>,
     /// The new states of the next level that this thread owns.
     /// The new states of the next level that this thread owns, in blocks of [`BLOCK`]
     /// (freed one by one as the level is expanded, and never grown by copying).
@@ -123,7 +114,7 @@ impl<S: System> Checker<'_, S> {
                             me,
                             shared,
                             tables: (0..SHARDS.div_ceil(threads))
-                                .map(|_| Fingerprints::default())
+                                .map(|_| Table::default())
                                 .collect(),
                             next: Vec::new(),
                             outboxes: (0..threads).map(|_| Vec::new()).collect(),
@@ -280,7 +271,7 @@ impl<S: System> Worker<'_, '_, S> {
     }
 
     /// The table of `print`, which this thread owns.
-    fn table(&self, print: u64) -> &Fingerprints {
+    fn table(&self, print: u64) -> &Table {
         &self.tables[self.shared.place[shard(print)].1]
     }
 
