@@ -454,6 +454,15 @@ pub(crate) fn simulate(args: SimulateArgs) -> Result<Output, Error> {
     );
     let planted = args.bug;
     let mut first = None;
+    // The fastest a leader can decide: its first heartbeat tick, then four delays of the
+    // clean network (prepare, promise, accept, accepted).
+    let floor = match (retry, Mix::Clean.world(n, &[], 0).network.latency) {
+        (Retry::Leader { heartbeat, .. }, Latency::Constant(delay)) => {
+            Some((heartbeat, delay, heartbeat + 4 * delay))
+        }
+        _ => None,
+    };
+    let mut at_floor = Vec::new();
     for mix in Mix::ALL {
         let (mut decided, mut disagree, mut invalid) = (0, 0, 0);
         let mut times = Vec::new();
@@ -471,13 +480,22 @@ pub(crate) fn simulate(args: SimulateArgs) -> Result<Output, Error> {
             }
         }
         times.sort_by(f64::total_cmp);
+        let median = quantile(&times, 0.5);
         let _ = writeln!(
             output.stdout,
-            "  {:<12} {decided:>9} {disagree:>9} {invalid:>8} {:>11.1} {:>9.1}",
+            "  {:<12} {decided:>9} {disagree:>9} {invalid:>8} {median:>11.1} {:>9.1}",
             mix.name(),
-            quantile(&times, 0.5),
             quantile(&times, 0.99)
         );
+        if floor.is_some_and(|(.., at)| median == at.as_secs_f64() * 1e3) {
+            at_floor.push(mix.name());
+        }
+    }
+    if let Some((heartbeat, delay, at)) = floor {
+        output.value("heartbeat", Span(heartbeat));
+        output.value("delay", Span(delay));
+        output.value("floor", Span(at));
+        output.value("at-floor", at_floor.join(", "));
     }
     if let Some((mix, seed)) = first {
         let _ = writeln!(
