@@ -373,108 +373,84 @@ impl<'a, S: System> Checker<'a, S> {
         let mut seen: Fingerprints = Fingerprints::default();
         let mut frontier: VecDeque<(S::State, u32)> = VecDeque::new();
         let mut generated = 0;
-        let mut depth = 0;
-        let mut stopped = None;
         let mut successors = Vec::new();
         let mut prints = Vec::new();
         let mut touched = 0u64;
         let mut expanded = 0u64;
         // Which `sometimes` properties the states explored have.
         let mut reached = vec![false; self.sometimes.len()];
-        for state in self.system.initial() {
-            generated += 1;
-            let state = self.normal(state);
-            if seen.insert(fingerprint(&state)) {
-                if let Some(invariant) = self.violated(&state, &mut reached) {
-                    let bad = Some((invariant, state));
-                    return self.report(
-                        started,
-                        &reached,
-                        seen.len(),
-                        generated,
-                        1,
-                        None,
-                        bad,
-                    );
-                }
-                frontier.push_back((state, 1));
-            }
-        }
-        loop {
-            let next = match self.search {
-                Search::BreadthFirst => frontier.pop_front(),
-                Search::DepthFirst => frontier.pop_back(),
-            };
-            let Some((state, level)) = next else { break };
-            let level = level as usize;
-            depth = depth.max(level);
-            if let Some(max) = self.max_depth.filter(|&max| level >= max) {
-                stopped = Some(Stop::Depth(max)); // its successors lie beyond the bound
-                continue;
-            }
-            expanded += 1;
-            if let Some(max) = self.max_time
-                && expanded.is_multiple_of(1024)
-                && started.elapsed() >= max
-            {
-                let stop = Some(Stop::Time(max));
-                return self.report(
-                    started,
-                    &reached,
-                    seen.len(),
-                    generated,
-                    depth,
-                    stop,
-                    None,
-                );
-            }
-            successors.clear();
-            self.system.successors(&state, &mut successors);
-            // Fingerprint every successor and touch its slot first, so that the cache
-            // misses of the lookups overlap instead of following one another.
-            prints.clear();
-            for (_, next) in successors.iter_mut() {
-                if self.symmetry {
-                    *next = self.system.canonical(next);
-                }
-                let print = fingerprint(next);
-                touched ^= seen.touch(print);
-                prints.push(print);
-            }
-            for ((_, next), &print) in successors.drain(..).zip(&prints) {
+        // How the search ends: the bound that stopped it, if any; the violation found, if
+        // any; and the deepest level it reached.
+        let (stopped, bad, depth) = 'search: {
+            for state in self.system.initial() {
                 generated += 1;
-                if !seen.insert(print) {
+                let state = self.normal(state);
+                if seen.insert(fingerprint(&state)) {
+                    if let Some(invariant) = self.violated(&state, &mut reached) {
+                        break 'search (None, Some((invariant, state)), 1);
+                    }
+                    frontier.push_back((state, 1));
+                }
+            }
+            let mut depth = 0;
+            let mut stopped = None;
+            loop {
+                let next = match self.search {
+                    Search::BreadthFirst => frontier.pop_front(),
+                    Search::DepthFirst => frontier.pop_back(),
+                };
+                let Some((state, level)) = next else {
+                    break 'search (stopped, None, depth);
+                };
+                let level = level as usize;
+                depth = depth.max(level);
+                if let Some(max) = self.max_depth.filter(|&max| level >= max) {
+                    stopped = Some(Stop::Depth(max)); // its successors lie beyond the bound
                     continue;
                 }
-                if let Some(invariant) = self.violated(&next, &mut reached) {
-                    let bad = Some((invariant, next));
-                    return self.report(
-                        started,
-                        &reached,
-                        seen.len(),
-                        generated,
-                        level + 1,
-                        None,
-                        bad,
-                    );
+                expanded += 1;
+                if let Some(max) = self.max_time
+                    && expanded.is_multiple_of(1024)
+                    && started.elapsed() >= max
+                {
+                    break 'search (Some(Stop::Time(max)), None, depth);
                 }
-                if let Some(max) = self.max_states.filter(|&max| seen.len() >= max) {
-                    let stop = Some(Stop::States(max));
-                    let depth = depth.max(level + 1);
-                    return self.report(
-                        started,
-                        &reached,
-                        seen.len(),
-                        generated,
-                        depth,
-                        stop,
-                        None,
-                    );
+                successors.clear();
+                self.system.successors(&state, &mut successors);
+                // Fingerprint every successor and touch its slot first, so that the cache
+                // misses of the lookups overlap instead of following one another.
+                prints.clear();
+                for (_, next) in successors.iter_mut() {
+                    if self.symmetry {
+                        *next = self.system.canonical(next);
+                    }
+                    let print = fingerprint(next);
+                    touched ^= seen.touch(print);
+                    prints.push(print);
                 }
-                debug_assert!(level < u32::MAX as usize, "levels fit the frontier's u32");
-                frontier.push_back((next, level as u32 + 1));
+                for ((_, next), &print) in successors.drain(..).zip(&prints) {
+                    generated += 1;
+                    if !seen.insert(print) {
+                        continue;
+                    }
+                    if let Some(invariant) = self.violated(&next, &mut reached) {
+                        break 'search (None, Some((invariant, next)), level + 1);
+                    }
+                    if let Some(max) = self.max_states.filter(|&max| seen.len() >= max) {
+                        break 'search (
+                            Some(Stop::States(max)),
+                            None,
+                            depth.max(level + 1),
+                        );
+                    }
+                    debug_assert!(
+                        level < u32::MAX as usize,
+                        "levels fit the frontier's u32"
+                    );
+                    frontier.push_back((next, level as u32 + 1));
+                }
             }
-        }
+        };
         std::hint::black_box(touched);
         self.report(
             started,
@@ -483,7 +459,7 @@ impl<'a, S: System> Checker<'a, S> {
             generated,
             depth,
             stopped,
-            None,
+            bad,
         )
     }
     // ANCHOR_END: run
