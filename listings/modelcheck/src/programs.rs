@@ -225,13 +225,18 @@ pub(crate) struct ReductionArgs {
     /// The network may lose messages.
     #[arg(long)]
     loss: bool,
+    /// Draw the reduced search's states and steps, as shares of the full search's, into
+    /// this SVG file.
+    #[arg(long, value_name = "PATH")]
+    svg: Option<std::path::PathBuf>,
 }
 
-/// `cargo run --release -p modelcheck -- reduction [--up-to N] [--loss]`.
+/// `cargo run --release -p modelcheck -- reduction [--up-to N] [--loss] [--svg PATH]`.
 pub(crate) fn reduction(args: ReductionArgs) -> Result<Output, Error> {
     use crate::checker::reduction::outputs_and_disk;
     use crate::commit::{consistent, managers};
     use crate::processes::{Faults, Processes};
+    use figures::{Axis, Chart, Corner, Mark, Series};
     let mut output = Output::default();
     let _ = writeln!(
         output.stdout,
@@ -244,6 +249,7 @@ pub(crate) fn reduction(args: ReductionArgs) -> Result<Output, Error> {
         "{:>4} {:>10} {:>11} {:>10} {:>11} {:>11}",
         "RMs", "reachable", "full steps", "visited", "steps", "executions"
     );
+    let (mut visited, mut steps) = (Vec::new(), Vec::new());
     for rms in 1..=args.up_to as usize {
         let system = Processes {
             initial: managers(rms, false),
@@ -276,12 +282,53 @@ pub(crate) fn reduction(args: ReductionArgs) -> Result<Output, Error> {
             "{rms:>4} {:>10} {:>11} {:>10} {:>11} {:>11}",
             full.distinct, full.generated, r.distinct, r.generated, reduced.executions
         );
-        if rms == args.up_to as usize {
-            let ratio = |a: usize, b: usize| format!("{:.2}", a as f64 / b as f64);
-            output.value("rms", rms);
-            output.value("visited", ratio(r.distinct, full.distinct));
-            output.value("steps", ratio(r.generated, full.generated));
+        let share = (
+            r.distinct as f64 / full.distinct as f64,
+            r.generated as f64 / full.generated as f64,
+        );
+        // And what Figure 5.3 shows: the share of states visited falls, and from two RMs
+        // on the share of steps rises.
+        let falls = visited.last().is_none_or(|&(_, before)| share.0 < before);
+        let rises = rms < 3 || steps.last().is_some_and(|&(_, before)| share.1 > before);
+        if !(falls && rises) {
+            return Err(Error::Failed(format!(
+                "{rms} RMs: the reduced search's shares of the full search's states and \
+                 steps, {:.2} and {:.2}, do not follow Figure 5.3",
+                share.0, share.1
+            )));
         }
+        visited.push((rms as f64, share.0));
+        steps.push((rms as f64, share.1));
+    }
+    let last = |points: &[(f64, f64)]| points.last().map_or(1.0, |p| p.1);
+    output.value("rms", args.up_to);
+    output.value("visited", format!("{:.2}", last(&visited)));
+    output.value("steps", format!("{:.2}", last(&steps)));
+    if let Some(path) = args.svg {
+        let all = visited.iter().chain(&steps).map(|p| p.1);
+        let (low, high) = all.fold((1.0f64, 1.0f64), |(l, h), y| (l.min(y), h.max(y)));
+        // Whole decades and a little more, so that the logarithmic axis labels the powers of
+        // ten at both ends.
+        let (low, high) = (
+            10f64.powf(low.log10().floor()),
+            10f64.powf(high.log10().ceil()),
+        );
+        let chart = Chart {
+            title: "Partial-order reduction on two-phase commit".into(),
+            x: Axis::linear("resource managers", 0.5..args.up_to as f64 + 0.5),
+            y: Axis::log("reduced search / full search", low * 0.9..high * 1.1),
+            series: vec![
+                Series::new("steps computed", steps, Mark::Line),
+                Series::new("distinct states visited", visited, Mark::Line),
+                Series::new(
+                    "the full search",
+                    vec![(0.5, 1.0), (args.up_to as f64 + 0.5, 1.0)],
+                    Mark::Dashed,
+                ),
+            ],
+            legend: Corner::UpperLeft,
+        };
+        output.figure("\nfigure", path, chart.to_svg());
     }
     Ok(output)
 }
@@ -584,6 +631,7 @@ mod tests {
         let text = reduction(ReductionArgs {
             up_to: 4,
             loss: false,
+            svg: None,
         })
         .unwrap()
         .stdout;
@@ -695,7 +743,7 @@ pub fn cells() -> Vec<notebook::Cell> {
             crate::programs::run
         ),
         notebook::cell!(
-            slow: "cargo run --release -p modelcheck -- reduction --up-to 5",
+            slow: "cargo run --release -p modelcheck -- reduction --up-to 5 --svg src/figures/modelcheck-reduction.svg",
             "src/outputs/modelcheck-reduction.txt",
             crate::programs::run
         ),
