@@ -316,7 +316,10 @@ pub(crate) fn reduction(args: ReductionArgs) -> Result<Output, Error> {
         let chart = Chart {
             title: "Partial-order reduction on two-phase commit".into(),
             x: Axis::linear("resource managers", 0.5..args.up_to as f64 + 0.5),
-            y: Axis::log("reduced search / full search", low * 0.9..high * 1.1),
+            y: Axis::log(
+                "share of the full search (log scale)",
+                low * 0.9..high * 1.1,
+            ),
             series: vec![
                 Series::new("steps computed", steps, Mark::Line),
                 Series::new("distinct states visited", visited, Mark::Line),
@@ -593,7 +596,7 @@ pub(crate) fn speed(args: SpeedArgs) -> Result<Output, Error> {
             if checker == "book" {
                 let _ = writeln!(
                     output,
-                    "{first}  {name:<26} {seconds:>8.2} {:>7} {mib:>7.0}",
+                    "{first}  {name:<26} {seconds:>8.2} {:>7} {mib:>7.1}",
                     ""
                 );
             } else {
@@ -601,7 +604,7 @@ pub(crate) fn speed(args: SpeedArgs) -> Result<Output, Error> {
                 output.value(&format!("{checker}-{rms}-memory"), format!("{memory:.2}"));
                 let _ = writeln!(
                     output,
-                    "{first}  {name:<26} {seconds:>8.2} {speed:>7.1} {mib:>7.0} {memory:>7.2}"
+                    "{first}  {name:<26} {seconds:>8.2} {speed:>7.1} {mib:>7.1} {memory:>7.2}"
                 );
             }
         }
