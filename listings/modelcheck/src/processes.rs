@@ -43,6 +43,13 @@ pub struct Faults {
     pub fifo: bool,
 }
 
+impl Faults {
+    /// Whether process `p` is one that may crash (budget aside).
+    pub fn may_crash(&self, p: ProcessId) -> bool {
+        self.crash_below.is_none_or(|below| p < below)
+    }
+}
+
 /// A message in flight.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Envelope<P: Process> {
@@ -417,8 +424,7 @@ impl<P: Process> System for Processes<P> {
                         out.push((Step::Fire(p, timer.clone(), choices), next));
                     }
                 }
-                let may_crash = self.faults.crash_below.is_none_or(|below| p < below);
-                if state.crashes < self.faults.crashes && may_crash {
+                if state.crashes < self.faults.crashes && self.faults.may_crash(p) {
                     let mut crashed = state.clone();
                     crashed.up[p] = false;
                     // Volatile state is lost.
@@ -531,8 +537,7 @@ impl<P: Symmetric> Interchangeable<P> {
                     system.clients.iter().flatten().all(|(to, _)| *to != p),
                     "a client names process {p}, so it is not interchangeable"
                 );
-                let may_crash =
-                    |q: ProcessId| system.faults.crash_below.is_none_or(|b| q < b);
+                let may_crash = |q: ProcessId| system.faults.may_crash(q);
                 assert!(
                     group.iter().all(|&q| may_crash(q) == may_crash(p)),
                     "processes of a group may all crash, or none"

@@ -495,7 +495,7 @@ impl<P: Process> Reduced<'_, '_, P> {
         }
         if faults.crashes > 0 && state.crashes >= faults.crashes {
             for q in 0..state.up.len() {
-                if state.up[q] && faults.crash_below.is_none_or(|below| q < below) {
+                if state.up[q] && faults.may_crash(q) {
                     let touch = Touch {
                         at: q,
                         visible: false,
