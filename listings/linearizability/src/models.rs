@@ -174,8 +174,9 @@ impl Model for Register {
     }
 }
 
-/// An operation on a key-value store of strings.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+/// An operation on a key-value store of strings (serializable, so that protocols can
+/// carry it).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum KvOp {
     /// Read a key.
     Get(String),
@@ -186,7 +187,7 @@ pub enum KvOp {
 }
 
 /// What a key-value operation returned.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum KvRet {
     /// A get's value.
     Value(String),

@@ -436,7 +436,24 @@ impl<P: Process> Simulation<P> {
                 });
             }
             Scheduled::ClientTimeout { client, operation } => {
-                if self.clients.time_out(client, operation) {
+                if !self.clients.is_outstanding(client, operation) {
+                    return;
+                }
+                if let Some(submit) = self.clients.retry(client, operation, &mut self.rng)
+                {
+                    let at = self.now + submit.after;
+                    let what = Scheduled::Request {
+                        client,
+                        process: submit.process,
+                        request: submit.request,
+                    };
+                    self.schedule(at, what);
+                    let timeout = at + self.clients.timeout;
+                    self.schedule(
+                        timeout,
+                        Scheduled::ClientTimeout { client, operation },
+                    );
+                } else if self.clients.time_out(client, operation) {
                     self.record(Event::Timeout { client });
                     let replacement = self.clients.join();
                     self.schedule(
@@ -633,7 +650,7 @@ impl<P: Process> Simulation<P> {
                         response: response.clone(),
                     });
                 }
-                if self.clients.complete(client, response, self.now) {
+                if self.clients.complete(client, p, response, self.now) {
                     self.schedule(self.now, Scheduled::NextOperation { client });
                 }
             }

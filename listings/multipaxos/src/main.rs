@@ -1,0 +1,4 @@
+//! The chapter's programs: `cargo run --release -p multipaxos -- --help` lists them.
+fn main() -> std::process::ExitCode {
+    notebook::main(multipaxos::programs::run)
+}

@@ -1,0 +1,235 @@
+//! The programs of the chapter "Multi-Paxos and Paxos Made Live".
+
+use crate::check::{safety, system};
+use crate::replica::{Bug, Replica};
+use crate::simulate::{self, CLIENT_TIMEOUT, Mix, RETRIES};
+use modelcheck::processes::Faults;
+use notebook::{Error, Output};
+use process::Span;
+use std::fmt::Write;
+use std::time::Instant;
+
+/// A planted bug's name on the command line.
+fn bug_name(bug: Bug) -> String {
+    clap::ValueEnum::to_possible_value(&bug)
+        .map_or(format!("{bug:?}"), |v| v.get_name().to_owned())
+}
+
+/// Checks every execution of a small replicated log: one entry per slot, and every
+/// replica applying the chosen entries only.
+#[derive(clap::Args, Debug)]
+pub(crate) struct CheckArgs {
+    /// Replicas that may campaign, once each (of 3; replica 0 begins as leader and has).
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=3))]
+    candidates: u32,
+    /// Clients, each appending one letter at its own replica (p0, p1, ...), all at once.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=3))]
+    commands: u32,
+    /// At most this many crashes.
+    #[arg(long, default_value_t = 0)]
+    crashes: usize,
+    /// A crashed replica may restart from its disk.
+    #[arg(long)]
+    restarts: bool,
+    /// The network may deliver a message more than once.
+    #[arg(long)]
+    duplication: bool,
+    /// A planted bug.
+    #[arg(long, value_enum)]
+    bug: Option<Bug>,
+    /// Do not print the time taken (for reproducible output).
+    #[arg(long)]
+    no_time: bool,
+    /// Stop after this many distinct states (the answer is then incomplete).
+    #[arg(long, value_name = "N")]
+    max_states: Option<usize>,
+}
+
+/// `cargo run --release -p multipaxos -- check [faults] [--bug B]`.
+pub(crate) fn check(args: CheckArgs) -> Result<Output, Error> {
+    let faults = Faults {
+        duplication: args.duplication,
+        crashes: args.crashes,
+        restarts: args.restarts,
+        ..Faults::default()
+    };
+    let candidates = args.candidates as usize;
+    let commands = args.commands as usize;
+    let system = system(candidates, commands, args.bug, faults);
+    let began = Instant::now();
+    let checker = safety(&system);
+    let report = match args.max_states {
+        Some(max) => checker.max_states(max),
+        None => checker,
+    }
+    .run();
+    let took = began.elapsed();
+    let mut out = String::new();
+    let mut knobs = Vec::new();
+    if args.duplication {
+        knobs.push("duplication".to_owned());
+    }
+    if args.crashes > 0 {
+        let restarts = if args.restarts { ", then restarts" } else { "" };
+        knobs.push(format!("at most {} crash(es){restarts}", args.crashes));
+    }
+    if let Some(bug) = args.bug {
+        knobs.push(format!("planted bug {}", bug_name(bug)));
+    }
+    let campaigners = match candidates {
+        1 => "no other replica campaigns".to_owned(),
+        2 => "p1 may campaign once".to_owned(),
+        k => format!("p1..p{} may campaign once each", k - 1),
+    };
+    let clients: Vec<String> = (0..commands)
+        .map(|c| format!("client {c} appends {} at p{c}", (b'a' + c as u8) as char))
+        .collect();
+    let _ = writeln!(
+        out,
+        "3 replicas, p0 leading ballot 1, {campaigners}, no heartbeats{}\n  {}",
+        knobs.iter().map(|k| format!(", {k}")).collect::<String>(),
+        clients.join("; ")
+    );
+    let _ = writeln!(out, "  distinct states: {}", report.distinct);
+    let _ = writeln!(out, "  depth: {}", report.depth);
+    if !args.no_time {
+        let _ = writeln!(out, "  time: {:.1} s", took.as_secs_f64());
+    }
+    let mut output = Output::default();
+    output.value("distinct", report.distinct);
+    match report.violation {
+        None if !report.proved() => {
+            let _ = writeln!(out, "  {}", report.caveat().unwrap_or_default());
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "  in every reachable state, one entry at most is chosen per slot,\n  \
+                 and every replica applies the chosen entry of each slot, in order"
+            );
+        }
+        Some(violation) => {
+            let steps = violation.trace.len() - 1;
+            let _ = writeln!(
+                out,
+                "  {} violated after {}:",
+                violation.invariant,
+                notebook::count(steps as u64, "step")
+            );
+            out.push_str(&modelcheck::steps(&violation.trace, None));
+            let last = &violation.trace[steps].1;
+            for (p, applied) in last.outputs.iter().enumerate() {
+                if !applied.is_empty() {
+                    let _ = writeln!(out, "  p{p} applied {applied:?}");
+                }
+            }
+        }
+    }
+    output.stdout = out;
+    Ok(output)
+}
+
+/// Runs the replicated store under every fault mix, every history judged.
+#[derive(clap::Args, Debug)]
+pub(crate) struct SimulateArgs {
+    /// Replicas.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=7))]
+    replicas: u32,
+    /// Seeds per mix.
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..))]
+    seeds: u64,
+    /// Operations per run, between three clients.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    operations: u32,
+    /// Only this mix.
+    #[arg(long, value_enum)]
+    mix: Option<Mix>,
+    /// A planted bug.
+    #[arg(long, value_enum)]
+    bug: Option<Bug>,
+}
+
+/// `cargo run --release -p multipaxos -- simulate [--seeds N] [--bug B]`.
+pub(crate) fn simulate(args: SimulateArgs) -> Result<Output, Error> {
+    let n = args.replicas as usize;
+    let mixes: Vec<Mix> = args.mix.map_or(Mix::ALL.to_vec(), |m| vec![m]);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{n} replicas, 3 clients, {} operations per run (half reads), {} seeds per mix{};\n\
+         a client asks another replica after {} without an answer, {RETRIES} times at most",
+        args.operations,
+        args.seeds,
+        args.bug
+            .map_or(String::new(), |b| format!(", planted bug {}", bug_name(b))),
+        Span(CLIENT_TIMEOUT),
+    );
+    let _ = writeln!(
+        out,
+        "  {:<12} {:>10} {:>9} {:>10}  first violation",
+        "mix", "operations", "open", "violating"
+    );
+    let (mut runs, mut violating) = (0, 0);
+    for mix in mixes {
+        let (mut operations, mut open, mut violations) = (0, 0, 0);
+        let mut first = None;
+        for seed in 0..args.seeds {
+            let run = simulate::run(n, args.bug, mix, seed, args.operations as usize);
+            operations += run.history.operations.len();
+            open += run
+                .history
+                .operations
+                .iter()
+                .filter(|o| o.is_open())
+                .count();
+            if !run.linearizable {
+                violations += 1;
+                first.get_or_insert(seed);
+            }
+        }
+        let _ = writeln!(
+            out,
+            "  {:<12} {operations:>10} {open:>9} {violations:>10}  {}",
+            mix.name(),
+            first.map_or("-".to_owned(), |s| format!("seed {s}"))
+        );
+        runs += args.seeds;
+        violating += violations;
+    }
+    let mut output = Output::text(out);
+    output.value("runs", runs);
+    output.value("violating-runs", violating);
+    Ok(output)
+}
+
+#[derive(clap::Parser, Debug)]
+#[command(
+    name = "multipaxos",
+    about = "The programs of the chapter Multi-Paxos and Paxos Made Live."
+)]
+struct Cli {
+    #[command(subcommand)]
+    program: Program,
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum Program {
+    /// Every execution of a small replicated log, checked.
+    Check(CheckArgs),
+    /// The replicated store under every fault mix, every history judged.
+    Simulate(SimulateArgs),
+}
+
+/// Runs the program its arguments name: `multipaxos PROGRAM [ARGS]`.
+pub fn run(args: &[String]) -> Result<Output, Error> {
+    let cli: Cli = notebook::parse("multipaxos", args)?;
+    match cli.program {
+        Program::Check(args) => check(args),
+        Program::Simulate(args) => simulate(args),
+    }
+}
+
+/// The cells of the book that run these programs, in reading order.
+pub fn cells() -> Vec<notebook::Cell> {
+    vec![]
+}

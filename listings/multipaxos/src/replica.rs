@@ -1,0 +1,729 @@
+//! A replica of the replicated log: acceptor, learner and, when elected, leader.
+//!
+//! Each slot of the log is one instance of single-decree Paxos (chapter 11), and the
+//! instances share their phase 1: a leader's prepare covers every slot from a point on
+//! ("Paxos Made Simple" §3), so that in the steady state a command costs one round of
+//! phase 2. A new leader learns from the promises what may have been chosen in every
+//! slot it does not know, proposes it again, and fills the slots nobody reported with
+//! no-ops. Every replica applies the chosen entries in slot order to its copy of the
+//! [`Store`], and the replica a client asked answers it from its own copy.
+
+use kvstore::{Command, Reply, Request, Store};
+use paxos::paxos::Ballot;
+use process::{ClientId, Context, Process, ProcessId};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::time::Duration;
+
+/// A position in the log, from 0.
+pub type Slot = u64;
+
+/// What a slot of the log holds.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Entry {
+    /// Nothing: a new leader's filler for a slot in which nothing can have been chosen.
+    Noop,
+    /// A client's command.
+    Command(Command),
+}
+
+impl fmt::Debug for Entry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Entry::Noop => write!(f, "no-op"),
+            Entry::Command(c) => write!(f, "{c:?}"),
+        }
+    }
+}
+
+/// What the replicas say to each other.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Message {
+    /// Phase 1a, for every slot from `from` on.
+    Prepare {
+        /// The ballot.
+        ballot: Ballot,
+        /// The first slot the candidate does not know to be chosen.
+        from: Slot,
+    },
+    /// Phase 1b: the promise, with every proposal accepted in a slot from `from` on.
+    Promise {
+        /// The ballot promised.
+        ballot: Ballot,
+        /// The accepted proposals: slot, ballot, entry.
+        accepted: Vec<(Slot, Ballot, Entry)>,
+    },
+    /// Phase 2a: accept this entry in this slot.
+    Accept {
+        /// The leader's ballot.
+        ballot: Ballot,
+        /// The slot.
+        slot: Slot,
+        /// The entry.
+        entry: Entry,
+    },
+    /// Phase 2b, to the leader.
+    Accepted {
+        /// The ballot.
+        ballot: Ballot,
+        /// The slot.
+        slot: Slot,
+    },
+    /// The acceptor has promised a higher ballot: the sender is no longer leader.
+    Refuse {
+        /// What the acceptor promised.
+        promised: Ballot,
+    },
+    /// These entries are chosen (news from the leader, or an answer to [`CatchUp`]).
+    ///
+    /// [`CatchUp`]: Message::CatchUp
+    Chosen {
+        /// Slots and their entries.
+        entries: Vec<(Slot, Entry)>,
+    },
+    /// The leader is alive, and knows every slot below `chosen` to be chosen.
+    Heartbeat {
+        /// The leader's ballot.
+        ballot: Ballot,
+        /// The length of the leader's chosen prefix.
+        chosen: Slot,
+    },
+    /// A lagging replica asks for the chosen entries from `from` on.
+    CatchUp {
+        /// The first slot it lacks.
+        from: Slot,
+    },
+    /// A client's command, passed on to the leader by the replica the client asked.
+    Forward(Command),
+}
+
+/// A replica's timers.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Timer {
+    /// No word from a leader for a while: campaign.
+    Election,
+    /// The leader's beat: tell the followers it is alive, and send again what they have
+    /// not acknowledged.
+    Heartbeat,
+}
+
+/// The planted bugs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum)]
+pub enum Bug {
+    /// A new leader ignores the entries the promises report and fills every slot it does
+    /// not know to be chosen with a no-op: it may choose a second entry in a slot.
+    SkipsRecovery,
+    /// A replica applies an entry as soon as it accepts it, before it is chosen.
+    AppliesAccepted,
+    /// The store applies every command in the log, a retried one once per copy.
+    NoSessions,
+}
+
+/// How the replicas are configured; the same in every replica.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Setup {
+    /// Replicas: processes `0..replicas`.
+    pub replicas: usize,
+    /// How long a follower waits for a leader before it campaigns: a duration drawn
+    /// between the two.
+    pub election: (Duration, Duration),
+    /// Between a leader's heartbeats; `None`: no heartbeats (the model checker's
+    /// setting: no catch-up and no resending either).
+    pub heartbeat: Option<Duration>,
+    /// Only replicas numbered below this campaign.
+    pub candidates: usize,
+    /// Campaigns per replica at most (`None`: no bound; the model checker bounds them).
+    pub campaigns: Option<u32>,
+    /// Entries per catch-up answer at most.
+    pub batch: usize,
+    /// A leader the replicas begin with, as if it had run phase 1 with ballot 1 and
+    /// every replica had promised (the model checker's starting point; `None`: the
+    /// replicas begin with no leader and elect one).
+    pub leader: Option<ProcessId>,
+    /// A planted bug, if any.
+    pub bug: Option<Bug>,
+}
+
+impl Setup {
+    /// `replicas` replicas, any of which may campaign, with no bug.
+    pub fn new(
+        replicas: usize,
+        election: (Duration, Duration),
+        heartbeat: Option<Duration>,
+    ) -> Setup {
+        Setup {
+            replicas,
+            election,
+            heartbeat,
+            candidates: replicas,
+            campaigns: None,
+            batch: 64,
+            leader: None,
+            bug: None,
+        }
+    }
+
+    /// Whether acceptors tell a deposed leader so. Only a leader that would otherwise
+    /// keep beating needs the news; for the model checker, which runs without
+    /// heartbeats, it would only add interleavings.
+    pub fn refusals(&self) -> bool {
+        self.heartbeat.is_some()
+    }
+
+    /// The size of a quorum: a majority of the replicas.
+    pub fn quorum(&self) -> usize {
+        quorum::majority::majority(self.replicas)
+    }
+
+    /// The replicas, one per process.
+    pub fn replicas(&self) -> Vec<Replica> {
+        (0..self.replicas)
+            .map(|id| Replica::new(id, *self))
+            .collect()
+    }
+}
+
+// ANCHOR: disk
+/// What a replica persists before it answers: its acceptor's state.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Disk {
+    /// The highest ballot promised.
+    pub promised: Ballot,
+    /// In each slot, the highest-numbered proposal accepted.
+    pub accepted: BTreeMap<Slot, (Ballot, Entry)>,
+    /// Campaigns started (so that a restart does not reset the bound on them).
+    pub campaigns: u32,
+    /// Every proposal ever accepted: a ghost record, read only by the checks, from which
+    /// they compute what was chosen.
+    pub ever: BTreeSet<(Slot, Ballot, Entry)>,
+}
+// ANCHOR_END: disk
+
+/// What a replica is doing about leadership.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// Following whichever leader it last heard from.
+    Follower,
+    /// Running phase 1 for every slot from `from` on.
+    Candidate {
+        /// Its ballot.
+        ballot: Ballot,
+        /// The first slot it does not know to be chosen.
+        from: Slot,
+        /// Who promised.
+        promises: BTreeSet<ProcessId>,
+        /// In each slot, the highest-numbered proposal the promises reported.
+        reported: BTreeMap<Slot, (Ballot, Entry)>,
+    },
+    /// Running phase 2 only.
+    Leader {
+        /// Its ballot.
+        ballot: Ballot,
+        /// The next free slot.
+        next: Slot,
+        /// The slots proposed and not yet chosen: the entry, and who accepted it.
+        proposed: BTreeMap<Slot, (Entry, BTreeSet<ProcessId>)>,
+    },
+}
+
+/// A replica.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Replica {
+    /// Its number.
+    pub id: ProcessId,
+    /// The configuration.
+    pub setup: Setup,
+    /// Its acceptor's state, as on its disk.
+    pub disk: Disk,
+    /// What it is doing about leadership.
+    pub role: Role,
+    /// The leader it last heard from.
+    pub leader: Option<ProcessId>,
+    /// Every entry it knows to be chosen.
+    pub log: BTreeMap<Slot, Entry>,
+    /// The slots applied: every slot below this one.
+    pub applied: Slot,
+    /// Its copy of the state machine.
+    pub store: Store,
+    /// The commands its clients are waiting for, by client.
+    pub waiting: BTreeMap<ClientId, Command>,
+}
+
+impl Replica {
+    /// Replica `id` of `setup`, before it starts.
+    pub fn new(id: ProcessId, setup: Setup) -> Replica {
+        Replica {
+            id,
+            setup,
+            disk: Disk::default(),
+            role: Role::Follower,
+            leader: None,
+            log: BTreeMap::new(),
+            applied: 0,
+            store: Store::default(),
+            waiting: BTreeMap::new(),
+        }
+    }
+
+    /// The other replicas.
+    fn others(&self) -> impl Iterator<Item = ProcessId> + use<> {
+        let me = self.id;
+        (0..self.setup.replicas).filter(move |&q| q != me)
+    }
+
+    /// Sets the election timer, if this replica may (still) campaign.
+    fn arm_election(&self, ctx: &mut Context<'_, Self>) {
+        let may = self.id < self.setup.candidates
+            && self
+                .setup
+                .campaigns
+                .is_none_or(|max| self.disk.campaigns < max);
+        if may {
+            let (min, max) = self.setup.election;
+            ctx.set_timer_between(Timer::Election, min, max);
+        }
+    }
+
+    /// The ballot this replica leads or campaigns with, if any.
+    fn own_ballot(&self) -> Option<Ballot> {
+        match &self.role {
+            Role::Follower => None,
+            Role::Candidate { ballot, .. } | Role::Leader { ballot, .. } => Some(*ballot),
+        }
+    }
+
+    /// Hears of `ballot`: a higher ballot than its own ends its campaign or its
+    /// leadership. If the ballot `leads` (an accept or a heartbeat, not a prepare), its
+    /// proposer is the leader. Returns whether the ballot is at least the one promised.
+    fn hear(&mut self, ballot: Ballot, leads: bool, ctx: &mut Context<'_, Self>) -> bool {
+        if ballot < self.disk.promised {
+            return false;
+        }
+        if self.own_ballot().is_some_and(|own| own < ballot) {
+            self.role = Role::Follower;
+            ctx.cancel_timer(Timer::Heartbeat);
+        }
+        if ballot.proposer != self.id {
+            if leads {
+                self.follow(ballot.proposer, ctx);
+            } else {
+                self.leader = None;
+                self.arm_election(ctx); // give the candidate its time
+            }
+        }
+        true
+    }
+
+    /// Takes `leader` as the leader: passes it the clients' commands, and waits for it
+    /// before campaigning.
+    fn follow(&mut self, leader: ProcessId, ctx: &mut Context<'_, Self>) {
+        if self.leader != Some(leader) {
+            self.leader = Some(leader);
+            for command in self.waiting.values() {
+                ctx.send(leader, Message::Forward(command.clone()));
+            }
+        }
+        self.arm_election(ctx);
+    }
+
+    // ANCHOR: campaign
+    /// Phase 1 for every slot this replica does not know to be chosen, with a ballot
+    /// higher than any it has promised.
+    fn campaign(&mut self, ctx: &mut Context<'_, Self>) {
+        let ballot = Ballot {
+            round: self.disk.promised.round + 1,
+            proposer: self.id,
+        };
+        self.disk.promised = ballot;
+        self.disk.campaigns += 1;
+        ctx.persist(self.disk.clone());
+        let from = self.applied;
+        let reported = self
+            .disk
+            .accepted
+            .range(from..)
+            .map(|(&s, p)| (s, p.clone()));
+        self.role = Role::Candidate {
+            ballot,
+            from,
+            promises: BTreeSet::from([self.id]),
+            reported: reported.collect(),
+        };
+        self.leader = None;
+        ctx.send_all(self.others(), &Message::Prepare { ballot, from });
+        self.arm_election(ctx); // if this campaign fails, another
+        self.promised(self.id, ballot, Vec::new(), ctx);
+    }
+
+    /// A promise for `ballot` from `from`, reporting `accepted`.
+    fn promised(
+        &mut self,
+        from: ProcessId,
+        ballot: Ballot,
+        accepted: Vec<(Slot, Ballot, Entry)>,
+        ctx: &mut Context<'_, Self>,
+    ) {
+        let quorum = self.setup.quorum();
+        let Role::Candidate {
+            ballot: own,
+            promises,
+            reported,
+            ..
+        } = &mut self.role
+        else {
+            return;
+        };
+        if *own != ballot {
+            return;
+        }
+        promises.insert(from);
+        for (slot, b, entry) in accepted {
+            if reported.get(&slot).is_none_or(|(highest, _)| *highest < b) {
+                reported.insert(slot, (b, entry));
+            }
+        }
+        if promises.len() >= quorum {
+            self.lead(ctx);
+        }
+    }
+
+    /// Phase 1 is done: propose again, in every slot from the campaign's first on,
+    /// the entry of the highest-numbered proposal reported, or a no-op where none was.
+    fn lead(&mut self, ctx: &mut Context<'_, Self>) {
+        let Role::Candidate {
+            ballot,
+            from,
+            reported,
+            ..
+        } = std::mem::replace(&mut self.role, Role::Follower)
+        else {
+            return;
+        };
+        let end = reported.keys().next_back().map_or(from, |&last| last + 1);
+        let skips = self.setup.bug == Some(Bug::SkipsRecovery);
+        let recovered: Vec<(Slot, Entry)> = (from..end)
+            .map(|slot| match reported.get(&slot) {
+                Some((_, entry)) if !skips => (slot, entry.clone()),
+                _ => (slot, Entry::Noop),
+            })
+            .collect();
+        let next = end;
+        self.role = Role::Leader {
+            ballot,
+            next,
+            proposed: BTreeMap::new(),
+        };
+        self.leader = Some(self.id);
+        ctx.cancel_timer(Timer::Election);
+        if let Some(beat) = self.setup.heartbeat {
+            ctx.set_timer(Timer::Heartbeat, beat);
+        }
+        for (slot, entry) in recovered {
+            self.propose_in(slot, entry, ctx);
+        }
+        let waiting: Vec<Command> = self.waiting.values().cloned().collect();
+        for command in waiting {
+            self.propose(command, ctx);
+        }
+    }
+    // ANCHOR_END: campaign
+
+    // ANCHOR: propose
+    /// The leader puts `command` in the next free slot.
+    fn propose(&mut self, command: Command, ctx: &mut Context<'_, Self>) {
+        let Role::Leader { next, .. } = &mut self.role else {
+            return;
+        };
+        let slot = *next;
+        *next += 1;
+        self.propose_in(slot, Entry::Command(command), ctx);
+    }
+
+    /// Phase 2 for `entry` in `slot`: the leader accepts it itself, then asks the others.
+    fn propose_in(&mut self, slot: Slot, entry: Entry, ctx: &mut Context<'_, Self>) {
+        let Role::Leader {
+            ballot, proposed, ..
+        } = &mut self.role
+        else {
+            return;
+        };
+        let ballot = *ballot;
+        proposed.insert(slot, (entry.clone(), BTreeSet::new()));
+        let accept = Message::Accept {
+            ballot,
+            slot,
+            entry: entry.clone(),
+        };
+        ctx.send_all(self.others(), &accept);
+        self.accept(ballot, slot, entry, ctx);
+        self.accepted(self.id, ballot, slot, ctx);
+    }
+
+    /// The acceptor's phase 2b: accept `entry` in `slot` unless a higher ballot was
+    /// promised, persisting before answering. Returns whether it accepted.
+    fn accept(
+        &mut self,
+        ballot: Ballot,
+        slot: Slot,
+        entry: Entry,
+        ctx: &mut Context<'_, Self>,
+    ) -> bool {
+        if ballot < self.disk.promised {
+            return false;
+        }
+        self.disk.promised = ballot;
+        self.disk.accepted.insert(slot, (ballot, entry.clone()));
+        self.disk.ever.insert((slot, ballot, entry.clone()));
+        ctx.persist(self.disk.clone());
+        if self.setup.bug == Some(Bug::AppliesAccepted) {
+            self.learn(slot, entry, ctx);
+        }
+        true
+    }
+
+    /// The leader counts an acceptance; a quorum chooses the entry, and every replica
+    /// is told.
+    fn accepted(
+        &mut self,
+        from: ProcessId,
+        ballot: Ballot,
+        slot: Slot,
+        ctx: &mut Context<'_, Self>,
+    ) {
+        let quorum = self.setup.quorum();
+        let Role::Leader {
+            ballot: own,
+            proposed,
+            ..
+        } = &mut self.role
+        else {
+            return;
+        };
+        if *own != ballot {
+            return;
+        }
+        let Some((_, voters)) = proposed.get_mut(&slot) else {
+            return;
+        };
+        voters.insert(from);
+        if voters.len() >= quorum {
+            let (entry, _) = proposed.remove(&slot).expect("just found");
+            let chosen = Message::Chosen {
+                entries: vec![(slot, entry.clone())],
+            };
+            ctx.send_all(self.others(), &chosen);
+            self.learn(slot, entry, ctx);
+        }
+    }
+    // ANCHOR_END: propose
+
+    // ANCHOR: apply
+    /// Learns that `entry` is chosen in `slot`, and applies every entry it can, in slot
+    /// order: the state machine sees the same commands in the same order at every
+    /// replica. The replica the client asked answers it.
+    fn learn(&mut self, slot: Slot, entry: Entry, ctx: &mut Context<'_, Self>) {
+        if slot < self.applied {
+            return;
+        }
+        self.log.insert(slot, entry);
+        while let Some(entry) = self.log.get(&self.applied) {
+            if let Entry::Command(command) = entry {
+                let result = if self.setup.bug == Some(Bug::NoSessions) {
+                    self.store.execute(&command.op)
+                } else {
+                    self.store.apply(command)
+                };
+                if self.waiting.get(&command.client) == Some(command) {
+                    self.waiting.remove(&command.client);
+                    let seq = command.seq;
+                    ctx.respond(command.client, Reply { seq, result });
+                }
+            }
+            ctx.output((self.applied, entry.clone()));
+            self.applied += 1;
+        }
+    }
+    // ANCHOR_END: apply
+
+    /// The leader's beat.
+    fn beat(&mut self, ctx: &mut Context<'_, Self>) {
+        let others: Vec<ProcessId> = self.others().collect();
+        let Role::Leader {
+            ballot, proposed, ..
+        } = &self.role
+        else {
+            return;
+        };
+        let heartbeat = Message::Heartbeat {
+            ballot: *ballot,
+            chosen: self.applied,
+        };
+        ctx.send_all(others.iter().copied(), &heartbeat);
+        for (&slot, (entry, voters)) in proposed {
+            let accept = Message::Accept {
+                ballot: *ballot,
+                slot,
+                entry: entry.clone(),
+            };
+            ctx.send_all(
+                others.iter().copied().filter(|q| !voters.contains(q)),
+                &accept,
+            );
+        }
+        if let Some(beat) = self.setup.heartbeat {
+            ctx.set_timer(Timer::Heartbeat, beat);
+        }
+    }
+}
+
+impl Process for Replica {
+    type Message = Message;
+    type Timer = Timer;
+    type Request = Request;
+    type Response = Reply;
+    type Output = (Slot, Entry);
+    type Storage = Disk;
+
+    fn on_start(&mut self, ctx: &mut Context<'_, Self>) {
+        if let Some(leader) = self.setup.leader {
+            let ballot = Ballot {
+                round: 1,
+                proposer: leader,
+            };
+            self.disk.promised = ballot;
+            ctx.persist(self.disk.clone());
+            self.leader = Some(leader);
+            if leader == self.id {
+                self.disk.campaigns = 1; // the campaign that elected it
+                ctx.persist(self.disk.clone());
+                self.role = Role::Leader {
+                    ballot,
+                    next: 0,
+                    proposed: BTreeMap::new(),
+                };
+                return;
+            }
+        }
+        self.arm_election(ctx);
+    }
+
+    fn on_recover(&mut self, disk: &Disk, ctx: &mut Context<'_, Self>) {
+        self.disk = disk.clone();
+        self.arm_election(ctx);
+    }
+
+    fn on_request(
+        &mut self,
+        client: ClientId,
+        request: Request,
+        ctx: &mut Context<'_, Self>,
+    ) {
+        if let Some((seq, result)) = self.store.session(client)
+            && *seq == request.seq
+            && self.setup.bug != Some(Bug::NoSessions)
+        {
+            // A retry of a command applied here.
+            let (seq, result) = (*seq, result.clone());
+            ctx.respond(client, Reply { seq, result });
+            return;
+        }
+        let command = Command::new(client, &request);
+        self.waiting.insert(client, command.clone());
+        match self.leader {
+            Some(leader) if leader == self.id => self.propose(command, ctx),
+            Some(leader) => ctx.send(leader, Message::Forward(command)),
+            None => {} // passed on when a leader is heard of
+        }
+    }
+
+    fn on_message(
+        &mut self,
+        from: ProcessId,
+        message: Message,
+        ctx: &mut Context<'_, Self>,
+    ) {
+        match message {
+            Message::Prepare {
+                ballot,
+                from: first,
+            } => {
+                if self.hear(ballot, false, ctx) {
+                    if ballot > self.disk.promised {
+                        self.disk.promised = ballot;
+                        ctx.persist(self.disk.clone());
+                    }
+                    let accepted = self
+                        .disk
+                        .accepted
+                        .range(first..)
+                        .map(|(&slot, (b, e))| (slot, *b, e.clone()))
+                        .collect();
+                    ctx.send(from, Message::Promise { ballot, accepted });
+                } else if self.setup.refusals() {
+                    let promised = self.disk.promised;
+                    ctx.send(from, Message::Refuse { promised });
+                }
+            }
+            Message::Promise { ballot, accepted } => {
+                self.promised(from, ballot, accepted, ctx)
+            }
+            Message::Accept {
+                ballot,
+                slot,
+                entry,
+            } => {
+                if self.hear(ballot, true, ctx) && self.accept(ballot, slot, entry, ctx) {
+                    ctx.send(from, Message::Accepted { ballot, slot });
+                } else if self.setup.refusals() {
+                    let promised = self.disk.promised;
+                    ctx.send(from, Message::Refuse { promised });
+                }
+            }
+            Message::Accepted { ballot, slot } => self.accepted(from, ballot, slot, ctx),
+            Message::Refuse { promised } => {
+                if self.own_ballot().is_some_and(|own| own < promised) {
+                    self.role = Role::Follower;
+                    self.leader = None;
+                    ctx.cancel_timer(Timer::Heartbeat);
+                    self.arm_election(ctx);
+                }
+            }
+            Message::Chosen { entries } => {
+                for (slot, entry) in entries {
+                    self.learn(slot, entry, ctx);
+                }
+            }
+            Message::Heartbeat { ballot, chosen } => {
+                if !self.hear(ballot, true, ctx) && self.setup.refusals() {
+                    let promised = self.disk.promised;
+                    ctx.send(from, Message::Refuse { promised });
+                } else if chosen > self.applied {
+                    ctx.send(from, Message::CatchUp { from: self.applied });
+                }
+            }
+            Message::CatchUp { from: first } => {
+                let entries: Vec<(Slot, Entry)> = self
+                    .log
+                    .range(first..)
+                    .take(self.setup.batch)
+                    .map(|(&s, e)| (s, e.clone()))
+                    .collect();
+                if !entries.is_empty() {
+                    ctx.send(from, Message::Chosen { entries });
+                }
+            }
+            Message::Forward(command) => self.propose(command, ctx),
+        }
+    }
+
+    fn on_timer(&mut self, timer: Timer, ctx: &mut Context<'_, Self>) {
+        match timer {
+            Timer::Election if !matches!(self.role, Role::Leader { .. }) => {
+                self.campaign(ctx)
+            }
+            Timer::Election => {}
+            Timer::Heartbeat => self.beat(ctx),
+        }
+    }
+}

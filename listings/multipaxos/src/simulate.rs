@@ -1,0 +1,163 @@
+//! The replicated store in the simulator: clients appending to and reading two keys at
+//! random replicas, retrying at another replica when an answer is late, under a mix of
+//! faults chosen per seed; every history judged by the linearizability checker.
+
+use crate::replica::{Bug, Replica, Setup};
+use kvstore::{Reply, Request};
+use linearizability::check::{Options, check_with};
+use linearizability::models::{Kv, KvOp, KvRet};
+use process::{ClientId, History, Operation, ProcessId};
+use rand::RngExt;
+use rand::rngs::Xoshiro256PlusPlus;
+pub use sim::mixes::Mix;
+use sim::{Simulation, Submit, Workload};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// How long a client waits for an answer before it asks another replica.
+pub const CLIENT_TIMEOUT: Duration = Duration::from_millis(60);
+/// How many times a client asks again before it gives up (its operation stays open).
+pub const RETRIES: u32 = 8;
+/// A follower's wait for a leader before it campaigns: a duration drawn between these.
+pub const ELECTION: (Duration, Duration) =
+    (Duration::from_millis(20), Duration::from_millis(40));
+/// Between a leader's heartbeats.
+pub const HEARTBEAT: Duration = Duration::from_millis(5);
+
+// ANCHOR: workload
+/// The clients make `operations` operations between them, each a read of `x` or `y`
+/// with probability `reads`, or else an append of the next of `1 `, `2 `, `3 `, ... to one
+/// of them, at a random replica after a pause of up to 3 ms. A client numbers its
+/// operations, and when one goes unanswered it asks another replica, with the same
+/// number, up to [`RETRIES`] times.
+pub struct Appends {
+    /// Replicas to choose from.
+    pub replicas: usize,
+    /// The probability that an operation is a read.
+    pub reads: f64,
+    /// Operations still to make.
+    pub operations: usize,
+    /// Appends made so far.
+    pub appends: u64,
+    /// Each client's last operation number and how often it has retried it.
+    pub clients: BTreeMap<ClientId, (u64, u32)>,
+}
+
+impl Workload<Replica> for Appends {
+    fn next(
+        &mut self,
+        client: ClientId,
+        rng: &mut Xoshiro256PlusPlus,
+    ) -> Option<Submit<Replica>> {
+        self.operations = self.operations.checked_sub(1)?;
+        let key = if rng.random_bool(0.5) { "x" } else { "y" }.to_owned();
+        let op = if rng.random_bool(self.reads) {
+            KvOp::Get(key)
+        } else {
+            self.appends += 1;
+            KvOp::Append(key, format!("{} ", self.appends))
+        };
+        let (seq, retries) = self.clients.entry(client).or_default();
+        *seq += 1;
+        *retries = 0;
+        Some(Submit {
+            process: rng.random_range(0..self.replicas),
+            request: Request { seq: *seq, op },
+            after: Duration::from_micros(rng.random_range(0..3000)),
+        })
+    }
+
+    fn answers(&self, request: &Request, reply: &Reply) -> bool {
+        request.seq == reply.seq
+    }
+
+    fn retry(
+        &mut self,
+        client: ClientId,
+        request: &Request,
+        rng: &mut Xoshiro256PlusPlus,
+    ) -> Option<Submit<Replica>> {
+        let (_, retries) = self.clients.entry(client).or_default();
+        *retries += 1;
+        (*retries <= RETRIES).then(|| Submit {
+            process: rng.random_range(0..self.replicas),
+            request: request.clone(),
+            after: Duration::from_micros(rng.random_range(0..3000)),
+        })
+    }
+}
+// ANCHOR_END: workload
+
+/// One simulated run and its verdict.
+pub struct Run {
+    /// What the clients asked and were answered.
+    pub history: History<KvOp, KvRet>,
+    /// Whether the history is linearizable.
+    pub linearizable: bool,
+    /// Whether every operation was answered.
+    pub complete: bool,
+}
+
+/// The history as the linearizability checker reads it: operations on the store,
+/// without their numbers.
+pub fn operations(history: &History<Request, Reply>) -> History<KvOp, KvRet> {
+    History {
+        operations: history
+            .operations
+            .iter()
+            .map(|o| Operation {
+                client: o.client,
+                process: o.process,
+                request: o.request.op.clone(),
+                invoked: o.invoked,
+                returned: o.returned.as_ref().map(|(r, at)| (r.result.clone(), *at)),
+            })
+            .collect(),
+    }
+}
+
+/// Whether `history` is linearizable for a key-value store.
+pub fn linearizable(history: &History<KvOp, KvRet>) -> bool {
+    let options = Options {
+        threads: 1,
+        ..Options::default()
+    };
+    check_with(&Kv, history, options).is_linearizable()
+}
+
+/// Runs `n` replicas (with `bug`, if any) in the world of `mix` with `seed`: three
+/// clients, `operations` operations between them, half of them reads.
+pub fn run(n: usize, bug: Option<Bug>, mix: Mix, seed: u64, operations: usize) -> Run {
+    let setup = Setup {
+        bug,
+        ..Setup::new(n, ELECTION, Some(HEARTBEAT))
+    };
+    let faulty: Vec<ProcessId> = (0..n).collect();
+    let mut sim = Simulation::new(setup.replicas(), mix.world(n, &faulty, seed), seed);
+    let workload = Appends {
+        replicas: n,
+        reads: 0.5,
+        operations,
+        appends: 0,
+        clients: BTreeMap::new(),
+    };
+    sim.add_clients(3, CLIENT_TIMEOUT, Box::new(workload));
+    // An operation is over when answered, or when every retry must have timed out.
+    let patience = (CLIENT_TIMEOUT + Duration::from_millis(3)) * (RETRIES + 1);
+    let over = |sim: &Simulation<Replica>| {
+        let ops = &sim.history().operations;
+        ops.len() == operations
+            && ops
+                .iter()
+                .all(|o| o.returned.is_some() || o.invoked + patience < sim.now())
+    };
+    while !over(&sim) {
+        sim.run_for(Duration::from_millis(50));
+    }
+    let history = self::operations(sim.history());
+    Run {
+        linearizable: linearizable(&history),
+        complete: history.operations.iter().all(|o| o.returned.is_some()),
+        history,
+    }
+}
