@@ -430,3 +430,18 @@ fn flp_the_wrong_majority_costs_safety_and_termination_and_the_right_one_neither
         ("0", "0")
     );
 }
+
+// Multi-Paxos.
+
+#[test]
+fn multipaxos_simulations_are_linearizable_and_answered() {
+    let rows = table(&output("multipaxos-simulate"), "mix");
+    assert_eq!(rows.len(), 9);
+    for row in rows {
+        assert_eq!(
+            (number(&row[1]), number(&row[2]), number(&row[3])),
+            (6000.0, 0.0, 0.0),
+            "{row:?}"
+        );
+    }
+}

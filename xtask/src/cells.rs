@@ -27,6 +27,7 @@ pub fn all() -> Vec<Cell> {
         abd::programs::cells(),
         cap::programs::cells(),
         paxos::programs::cells(),
+        multipaxos::programs::cells(),
         labs::programs::cells(),
     ]
     .concat()

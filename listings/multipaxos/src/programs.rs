@@ -1,7 +1,7 @@
 //! The programs of the chapter "Multi-Paxos and Paxos Made Live".
 
 use crate::check::{safety, system};
-use crate::replica::{Bug, Replica};
+use crate::replica::Bug;
 use crate::simulate::{self, CLIENT_TIMEOUT, Mix, RETRIES};
 use modelcheck::processes::Faults;
 use notebook::{Error, Output};
@@ -170,6 +170,7 @@ pub(crate) fn simulate(args: SimulateArgs) -> Result<Output, Error> {
         "mix", "operations", "open", "violating"
     );
     let (mut runs, mut violating) = (0, 0);
+    let mut witness = None;
     for mix in mixes {
         let (mut operations, mut open, mut violations) = (0, 0, 0);
         let mut first = None;
@@ -185,6 +186,10 @@ pub(crate) fn simulate(args: SimulateArgs) -> Result<Output, Error> {
             if !run.linearizable {
                 violations += 1;
                 first.get_or_insert(seed);
+                if witness.is_none() {
+                    witness =
+                        simulate::repeated(&run.history).map(|read| (mix, seed, read));
+                }
             }
         }
         let _ = writeln!(
@@ -195,6 +200,13 @@ pub(crate) fn simulate(args: SimulateArgs) -> Result<Output, Error> {
         );
         runs += args.seeds;
         violating += violations;
+    }
+    if let Some((mix, seed, read)) = witness {
+        let _ = writeln!(
+            out,
+            "  mix {}, seed {seed}: a read returned {read:?}, an append applied twice",
+            mix.name()
+        );
     }
     let mut output = Output::text(out);
     output.value("runs", runs);
@@ -231,5 +243,36 @@ pub fn run(args: &[String]) -> Result<Output, Error> {
 
 /// The cells of the book that run these programs, in reading order.
 pub fn cells() -> Vec<notebook::Cell> {
-    vec![]
+    vec![
+        notebook::cell!(
+            "cargo run --release -p multipaxos -- check --commands 2 --candidates 1 --no-time",
+            "src/outputs/multipaxos-check-stable.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p multipaxos -- check --no-time",
+            "src/outputs/multipaxos-check.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p multipaxos -- check --bug skips-recovery --no-time",
+            "src/outputs/multipaxos-skips-recovery.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p multipaxos -- check --bug applies-accepted --no-time",
+            "src/outputs/multipaxos-applies-accepted.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p multipaxos -- simulate --bug no-sessions --mix duplication",
+            "src/outputs/multipaxos-no-sessions.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p multipaxos -- simulate",
+            "src/outputs/multipaxos-simulate.txt",
+            crate::programs::run
+        ),
+    ]
 }

@@ -161,3 +161,16 @@ pub fn run(n: usize, bug: Option<Bug>, mix: Mix, seed: u64, operations: usize) -
         history,
     }
 }
+
+/// The first read in `history` whose value holds some appended piece twice: the mark of
+/// an append applied twice (every append of the workload adds a different number).
+pub fn repeated(history: &History<KvOp, KvRet>) -> Option<String> {
+    history.operations.iter().find_map(|o| match &o.returned {
+        Some((KvRet::Value(v), _)) => {
+            let mut pieces: Vec<&str> = v.split_whitespace().collect();
+            pieces.sort_unstable();
+            pieces.windows(2).any(|w| w[0] == w[1]).then(|| v.clone())
+        }
+        _ => None,
+    })
+}
