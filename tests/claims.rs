@@ -439,9 +439,33 @@ fn multipaxos_simulations_are_linearizable_and_answered() {
     assert_eq!(rows.len(), 9);
     for row in rows {
         assert_eq!(
-            (number(&row[1]), number(&row[2]), number(&row[3])),
-            (6000.0, 0.0, 0.0),
+            (
+                number(&row[1]),
+                number(&row[2]),
+                number(&row[3]),
+                number(&row[4])
+            ),
+            (6000.0, 0.0, 0.0, 0.0),
             "{row:?}"
         );
+    }
+}
+
+#[test]
+fn multipaxos_delays_are_as_predicted() {
+    // Each row: n, then delays and messages at the leader, at a follower, and predicted
+    // ("2, 4" delays; "3(n - 1), 3(n - 1) + 1" messages).
+    let text = output("multipaxos-delays");
+    let rows: Vec<Vec<String>> = text
+        .lines()
+        .map(|l| l.split_whitespace().map(str::to_owned).collect::<Vec<_>>())
+        .filter(|row| row.first().is_some_and(|w| w.parse::<u32>().is_ok()))
+        .collect();
+    assert_eq!(rows.len(), 3);
+    for row in rows {
+        let n = number(&row[0]);
+        assert_eq!((number(&row[1]), number(&row[3])), (2.0, 4.0), "{row:?}");
+        assert_eq!(number(&row[2]), 3.0 * (n - 1.0), "{row:?}");
+        assert_eq!(number(&row[4]), 3.0 * (n - 1.0) + 1.0, "{row:?}");
     }
 }

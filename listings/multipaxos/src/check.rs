@@ -1,11 +1,12 @@
 //! Safety by model checking: in every reachable state, one entry at most is chosen in
 //! each slot, and every replica applies, slot by slot, the chosen entries only.
 
-use crate::replica::{Bug, Entry, Replica, Setup, Slot};
+use crate::replica::{Bug, Disk, Entry, Replica, Setup, Slot};
 use kvstore::Request;
 use linearizability::models::KvOp;
 use modelcheck::Checker;
 use modelcheck::processes::{Faults, Global, Processes};
+use paxos::paxos::Ballot;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
@@ -42,51 +43,77 @@ pub fn system(
 
 // ANCHOR: invariants
 /// The entries chosen in each slot: those a quorum of replicas accepted with one
-/// ballot, read from the ghost record on the disks, which survives crashes.
-pub fn chosen(state: &Global<Replica>) -> BTreeMap<Slot, BTreeSet<Entry>> {
-    let quorum = state.processes[0].setup.quorum();
+/// ballot, read from the ghost records on the `disks`, which survive crashes.
+pub fn chosen<'a>(
+    quorum: usize,
+    disks: impl IntoIterator<Item = &'a Disk>,
+) -> BTreeMap<Slot, BTreeSet<(Ballot, Entry)>> {
     let mut votes: BTreeMap<_, usize> = BTreeMap::new();
-    for disk in &state.storage {
+    for disk in disks {
         for proposal in &disk.ever {
             *votes.entry(proposal).or_default() += 1;
         }
     }
-    let mut chosen: BTreeMap<Slot, BTreeSet<Entry>> = BTreeMap::new();
-    for ((slot, _, entry), n) in votes {
+    let mut chosen: BTreeMap<Slot, BTreeSet<(Ballot, Entry)>> = BTreeMap::new();
+    for ((slot, ballot, entry), n) in votes {
         if n >= quorum {
-            chosen.entry(*slot).or_default().insert(entry.clone());
+            chosen
+                .entry(*slot)
+                .or_default()
+                .insert((*ballot, entry.clone()));
         }
     }
     chosen
 }
 
 /// One entry at most is chosen in each slot: single-decree Paxos's agreement, slot by
-/// slot.
-pub fn one_entry_per_slot(state: &Global<Replica>) -> bool {
-    chosen(state).values().all(|entries| entries.len() <= 1)
-}
-
-/// Every replica applies, in each slot, an entry chosen there.
-pub fn applies_only_chosen(state: &Global<Replica>) -> bool {
-    let chosen = chosen(state);
-    state.outputs.iter().flatten().all(|(slot, entry)| {
-        chosen
-            .get(slot)
-            .is_some_and(|entries| entries.contains(entry))
+/// slot (the same entry may be chosen again under a higher ballot).
+pub fn one_entry_per_slot(chosen: &BTreeMap<Slot, BTreeSet<(Ballot, Entry)>>) -> bool {
+    chosen.values().all(|proposals| {
+        let entries: BTreeSet<&Entry> = proposals.iter().map(|(_, e)| e).collect();
+        entries.len() <= 1
     })
 }
 
-/// No two replicas apply different entries in one slot: the state-machine safety that
-/// makes the replicas one store.
-pub fn same_entry_per_slot(state: &Global<Replica>) -> bool {
-    let mut applied: BTreeMap<Slot, &Entry> = BTreeMap::new();
-    state
-        .outputs
-        .iter()
-        .flatten()
-        .all(|(slot, entry)| *applied.entry(*slot).or_insert(entry) == entry)
+/// Every replica applies, in each slot, an entry chosen there.
+pub fn applies_only_chosen<'a>(
+    chosen: &BTreeMap<Slot, BTreeSet<(Ballot, Entry)>>,
+    applied: impl IntoIterator<Item = &'a (Slot, Entry)>,
+) -> bool {
+    applied.into_iter().all(|(slot, entry)| {
+        chosen
+            .get(slot)
+            .is_some_and(|proposals| proposals.iter().any(|(_, e)| e == entry))
+    })
+}
+
+/// State-machine safety: no two replicas apply different entries in one slot.
+pub fn same_entry_per_slot<'a>(
+    applied: impl IntoIterator<Item = &'a (Slot, Entry)>,
+) -> bool {
+    let mut first: BTreeMap<Slot, &Entry> = BTreeMap::new();
+    applied
+        .into_iter()
+        .all(|(slot, entry)| *first.entry(*slot).or_insert(entry) == entry)
+}
+
+/// A replica applies slots in order, 0, 1, 2, ..., without a gap (and from 0 again after
+/// a restart, which loses the store).
+pub fn applies_in_order(applied: &[(Slot, Entry)]) -> bool {
+    applied
+        .windows(2)
+        .all(|w| w[1].0 == w[0].0 + 1 || w[1].0 == 0)
+        && applied.first().is_none_or(|(slot, _)| *slot == 0)
 }
 // ANCHOR_END: invariants
+
+/// The entries chosen in a global state.
+pub fn chosen_in(state: &Global<Replica>) -> BTreeMap<Slot, BTreeSet<(Ballot, Entry)>> {
+    chosen(
+        state.processes[0].setup.quorum(),
+        state.storage.iter().map(|d| &**d),
+    )
+}
 
 /// Every client's command applied at every replica: the witness that the search
 /// reached the end of the story, not only its beginning.
@@ -101,16 +128,32 @@ pub fn all_applied_everywhere(state: &Global<Replica>, commands: usize) -> bool 
         })
 }
 
-/// A checker of `system` with the three safety requirements as invariants.
+/// A checker of `system` with the four safety requirements as invariants; and as what
+/// must sometimes happen, every command applied everywhere and, if another replica may
+/// campaign, an entry chosen under its ballot.
 pub fn safety(system: &Processes<Replica>) -> Checker<'_, Processes<Replica>> {
     let commands = system.clients.len();
-    Checker::new(system)
-        .invariant("one entry per slot", one_entry_per_slot)
-        .invariant("applies only chosen entries", applies_only_chosen)
-        .invariant("same entry per slot", same_entry_per_slot)
+    let checker = Checker::new(system)
+        .invariant("one entry per slot", |s| one_entry_per_slot(&chosen_in(s)))
+        .invariant("applies only chosen entries", |s| {
+            applies_only_chosen(&chosen_in(s), s.outputs.iter().flatten())
+        })
+        .invariant("same entry per slot", |s| {
+            same_entry_per_slot(s.outputs.iter().flatten())
+        })
+        .invariant("applies in order", |s| {
+            s.outputs.iter().all(|a| applies_in_order(a))
+        })
         .sometimes("every command applied at every replica", move |s| {
             all_applied_everywhere(s, commands)
+        });
+    if system.initial[0].setup.candidates > 1 {
+        checker.sometimes("an entry chosen under a new leader's ballot", |s| {
+            chosen_in(s).values().flatten().any(|(b, _)| b.round > 1)
         })
+    } else {
+        checker
+    }
 }
 
 /// What the invariants read of replica `p`: its ghost record and what it applied. Steps

@@ -157,7 +157,8 @@ pub(crate) fn simulate(args: SimulateArgs) -> Result<Output, Error> {
     let _ = writeln!(
         out,
         "{n} replicas, 3 clients, {} operations per run (half reads), {} seeds per mix{};\n\
-         a client asks another replica after {} without an answer, {RETRIES} times at most",
+         a client asks again, at a random replica, after {} without an answer, {RETRIES} times at most;\n\
+         violating: runs whose history is not linearizable; unsafe: runs that broke an invariant",
         args.operations,
         args.seeds,
         args.bug
@@ -166,13 +167,13 @@ pub(crate) fn simulate(args: SimulateArgs) -> Result<Output, Error> {
     );
     let _ = writeln!(
         out,
-        "  {:<12} {:>10} {:>9} {:>10}  first violation",
-        "mix", "operations", "open", "violating"
+        "  {:<12} {:>10} {:>9} {:>10} {:>7}  first violation",
+        "mix", "operations", "open", "violating", "unsafe"
     );
     let (mut runs, mut violating) = (0, 0);
     let mut witness = None;
     for mix in mixes {
-        let (mut operations, mut open, mut violations) = (0, 0, 0);
+        let (mut operations, mut open, mut violations, mut unsafe_runs) = (0, 0, 0, 0);
         let mut first = None;
         for seed in 0..args.seeds {
             let run = simulate::run(n, args.bug, mix, seed, args.operations as usize);
@@ -183,6 +184,10 @@ pub(crate) fn simulate(args: SimulateArgs) -> Result<Output, Error> {
                 .iter()
                 .filter(|o| o.is_open())
                 .count();
+            if !run.safe {
+                unsafe_runs += 1;
+                first.get_or_insert(seed);
+            }
             if !run.linearizable {
                 violations += 1;
                 first.get_or_insert(seed);
@@ -194,7 +199,7 @@ pub(crate) fn simulate(args: SimulateArgs) -> Result<Output, Error> {
         }
         let _ = writeln!(
             out,
-            "  {:<12} {operations:>10} {open:>9} {violations:>10}  {}",
+            "  {:<12} {operations:>10} {open:>9} {violations:>10} {unsafe_runs:>7}  {}",
             mix.name(),
             first.map_or("-".to_owned(), |s| format!("seed {s}"))
         );
@@ -214,6 +219,56 @@ pub(crate) fn simulate(args: SimulateArgs) -> Result<Output, Error> {
     Ok(output)
 }
 
+/// Counts message delays and messages per command in the steady state, one operation at
+/// a time, with every message taking exactly as long.
+#[derive(clap::Args, Debug)]
+pub(crate) struct DelaysArgs {
+    /// Operations per cluster size and replica asked (half of them reads).
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    operations: u32,
+}
+
+/// `cargo run --release -p multipaxos -- delays`.
+pub(crate) fn delays(args: DelaysArgs) -> Result<Output, Error> {
+    let delay = std::time::Duration::from_millis(1);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "One client, one operation at a time, p0 leading; every message delayed exactly {};\n\
+         delays = latency / {}, over {} operations at each replica asked (half reads);\n\
+         msgs: messages per operation; predicted: 2 delays and 3(n - 1) messages at the\n\
+         leader, 4 delays and one message more at a follower.",
+        Span(delay),
+        Span(delay),
+        args.operations
+    );
+    let _ = writeln!(out, "  n   at the leader   at a follower   predicted");
+    let _ = writeln!(out, "      delays  msgs    delays  msgs    delays  msgs");
+    for n in [3, 5, 7] {
+        let cell = |at| {
+            let (ms, msgs) = simulate::steady(n, at, args.operations as usize, delay);
+            let unit = delay.as_secs_f64() * 1e3;
+            let lo = ms.iter().copied().fold(f64::INFINITY, f64::min) / unit;
+            let hi = ms.iter().copied().fold(0.0, f64::max) / unit;
+            let delays = if lo == hi {
+                format!("{lo}")
+            } else {
+                format!("{lo}–{hi}")
+            };
+            format!("{delays:>6} {msgs:>5.1}    ")
+        };
+        let _ = writeln!(
+            out,
+            "{n:>3}   {}{}{:>6} {:>5}",
+            cell(0),
+            cell(1),
+            "2, 4",
+            format!("{}, {}", 3 * (n - 1), 3 * (n - 1) + 1)
+        );
+    }
+    Ok(Output::text(out))
+}
+
 #[derive(clap::Parser, Debug)]
 #[command(
     name = "multipaxos",
@@ -230,6 +285,8 @@ enum Program {
     Check(CheckArgs),
     /// The replicated store under every fault mix, every history judged.
     Simulate(SimulateArgs),
+    /// Message delays and messages per command in the steady state.
+    Delays(DelaysArgs),
 }
 
 /// Runs the program its arguments name: `multipaxos PROGRAM [ARGS]`.
@@ -238,6 +295,7 @@ pub fn run(args: &[String]) -> Result<Output, Error> {
     match cli.program {
         Program::Check(args) => check(args),
         Program::Simulate(args) => simulate(args),
+        Program::Delays(args) => delays(args),
     }
 }
 
@@ -262,6 +320,11 @@ pub fn cells() -> Vec<notebook::Cell> {
         notebook::cell!(
             "cargo run --release -p multipaxos -- check --bug applies-accepted --no-time",
             "src/outputs/multipaxos-applies-accepted.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p multipaxos -- delays",
+            "src/outputs/multipaxos-delays.txt",
             crate::programs::run
         ),
         notebook::cell!(

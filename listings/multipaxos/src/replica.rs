@@ -185,7 +185,8 @@ impl Setup {
 }
 
 // ANCHOR: disk
-/// What a replica persists before it answers: its acceptor's state.
+/// What a replica persists before it answers: its acceptor's state, and (for the model
+/// checker's bound) how many campaigns it started.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Disk {
     /// The highest ballot promised.
@@ -456,8 +457,9 @@ impl Replica {
             entry: entry.clone(),
         };
         ctx.send_all(self.others(), &accept);
-        self.accept(ballot, slot, entry, ctx);
-        self.accepted(self.id, ballot, slot, ctx);
+        if self.accept(ballot, slot, entry, ctx) {
+            self.accepted(self.id, ballot, slot, ctx);
+        }
     }
 
     /// The acceptor's phase 2b: accept `entry` in `slot` unless a higher ballot was
@@ -695,11 +697,13 @@ impl Process for Replica {
                 }
             }
             Message::Heartbeat { ballot, chosen } => {
-                if !self.hear(ballot, true, ctx) && self.setup.refusals() {
+                if self.hear(ballot, true, ctx) {
+                    if chosen > self.applied {
+                        ctx.send(from, Message::CatchUp { from: self.applied });
+                    }
+                } else if self.setup.refusals() {
                     let promised = self.disk.promised;
                     ctx.send(from, Message::Refuse { promised });
-                } else if chosen > self.applied {
-                    ctx.send(from, Message::CatchUp { from: self.applied });
                 }
             }
             Message::CatchUp { from: first } => {

@@ -1,8 +1,13 @@
 //! The replicated store in the simulator: clients appending to and reading two keys at
-//! random replicas, retrying at another replica when an answer is late, under a mix of
-//! faults chosen per seed; every history judged by the linearizability checker.
+//! random replicas, asking again at a random replica when an answer is late, under a mix
+//! of faults chosen per seed; every history judged by the linearizability checker, and
+//! the model checker's invariants judged at the end of every run.
 
-use crate::replica::{Bug, Replica, Setup};
+use crate::check::{
+    applies_in_order, applies_only_chosen, chosen, one_entry_per_slot,
+    same_entry_per_slot,
+};
+use crate::replica::{Bug, Entry, Replica, Setup, Slot};
 use kvstore::{Reply, Request};
 use linearizability::check::{Options, check_with};
 use linearizability::models::{Kv, KvOp, KvRet};
@@ -27,12 +32,12 @@ pub const HEARTBEAT: Duration = Duration::from_millis(5);
 // ANCHOR: workload
 /// The clients make `operations` operations between them, each a read of `x` or `y`
 /// with probability `reads`, or else an append of the next of `1 `, `2 `, `3 `, ... to one
-/// of them, at a random replica after a pause of up to 3 ms. A client numbers its
-/// operations, and when one goes unanswered it asks another replica, with the same
-/// number, up to [`RETRIES`] times.
+/// of them, at a random one of `targets` after a pause of up to 3 ms. A client numbers
+/// its operations, and when one goes unanswered it asks again, with the same number, up
+/// to [`RETRIES`] times.
 pub struct Appends {
     /// Replicas to choose from.
-    pub replicas: usize,
+    pub targets: Vec<ProcessId>,
     /// The probability that an operation is a read.
     pub reads: f64,
     /// Operations still to make.
@@ -61,7 +66,7 @@ impl Workload<Replica> for Appends {
         *seq += 1;
         *retries = 0;
         Some(Submit {
-            process: rng.random_range(0..self.replicas),
+            process: self.targets[rng.random_range(0..self.targets.len())],
             request: Request { seq: *seq, op },
             after: Duration::from_micros(rng.random_range(0..3000)),
         })
@@ -80,13 +85,59 @@ impl Workload<Replica> for Appends {
         let (_, retries) = self.clients.entry(client).or_default();
         *retries += 1;
         (*retries <= RETRIES).then(|| Submit {
-            process: rng.random_range(0..self.replicas),
+            process: self.targets[rng.random_range(0..self.targets.len())],
             request: request.clone(),
             after: Duration::from_micros(rng.random_range(0..3000)),
         })
     }
 }
 // ANCHOR_END: workload
+
+/// What a command costs in the steady state: the latencies of `operations` operations
+/// (half reads) of one client at replica `at`, one at a time, in milliseconds, and the
+/// messages sent per operation. `n` replicas begin with p0 leading, no other replica
+/// campaigns, there are no heartbeats, and every message takes exactly `delay`, so that
+/// a latency divided by `delay` counts message delays.
+pub fn steady(
+    n: usize,
+    at: ProcessId,
+    operations: usize,
+    delay: Duration,
+) -> (Vec<f64>, f64) {
+    let setup = Setup {
+        candidates: 1,
+        leader: Some(0),
+        ..Setup::new(n, ELECTION, None)
+    };
+    let mut config = sim::Config::default();
+    config.network.latency = sim::Latency::Constant(delay);
+    let mut sim = Simulation::new(setup.replicas(), config, 1);
+    let workload = Appends {
+        targets: vec![at],
+        reads: 0.5,
+        operations,
+        appends: 0,
+        clients: BTreeMap::new(),
+    };
+    sim.add_clients(1, CLIENT_TIMEOUT, Box::new(workload));
+    while sim.history().operations.len() < operations
+        || sim
+            .history()
+            .operations
+            .iter()
+            .any(|o| o.returned.is_none())
+    {
+        sim.run_for(Duration::from_millis(50));
+    }
+    let ms: Vec<f64> = sim
+        .history()
+        .operations
+        .iter()
+        .filter_map(|o| o.returned.as_ref().map(|(_, t)| t.since(o.invoked)))
+        .map(|d| d.as_secs_f64() * 1e3)
+        .collect();
+    (ms, sim.stats().sent as f64 / operations as f64)
+}
 
 /// One simulated run and its verdict.
 pub struct Run {
@@ -96,6 +147,9 @@ pub struct Run {
     pub linearizable: bool,
     /// Whether every operation was answered.
     pub complete: bool,
+    /// Whether the run kept the model checker's four invariants, judged at its end from
+    /// the ghost records on the disks and everything each replica applied.
+    pub safe: bool,
 }
 
 /// The history as the linearizability checker reads it: operations on the store,
@@ -135,7 +189,7 @@ pub fn run(n: usize, bug: Option<Bug>, mix: Mix, seed: u64, operations: usize) -
     let faulty: Vec<ProcessId> = (0..n).collect();
     let mut sim = Simulation::new(setup.replicas(), mix.world(n, &faulty, seed), seed);
     let workload = Appends {
-        replicas: n,
+        targets: (0..n).collect(),
         reads: 0.5,
         operations,
         appends: 0,
@@ -155,7 +209,17 @@ pub fn run(n: usize, bug: Option<Bug>, mix: Mix, seed: u64, operations: usize) -
         sim.run_for(Duration::from_millis(50));
     }
     let history = self::operations(sim.history());
+    let chosen = chosen(setup.quorum(), (0..n).map(|p| sim.storage(p)));
+    let mut applied: Vec<Vec<(Slot, Entry)>> = vec![Vec::new(); n];
+    for (_, p, entry) in sim.outputs() {
+        applied[*p].push(entry.clone());
+    }
+    let safe = one_entry_per_slot(&chosen)
+        && applies_only_chosen(&chosen, applied.iter().flatten())
+        && same_entry_per_slot(applied.iter().flatten())
+        && applied.iter().all(|a| applies_in_order(a));
     Run {
+        safe,
         linearizable: linearizable(&history),
         complete: history.operations.iter().all(|o| o.returned.is_some()),
         history,
