@@ -469,3 +469,13 @@ fn multipaxos_delays_are_as_predicted() {
         assert_eq!(number(&row[4]), 3.0 * (n - 1.0) + 1.0, "{row:?}");
     }
 }
+
+#[test]
+fn multipaxos_failover_falls_in_one_campaigns_window() {
+    let v = values("multipaxos-failover");
+    let ms = |name: &str| number(v[name].trim_end_matches(" ms"));
+    assert_eq!(v["beyond"], "0");
+    assert!(ms("min") >= ms("low") && ms("max") <= ms("high"), "{v:?}");
+    let text = output("multipaxos-failover");
+    assert!(text.contains("nothing chosen within 2 s: 0"), "{text}");
+}

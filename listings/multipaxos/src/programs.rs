@@ -269,6 +269,83 @@ pub(crate) fn delays(args: DelaysArgs) -> Result<Output, Error> {
     Ok(Output::text(out))
 }
 
+/// Measures leader failover: the leader crashes, and the store answers again.
+#[derive(clap::Args, Debug)]
+pub(crate) struct FailoverArgs {
+    /// Replicas.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(2..=7))]
+    replicas: u32,
+    /// Runs, one per seed from 0.
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    seeds: u64,
+}
+
+/// `cargo run --release -p multipaxos -- failover [--replicas N] [--seeds N]`.
+pub(crate) fn failover(args: FailoverArgs) -> Result<Output, Error> {
+    use crate::failover::{CRASH, HORIZON, failover};
+    use crate::simulate::{ELECTION, HEARTBEAT};
+    let delay = std::time::Duration::from_millis(1);
+    let n = args.replicas as usize;
+    let mut ms: Vec<f64> = Vec::new();
+    let mut never = 0;
+    for seed in 0..args.seeds {
+        match failover(n, delay, seed) {
+            Some(d) => ms.push(d.as_secs_f64() * 1e3),
+            None => never += 1,
+        }
+    }
+    ms.sort_by(f64::total_cmp);
+    let unit = delay.as_secs_f64() * 1e3;
+    let ms_of = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+    // A follower campaigns when its election timeout, restarted by the last message it
+    // heard from the leader (sent at most a beat before the crash, received a delay
+    // later), runs out; then a round trip of phase 1 and the accepts' delay choose.
+    let low = ms_of(ELECTION.0) - ms_of(HEARTBEAT) + 4.0 * unit;
+    let high = ms_of(ELECTION.1) + 4.0 * unit;
+    let beyond = ms.iter().filter(|&&m| m > high).count();
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{n} replicas, p0 leading until it crashes at {}; heartbeats every {}, election \
+         timeouts {}–{};\n\
+         every message delayed {}; three clients at the followers; {} runs;\n\
+         failover: from the crash to the first entry chosen under a new leader's ballot",
+        Span(CRASH),
+        Span(HEARTBEAT),
+        Span(ELECTION.0),
+        Span(ELECTION.1),
+        Span(delay),
+        args.seeds
+    );
+    let q = |p: f64| sim::quantile(&ms, p);
+    let _ = writeln!(
+        out,
+        "  failover ms: min {:.1}, median {:.1}, 90th {:.1}, 99th {:.1}, max {:.1}",
+        q(0.0),
+        q(0.5),
+        q(0.9),
+        q(0.99),
+        ms.last().copied().unwrap_or(f64::NAN)
+    );
+    let _ = writeln!(
+        out,
+        "  one campaign that wins: {low:.0}–{high:.0} ms; runs beyond it: {beyond}; \
+         nothing chosen within {}: {never}",
+        Span(HORIZON)
+    );
+    let mut output = Output::text(out);
+    output.value("median", format!("{:.1} ms", q(0.5)));
+    output.value(
+        "max",
+        format!("{:.1} ms", ms.last().copied().unwrap_or(f64::NAN)),
+    );
+    output.value("beyond", beyond);
+    output.value("min", format!("{:.1} ms", q(0.0)));
+    output.value("low", format!("{low:.0} ms"));
+    output.value("high", format!("{high:.0} ms"));
+    Ok(output)
+}
+
 #[derive(clap::Parser, Debug)]
 #[command(
     name = "multipaxos",
@@ -287,6 +364,8 @@ enum Program {
     Simulate(SimulateArgs),
     /// Message delays and messages per command in the steady state.
     Delays(DelaysArgs),
+    /// Leader failover: from the leader's crash to the first answer.
+    Failover(FailoverArgs),
 }
 
 /// Runs the program its arguments name: `multipaxos PROGRAM [ARGS]`.
@@ -296,6 +375,7 @@ pub fn run(args: &[String]) -> Result<Output, Error> {
         Program::Check(args) => check(args),
         Program::Simulate(args) => simulate(args),
         Program::Delays(args) => delays(args),
+        Program::Failover(args) => failover(args),
     }
 }
 
@@ -325,6 +405,11 @@ pub fn cells() -> Vec<notebook::Cell> {
         notebook::cell!(
             "cargo run --release -p multipaxos -- delays",
             "src/outputs/multipaxos-delays.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p multipaxos -- failover",
+            "src/outputs/multipaxos-failover.txt",
             crate::programs::run
         ),
         notebook::cell!(

@@ -417,8 +417,8 @@ impl Replica {
         };
         self.leader = Some(self.id);
         ctx.cancel_timer(Timer::Election);
-        if let Some(beat) = self.setup.heartbeat {
-            ctx.set_timer(Timer::Heartbeat, beat);
+        if self.setup.heartbeat.is_some() {
+            self.beat(ctx); // at once: the followers pass it their clients' commands
         }
         for (slot, entry) in recovered {
             self.propose_in(slot, entry, ctx);
@@ -599,6 +599,9 @@ impl Process for Replica {
             if leader == self.id {
                 self.disk.campaigns = 1; // the campaign that elected it
                 ctx.persist(self.disk.clone());
+                if let Some(beat) = self.setup.heartbeat {
+                    ctx.set_timer(Timer::Heartbeat, beat);
+                }
                 self.role = Role::Leader {
                     ballot,
                     next: 0,
