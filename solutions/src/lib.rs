@@ -65,3 +65,8 @@ pub mod paxos {
 pub mod paxos_quorums {
     include!("paxos_quorums.rs");
 }
+
+/// Exercise 12.1: the new leader's recovery.
+pub mod recovery {
+    include!("recovery.rs");
+}

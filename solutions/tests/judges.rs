@@ -28,6 +28,7 @@ solution_passes! {
     quorum_sizes: "quorum-sizes", quorum_sizes;
     partition_proof: "partition-proof", partition_proof;
     paxos: "paxos", paxos;
+    recovery: "recovery", recovery;
 }
 
 /// Exercise 11.1's solution on the sizes the model checker refutes quickly, and on

@@ -103,6 +103,18 @@ pub fn paxos_quorums(predict: impl Fn(usize, usize, usize) -> bool) -> Report {
     found(name, 2, || paxos::exercises::judge(predict))
 }
 
+/// Exercise 12.1: a new leader's recovery of the slots it does not know.
+pub fn recovery(
+    recover: fn(
+        multipaxos::replica::Slot,
+        &multipaxos::replica::Reported,
+    ) -> Vec<(multipaxos::replica::Slot, multipaxos::replica::Entry)>,
+) -> Report {
+    let name =
+        "model checker: a command across a leader change; simulator: 30 seeds of 4 mixes";
+    found(name, 2, || multipaxos::exercises::judge(recover))
+}
+
 /// `judge()`, with a panic in the student's code turned into an error.
 fn guarded_result<T>(judge: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
     crate::judge::guarded(judge)

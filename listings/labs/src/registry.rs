@@ -231,6 +231,18 @@ pub const ENTRIES: &[Entry] = &[
         seeds: 1,
         start: include_str!("start/paxos_quorums.rs"),
     },
+    Entry {
+        name: "recovery",
+        chapter: 12,
+        number: "12.1",
+        title: "The new leader's recovery",
+        kind: Kind::Exercise,
+        difficulty: Difficulty::Medium,
+        minutes: 45,
+        rests_on: "P2c slot by slot, and no-ops for gaps (Paxos Made Simple, section 3)",
+        seeds: 1,
+        start: include_str!("start/recovery.rs"),
+    },
 ];
 
 /// Calls the macro `$then` with every lab and exercise, in the order of [`ENTRIES`], as
@@ -253,6 +265,7 @@ macro_rules! for_each_entry {
             "partition-proof" partition_proof "student-partition-proof",
             "paxos" paxos "student-paxos",
             "paxos-quorums" paxos_quorums "student-paxos-quorums",
+            "recovery" recovery "student-recovery",
         }
     };
 }
@@ -314,5 +327,9 @@ macro_rules! judge {
     ("paxos-quorums", $($m:ident)::+, $options:expr) => {{
         let _: &$crate::judge::Options = $options;
         $crate::exercises::paxos_quorums($($m)::+::safe_with)
+    }};
+    ("recovery", $($m:ident)::+, $options:expr) => {{
+        let _: &$crate::judge::Options = $options;
+        $crate::exercises::recovery($($m)::+::recover)
     }};
 }

@@ -49,6 +49,7 @@ start_fails! {
     the_quorum_sizes_start_fails: "quorum-sizes", quorum_sizes;
     the_partition_proof_start_fails: "partition-proof", partition_proof;
     the_paxos_start_fails: "paxos", paxos;
+    the_recovery_start_fails: "recovery", recovery;
 }
 
 /// Exercise 11.1's start on the sizes the model checker refutes quickly (its judge checks

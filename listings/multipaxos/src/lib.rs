@@ -7,6 +7,7 @@
 //! [`simulate`] runs it under the simulator's faults and judges every history.
 
 pub mod check;
+pub mod exercises;
 pub mod failover;
 pub mod programs;
 pub mod replica;

@@ -186,6 +186,12 @@ pub fn run(n: usize, bug: Option<Bug>, mix: Mix, seed: u64, operations: usize) -
         bug,
         ..Setup::new(n, ELECTION, Some(HEARTBEAT))
     };
+    run_setup(setup, mix, seed, operations)
+}
+
+/// [`run`] for replicas configured by `setup`.
+pub fn run_setup(setup: Setup, mix: Mix, seed: u64, operations: usize) -> Run {
+    let n = setup.replicas;
     let faulty: Vec<ProcessId> = (0..n).collect();
     let mut sim = Simulation::new(setup.replicas(), mix.world(n, &faulty, seed), seed);
     let workload = Appends {

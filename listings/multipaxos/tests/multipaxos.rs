@@ -137,3 +137,33 @@ fn the_simulator_catches_a_leader_that_skips_recovery() {
         .count();
     assert!(caught > 0);
 }
+
+/// Exercise 12.1's judge fails the recoveries a student might write — one that fills every
+/// slot with no-ops, one that proposes again what was reported but leaves the gaps between
+/// empty — on its reports by hand, and passes the chapter's own. (The model checker
+/// catches the first too: `a_leader_that_skips_recovery_chooses_two_entries_in_a_slot`.)
+#[test]
+fn the_recovery_judge_tells_the_rules_apart() {
+    use multipaxos::exercises::judge;
+    use multipaxos::replica::{Entry, Reported, Slot, recover};
+    fn no_ops(from: Slot, reported: &Reported) -> Vec<(Slot, Entry)> {
+        recover(from, reported)
+            .into_iter()
+            .map(|(slot, _)| (slot, Entry::Noop))
+            .collect()
+    }
+    fn without_gaps(from: Slot, reported: &Reported) -> Vec<(Slot, Entry)> {
+        let reported = reported.range(from..).map(|(&s, (_, e))| (s, e.clone()));
+        reported.collect()
+    }
+    let wrong = judge(no_ops);
+    assert!(
+        wrong
+            .iter()
+            .any(|w| w.contains("not proposed with the entry")),
+        "{wrong:?}"
+    );
+    let wrong = judge(without_gaps);
+    assert!(wrong.iter().any(|w| w.contains("stays empty")), "{wrong:?}");
+    assert_eq!(judge(recover), Vec::<String>::new());
+}
