@@ -11,7 +11,7 @@
 //! request twice; only the application can recognise it.
 
 use linearizability::models::{KvOp, KvRet};
-use process::ClientId;
+use process::{ClientId, History, Operation};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -169,6 +169,24 @@ impl Store {
     /// The value of `key` (empty if never set).
     pub fn get(&self, key: &str) -> &str {
         self.values.get(key).map_or("", String::as_str)
+    }
+}
+
+/// A history of requests and replies as the linearizability checker reads it:
+/// operations on the store, without their numbers (a retry is the same operation).
+pub fn operations(history: &History<Request, Reply>) -> History<KvOp, KvRet> {
+    History {
+        operations: history
+            .operations
+            .iter()
+            .map(|o| Operation {
+                client: o.client,
+                process: o.process,
+                request: o.request.op.clone(),
+                invoked: o.invoked,
+                returned: o.returned.as_ref().map(|(r, at)| (r.result.clone(), *at)),
+            })
+            .collect(),
     }
 }
 

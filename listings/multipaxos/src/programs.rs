@@ -9,12 +9,6 @@ use process::Span;
 use std::fmt::Write;
 use std::time::Instant;
 
-/// A planted bug's name on the command line.
-fn bug_name(bug: Bug) -> String {
-    clap::ValueEnum::to_possible_value(&bug)
-        .map_or(format!("{bug:?}"), |v| v.get_name().to_owned())
-}
-
 /// Checks every execution of a small replicated log: one entry per slot, and every
 /// replica applying the chosen entries only.
 #[derive(clap::Args, Debug)]
@@ -74,7 +68,7 @@ pub(crate) fn check(args: CheckArgs) -> Result<Output, Error> {
         knobs.push(format!("at most {} crash(es){restarts}", args.crashes));
     }
     if let Some(bug) = args.bug {
-        knobs.push(format!("planted bug {}", bug_name(bug)));
+        knobs.push(format!("planted bug {}", notebook::choice(&bug)));
     }
     let campaigners = match candidates {
         1 => "no other replica campaigns".to_owned(),
@@ -161,8 +155,10 @@ pub(crate) fn simulate(args: SimulateArgs) -> Result<Output, Error> {
          violating: runs whose history is not linearizable; unsafe: runs that broke an invariant",
         args.operations,
         args.seeds,
-        args.bug
-            .map_or(String::new(), |b| format!(", planted bug {}", bug_name(b))),
+        args.bug.map_or(String::new(), |b| format!(
+            ", planted bug {}",
+            notebook::choice(&b)
+        )),
         Span(CLIENT_TIMEOUT),
     );
     let _ = writeln!(

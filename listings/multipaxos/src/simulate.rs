@@ -11,7 +11,7 @@ use crate::replica::{Bug, Entry, Replica, Setup, Slot};
 use kvstore::{Reply, Request};
 use linearizability::check::{Options, check_with};
 use linearizability::models::{Kv, KvOp, KvRet};
-use process::{ClientId, History, Operation, ProcessId};
+use process::{ClientId, History, ProcessId};
 use rand::RngExt;
 use rand::rngs::Xoshiro256PlusPlus;
 pub use sim::mixes::Mix;
@@ -152,24 +152,6 @@ pub struct Run {
     pub safe: bool,
 }
 
-/// The history as the linearizability checker reads it: operations on the store,
-/// without their numbers.
-pub fn operations(history: &History<Request, Reply>) -> History<KvOp, KvRet> {
-    History {
-        operations: history
-            .operations
-            .iter()
-            .map(|o| Operation {
-                client: o.client,
-                process: o.process,
-                request: o.request.op.clone(),
-                invoked: o.invoked,
-                returned: o.returned.as_ref().map(|(r, at)| (r.result.clone(), *at)),
-            })
-            .collect(),
-    }
-}
-
 /// Whether `history` is linearizable for a key-value store.
 pub fn linearizable(history: &History<KvOp, KvRet>) -> bool {
     let options = Options {
@@ -214,7 +196,7 @@ pub fn run_setup(setup: Setup, mix: Mix, seed: u64, operations: usize) -> Run {
     while !over(&sim) {
         sim.run_for(Duration::from_millis(50));
     }
-    let history = self::operations(sim.history());
+    let history = kvstore::operations(sim.history());
     let chosen = chosen(setup.quorum(), (0..n).map(|p| sim.storage(p)));
     let mut applied: Vec<Vec<(Slot, Entry)>> = vec![Vec::new(); n];
     for (_, p, entry) in sim.outputs() {

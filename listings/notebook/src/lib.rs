@@ -233,6 +233,14 @@ pub mod machine {
     }
 }
 
+/// A command-line choice as a reader types it (`--bug skips-recovery`): its name as a
+/// value of `clap`, or its `Debug` form if it has none.
+pub fn choice<T: clap::ValueEnum + std::fmt::Debug>(value: &T) -> String {
+    value
+        .to_possible_value()
+        .map_or(format!("{value:?}"), |v| v.get_name().to_owned())
+}
+
 /// `n` and a noun, plural unless `n` is 1: `count(1, "step")` is `1 step`, `count(3,
 /// "step")` is `3 steps`.
 pub fn count(n: impl Into<u64>, noun: &str) -> String {

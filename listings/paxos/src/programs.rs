@@ -37,12 +37,6 @@ pub fn label(m: &Message) -> String {
 }
 
 /// The planted bugs' names on the command line.
-/// A planted bug's name on the command line.
-fn bug_name(bug: Bug) -> String {
-    clap::ValueEnum::to_possible_value(&bug)
-        .map_or(format!("{bug:?}"), |v| v.get_name().to_owned())
-}
-
 /// Checks every execution of single-decree Paxos for agreement and validity.
 #[derive(clap::Args, Debug)]
 pub(crate) struct CheckArgs {
@@ -504,7 +498,9 @@ pub(crate) fn simulate(args: SimulateArgs) -> Result<Output, Error> {
         );
         if let Some(path) = args.svg {
             let (setup, config) = mix_world(n, retry, mix, planted, seed);
-            let name = args.bug.map_or("no bug".to_owned(), bug_name);
+            let name = args
+                .bug
+                .map_or("no bug".to_owned(), |b| notebook::choice(&b));
             let title = format!("{name}, mix {}, seed {seed}", mix.name());
             let run = run_until(setup, config, seed, HORIZON, Some(&title));
             let picture = run.diagram.expect("drawn").to_svg();
