@@ -9,6 +9,7 @@
 pub mod check;
 pub mod exercises;
 pub mod failover;
+pub mod lease;
 pub mod programs;
 pub mod replica;
 pub mod simulate;

@@ -1,7 +1,7 @@
 //! The programs of the chapter "Multi-Paxos and Paxos Made Live".
 
 use crate::check::{safety, system};
-use crate::replica::Bug;
+use crate::replica::{Bug, Setup};
 use crate::simulate::{self, CLIENT_TIMEOUT, Mix, RETRIES};
 use modelcheck::processes::Faults;
 use notebook::{Error, Output};
@@ -141,9 +141,13 @@ pub(crate) struct SimulateArgs {
     /// A planted bug.
     #[arg(long, value_enum)]
     bug: Option<Bug>,
+    /// Leader leases: the leader answers reads from its own store, and every clock
+    /// drifts within the lease's bound.
+    #[arg(long)]
+    lease: bool,
 }
 
-/// `cargo run --release -p multipaxos -- simulate [--seeds N] [--bug B]`.
+/// `cargo run --release -p multipaxos -- simulate [--seeds N] [--bug B] [--lease]`.
 pub(crate) fn simulate(args: SimulateArgs) -> Result<Output, Error> {
     let n = args.replicas as usize;
     let mixes: Vec<Mix> = args.mix.map_or(Mix::ALL.to_vec(), |m| vec![m]);
@@ -161,19 +165,38 @@ pub(crate) fn simulate(args: SimulateArgs) -> Result<Output, Error> {
         )),
         Span(CLIENT_TIMEOUT),
     );
+    let lease = args.lease.then_some(crate::lease::LEASE);
+    if let Some(lease) = lease {
+        let _ = writeln!(
+            out,
+            "leases of {}, every clock's rate drawn within 1 ± {}; local: reads the leader \
+             answered from its own store",
+            Span(lease.length),
+            f64::from(lease.drift_ppm) / 1e6
+        );
+    }
+    let local_column = if lease.is_some() { "     local" } else { "" };
     let _ = writeln!(
         out,
-        "  {:<12} {:>10} {:>9} {:>10} {:>7}  first violation",
+        "  {:<12} {:>10} {:>9}{local_column} {:>10} {:>7}  first violation",
         "mix", "operations", "open", "violating", "unsafe"
     );
+    let mut local_reads = 0;
     let (mut runs, mut violating) = (0, 0);
     let mut witness = None;
     for mix in mixes {
         let (mut operations, mut open, mut violations, mut unsafe_runs) = (0, 0, 0, 0);
+        let mut local = 0;
         let mut first = None;
         for seed in 0..args.seeds {
-            let run = simulate::run(n, args.bug, mix, seed, args.operations as usize);
+            let setup = Setup {
+                bug: args.bug,
+                lease,
+                ..Setup::new(n, simulate::ELECTION, Some(simulate::HEARTBEAT))
+            };
+            let run = simulate::run_setup(setup, mix, seed, args.operations as usize);
             operations += run.history.operations.len();
+            local += crate::lease::local_reads(&run.history);
             open += run
                 .history
                 .operations
@@ -193,9 +216,15 @@ pub(crate) fn simulate(args: SimulateArgs) -> Result<Output, Error> {
                 }
             }
         }
+        local_reads += local;
+        let local = if lease.is_some() {
+            format!(" {local:>9}")
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             out,
-            "  {:<12} {operations:>10} {open:>9} {violations:>10} {unsafe_runs:>7}  {}",
+            "  {:<12} {operations:>10} {open:>9}{local} {violations:>10} {unsafe_runs:>7}  {}",
             mix.name(),
             first.map_or("-".to_owned(), |s| format!("seed {s}"))
         );
@@ -212,6 +241,9 @@ pub(crate) fn simulate(args: SimulateArgs) -> Result<Output, Error> {
     let mut output = Output::text(out);
     output.value("runs", runs);
     output.value("violating-runs", violating);
+    if lease.is_some() {
+        output.value("local-reads", local_reads);
+    }
     Ok(output)
 }
 
@@ -342,6 +374,108 @@ pub(crate) fn failover(args: FailoverArgs) -> Result<Output, Error> {
     Ok(output)
 }
 
+/// Stages the stale read a lease without the margin for drift allows, across drift
+/// bounds.
+#[derive(clap::Args, Debug)]
+pub(crate) struct LeaseArgs {
+    /// Runs per drift bound and lease, one per seed from 0.
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    seeds: u64,
+}
+
+/// The drift bounds ρ the lease program stages, in millionths.
+const DRIFTS: [u32; 6] = [0, 100_000, 200_000, 250_000, 300_000, 400_000];
+
+/// `cargo run --release -p multipaxos -- lease [--seeds N]`.
+pub(crate) fn lease(args: LeaseArgs) -> Result<Output, Error> {
+    use crate::lease::{
+        CUT, CUT_FOR, LEASE, STAGED_ELECTION, local_reads, staged, stale_read,
+    };
+    let length = LEASE.length.as_secs_f64() * 1e3;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "3 replicas with leases: a follower grants {} on its own clock; p0 leads, its clock as\n\
+         slow as the drift bound ρ allows, p1's and p2's as fast; at {} a partition cuts p0 off\n\
+         for {}; client 0 appends to x at p1, client 1 reads x at p0; followers campaign\n\
+         {}–{} ms after the leader's last word; every message takes 1 ms; {} runs per row.\n\
+         gap: how long p0's lease outlives the grants, in true time, if it trusts all {}\n\
+         local: reads p0 answered from its own store; violating: runs not linearizable",
+        Span(LEASE.length),
+        Span(CUT),
+        Span(CUT_FOR),
+        STAGED_ELECTION.0.as_millis(),
+        STAGED_ELECTION.1.as_millis(),
+        args.seeds,
+        Span(LEASE.length),
+    );
+    let _ = writeln!(
+        out,
+        "{:15} {:>20}      {:>20}",
+        "", "with the margin", "without the margin"
+    );
+    let _ = writeln!(
+        out,
+        "  {:<5} {:>7} {:>9} {:>10}      {:>9} {:>10}",
+        "ρ", "gap", "local", "violating", "local", "violating"
+    );
+    let mut output = Output::text(String::new());
+    let (mut with_margin, mut local_with_margin) = (0, 0);
+    let mut without = Vec::new();
+    let mut witness = None;
+    for drift_ppm in DRIFTS {
+        let rho = f64::from(drift_ppm) / 1e6;
+        let gap = length / (1.0 - rho) - length / (1.0 + rho);
+        let mut row = format!("  {rho:<5} {gap:>4.1} ms");
+        for bug in [None, Some(Bug::LeaseWithoutMargin)] {
+            let (mut local, mut violating) = (0, 0);
+            for seed in 0..args.seeds {
+                let run = staged(bug, drift_ppm, seed);
+                local += local_reads(&run.history);
+                if !run.linearizable {
+                    violating += 1;
+                    if witness.is_none() {
+                        witness = stale_read(&run.history).map(|w| (rho, seed, w));
+                    }
+                }
+            }
+            let _ = write!(row, " {local:>9} {violating:>10}     ");
+            // (the five spaces separate the two leases' columns)
+            if bug.is_none() {
+                with_margin += violating;
+                local_with_margin += local;
+            } else {
+                without.push((rho, violating));
+            }
+        }
+        let _ = writeln!(out, "{}", row.trim_end());
+    }
+    if let Some((rho, seed, (value, read, piece, appended))) = witness {
+        let _ = writeln!(
+            out,
+            "  ρ = {rho}, seed {seed}: p0 answered x = {value:?} at {:.2} ms, though the \
+             append of {piece} had returned at {:.2} ms",
+            read.as_millis_f64(),
+            appended.as_millis_f64()
+        );
+    }
+    output.stdout = out;
+    output.value("with-margin-violating", with_margin);
+    output.value("with-margin-local", local_with_margin);
+    let first = without.iter().find(|(_, v)| *v > 0).map(|(rho, _)| *rho);
+    output.value(
+        "first-stale-drift",
+        first.map_or("none".to_owned(), |rho| rho.to_string()),
+    );
+    let last_clean = without
+        .iter()
+        .take_while(|(_, v)| *v == 0)
+        .last()
+        .map_or("none".to_owned(), |(rho, _)| rho.to_string());
+    output.value("last-clean-drift", last_clean);
+    Ok(output)
+}
+
 #[derive(clap::Parser, Debug)]
 #[command(
     name = "multipaxos",
@@ -362,6 +496,8 @@ enum Program {
     Delays(DelaysArgs),
     /// Leader failover: from the leader's crash to the first answer.
     Failover(FailoverArgs),
+    /// Leader leases: the stale read a lease without the drift margin allows, staged.
+    Lease(LeaseArgs),
 }
 
 /// Runs the program its arguments name: `multipaxos PROGRAM [ARGS]`.
@@ -372,6 +508,7 @@ pub fn run(args: &[String]) -> Result<Output, Error> {
         Program::Simulate(args) => simulate(args),
         Program::Delays(args) => delays(args),
         Program::Failover(args) => failover(args),
+        Program::Lease(args) => lease(args),
     }
 }
 
@@ -416,6 +553,16 @@ pub fn cells() -> Vec<notebook::Cell> {
         notebook::cell!(
             "cargo run --release -p multipaxos -- simulate",
             "src/outputs/multipaxos-simulate.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p multipaxos -- lease",
+            "src/outputs/multipaxos-lease.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p multipaxos -- simulate --lease",
+            "src/outputs/multipaxos-simulate-lease.txt",
             crate::programs::run
         ),
     ]

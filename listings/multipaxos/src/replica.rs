@@ -9,8 +9,9 @@
 //! [`Store`], and the replica a client asked answers it from its own copy.
 
 use kvstore::{Command, Reply, Request, Store};
+use linearizability::models::{KvOp, KvRet};
 use paxos::paxos::Ballot;
-use process::{ClientId, Context, Process, ProcessId};
+use process::{ClientId, Context, Process, ProcessId, Time};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -88,6 +89,16 @@ pub enum Message {
         ballot: Ballot,
         /// The length of the leader's chosen prefix.
         chosen: Slot,
+        /// When the leader sent it, on its own clock (for its lease).
+        sent: Time,
+    },
+    /// A follower's answer to a heartbeat when leases are on: it will promise no other
+    /// candidate for a lease's length from the moment the heartbeat arrived.
+    Granted {
+        /// The leader's ballot.
+        ballot: Ballot,
+        /// The heartbeat's `sent`, returned.
+        sent: Time,
     },
     /// A lagging replica asks for the chosen entries from `from` on.
     CatchUp {
@@ -118,6 +129,9 @@ pub enum Bug {
     AppliesAccepted,
     /// The store applies every command in the log, a retried one once per copy.
     NoSessions,
+    /// The leader trusts its lease for the whole length the followers grant, on its own
+    /// clock, without the margin for drift: a slow leader clock outlives the grants.
+    LeaseWithoutMargin,
 }
 
 /// The proposals a new leader's promises reported: in each slot, the highest-numbered.
@@ -169,6 +183,33 @@ fn no_ops(from: Slot, reported: &Reported) -> Vec<(Slot, Entry)> {
     (from..end).map(|slot| (slot, Entry::Noop)).collect()
 }
 
+// ANCHOR: lease
+/// Leader leases (Gray & Cheriton 1989; "Paxos Made Live" §5.2): a replica that hears
+/// from the leader promises no other candidate for `length` on its own clock, so the
+/// leader, once a majority has granted, may answer reads from its own store. Sound only
+/// if every clock's rate stays within `1 ± ρ` of true time, where ρ is `drift_ppm`
+/// millionths.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Lease {
+    /// How long a grant lasts, on the granting replica's clock.
+    pub length: Duration,
+    /// The bound ρ on every clock's drift, in millionths.
+    pub drift_ppm: u32,
+}
+
+impl Lease {
+    /// How long the leader may trust a majority's grants, on its own clock, from when it
+    /// sent the heartbeat they answered: `length · (1 − ρ) / (1 + ρ)`. A grant starts
+    /// after the heartbeat was sent and lasts at least `length / (1 + ρ)` of true time;
+    /// this lasts at most `length · (1 − ρ) / (1 + ρ) / (1 − ρ)`, no longer.
+    pub fn leader(&self) -> Duration {
+        let rho = f64::from(self.drift_ppm) / 1e6;
+        let nanos = self.length.as_nanos() as f64 * (1.0 - rho) / (1.0 + rho);
+        Duration::from_nanos(nanos.floor() as u64) // rounded down, never up
+    }
+}
+// ANCHOR_END: lease
+
 /// How the replicas are configured; the same in every replica.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Setup {
@@ -192,6 +233,9 @@ pub struct Setup {
     pub leader: Option<ProcessId>,
     /// How a new leader recovers the slots it does not know ([`recover`]).
     pub recovery: Recovery,
+    /// Leader leases, for reads at the leader without the log (`None`: every read goes
+    /// through the log). Needs heartbeats.
+    pub lease: Option<Lease>,
     /// A planted bug, if any.
     pub bug: Option<Bug>,
 }
@@ -212,6 +256,7 @@ impl Setup {
             batch: 64,
             leader: None,
             recovery: Recovery(recover),
+            lease: None,
             bug: None,
         }
     }
@@ -277,6 +322,11 @@ pub enum Role {
         next: Slot,
         /// The slots proposed and not yet chosen: the entry, and who accepted it.
         proposed: BTreeMap<Slot, (Entry, BTreeSet<ProcessId>)>,
+        /// The end of its recovery: once every slot below is applied, its store holds
+        /// every entry chosen before it led.
+        recovered: Slot,
+        /// For each follower, the latest heartbeat (by sending time) it granted.
+        grants: BTreeMap<ProcessId, Time>,
     },
 }
 
@@ -301,6 +351,10 @@ pub struct Replica {
     pub store: Store,
     /// The commands its clients are waiting for, by client.
     pub waiting: BTreeMap<ClientId, Command>,
+    /// The lease it granted, if any: to which replica, and until when on its own clock.
+    /// After a restart it does not remember whom, and grants itself one, so that it
+    /// promises nobody for a lease's length.
+    pub granted: Option<(ProcessId, Time)>,
 }
 
 impl Replica {
@@ -316,6 +370,7 @@ impl Replica {
             applied: 0,
             store: Store::default(),
             waiting: BTreeMap::new(),
+            granted: None,
         }
     }
 
@@ -359,6 +414,9 @@ impl Replica {
         }
         if ballot.proposer != self.id {
             if leads {
+                if let Some(lease) = self.setup.lease {
+                    self.granted = Some((ballot.proposer, ctx.now() + lease.length));
+                }
                 self.follow(ballot.proposer, ctx);
             } else {
                 self.leader = None;
@@ -466,6 +524,8 @@ impl Replica {
             ballot,
             next,
             proposed: BTreeMap::new(),
+            recovered: next,
+            grants: BTreeMap::new(),
         };
         self.leader = Some(self.id);
         ctx.cancel_timer(Timer::Election);
@@ -600,6 +660,48 @@ impl Replica {
     }
     // ANCHOR_END: apply
 
+    // ANCHOR: reads
+    /// Whether a prepare for `ballot` must wait: this replica granted another replica a
+    /// lease that has not run out on its clock.
+    fn bound_by_lease(&self, ballot: Ballot, now: Time) -> bool {
+        self.granted
+            .is_some_and(|(to, until)| to != ballot.proposer && now < until)
+    }
+
+    /// Whether this replica may answer a read from its own store at `now` (its clock):
+    /// it leads, its store holds every entry chosen before it led, and a majority's
+    /// grants, counting its own, still hold by the margin of [`Lease::leader`].
+    fn holds_lease(&self, now: Time) -> bool {
+        let (
+            Some(lease),
+            Role::Leader {
+                recovered, grants, ..
+            },
+        ) = (self.setup.lease, &self.role)
+        else {
+            return false;
+        };
+        if self.applied < *recovered {
+            return false;
+        }
+        let mut sent: Vec<Time> = grants.values().copied().collect();
+        sent.sort_unstable_by(|a, b| b.cmp(a));
+        // It needs the grants of a majority less itself: the oldest of the freshest few.
+        let others = self.setup.quorum() - 1;
+        if others == 0 {
+            return true; // a majority of one replica: itself
+        }
+        let Some(&since) = sent.get(others - 1) else {
+            return false;
+        };
+        let trusted = match self.setup.bug {
+            Some(Bug::LeaseWithoutMargin) => lease.length,
+            _ => lease.leader(),
+        };
+        now < since + trusted
+    }
+    // ANCHOR_END: reads
+
     /// The leader's beat.
     fn beat(&mut self, ctx: &mut Context<'_, Self>) {
         let others: Vec<ProcessId> = self.others().collect();
@@ -612,6 +714,7 @@ impl Replica {
         let heartbeat = Message::Heartbeat {
             ballot: *ballot,
             chosen: self.applied,
+            sent: ctx.now(),
         };
         ctx.send_all(others.iter().copied(), &heartbeat);
         for (&slot, (entry, voters)) in proposed {
@@ -658,6 +761,8 @@ impl Process for Replica {
                     ballot,
                     next: 0,
                     proposed: BTreeMap::new(),
+                    recovered: 0,
+                    grants: BTreeMap::new(),
                 };
                 return;
             }
@@ -667,6 +772,9 @@ impl Process for Replica {
 
     fn on_recover(&mut self, disk: &Disk, ctx: &mut Context<'_, Self>) {
         self.disk = disk.clone();
+        if let Some(lease) = self.setup.lease {
+            self.granted = Some((self.id, ctx.now() + lease.length));
+        }
         self.arm_election(ctx);
     }
 
@@ -683,6 +791,19 @@ impl Process for Replica {
             // A retry of a command applied here.
             let (seq, result) = (*seq, result.clone());
             ctx.respond(client, Reply { seq, result });
+            return;
+        }
+        if let KvOp::Get(key) = &request.op
+            && self.holds_lease(ctx.now())
+        {
+            let result = KvRet::Value(self.store.get(key).to_owned());
+            ctx.respond(
+                client,
+                Reply {
+                    seq: request.seq,
+                    result,
+                },
+            );
             return;
         }
         let command = Command::new(client, &request);
@@ -705,7 +826,9 @@ impl Process for Replica {
                 ballot,
                 from: first,
             } => {
-                if self.hear(ballot, false, ctx) {
+                if self.bound_by_lease(ballot, ctx.now()) {
+                    // Ignored: the candidate campaigns again when its timer runs out.
+                } else if self.hear(ballot, false, ctx) {
                     if ballot > self.disk.promised {
                         self.disk.promised = ballot;
                         ctx.persist(self.disk.clone());
@@ -738,6 +861,18 @@ impl Process for Replica {
                 }
             }
             Message::Accepted { ballot, slot } => self.accepted(from, ballot, slot, ctx),
+            Message::Granted { ballot, sent } => {
+                if let Role::Leader {
+                    ballot: own,
+                    grants,
+                    ..
+                } = &mut self.role
+                    && *own == ballot
+                {
+                    let latest = grants.entry(from).or_insert(sent);
+                    *latest = (*latest).max(sent);
+                }
+            }
             Message::Refuse { promised } => {
                 if self.own_ballot().is_some_and(|own| own < promised) {
                     self.role = Role::Follower;
@@ -751,10 +886,17 @@ impl Process for Replica {
                     self.learn(slot, entry, ctx);
                 }
             }
-            Message::Heartbeat { ballot, chosen } => {
+            Message::Heartbeat {
+                ballot,
+                chosen,
+                sent,
+            } => {
                 if self.hear(ballot, true, ctx) {
                     if chosen > self.applied {
                         ctx.send(from, Message::CatchUp { from: self.applied });
+                    }
+                    if self.setup.lease.is_some() {
+                        ctx.send(from, Message::Granted { ballot, sent });
                     }
                 } else if self.setup.refusals() {
                     let promised = self.disk.promised;
@@ -778,6 +920,11 @@ impl Process for Replica {
 
     fn on_timer(&mut self, timer: Timer, ctx: &mut Context<'_, Self>) {
         match timer {
+            Timer::Election
+                if self.granted.is_some_and(|(_, until)| ctx.now() < until) =>
+            {
+                self.arm_election(ctx) // it promised not to, for now
+            }
             Timer::Election if !matches!(self.role, Role::Leader { .. }) => {
                 self.campaign(ctx)
             }

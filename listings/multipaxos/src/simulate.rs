@@ -12,8 +12,8 @@ use kvstore::{Reply, Request};
 use linearizability::check::{Options, check_with};
 use linearizability::models::{Kv, KvOp, KvRet};
 use process::{ClientId, History, ProcessId};
-use rand::RngExt;
 use rand::rngs::Xoshiro256PlusPlus;
+use rand::{RngExt, SeedableRng};
 pub use sim::mixes::Mix;
 use sim::{Simulation, Submit, Workload};
 use std::collections::BTreeMap;
@@ -171,11 +171,18 @@ pub fn run(n: usize, bug: Option<Bug>, mix: Mix, seed: u64, operations: usize) -
     run_setup(setup, mix, seed, operations)
 }
 
-/// [`run`] for replicas configured by `setup`.
+/// [`run`] for replicas configured by `setup`. With a lease, every clock drifts, at a
+/// rate drawn within the lease's bound.
 pub fn run_setup(setup: Setup, mix: Mix, seed: u64, operations: usize) -> Run {
     let n = setup.replicas;
     let faulty: Vec<ProcessId> = (0..n).collect();
-    let mut sim = Simulation::new(setup.replicas(), mix.world(n, &faulty, seed), seed);
+    let mut world = mix.world(n, &faulty, seed);
+    if let Some(lease) = setup.lease {
+        // Clocks that honour the lease's assumption, and no better.
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed ^ 0x6c_6561_7365);
+        world.nodes.clocks = crate::lease::random_clocks(n, lease, &mut rng);
+    }
+    let mut sim = Simulation::new(setup.replicas(), world, seed);
     let workload = Appends {
         targets: (0..n).collect(),
         reads: 0.5,

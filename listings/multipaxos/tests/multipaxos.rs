@@ -5,8 +5,10 @@ use modelcheck::Report;
 use modelcheck::checker::reduction::compare;
 use modelcheck::processes::{Faults, Processes};
 use multipaxos::check::{chosen_in, safety, system, view};
+use multipaxos::lease::{LEASE, local_reads, staged, stale_read};
 use multipaxos::replica::{Bug, Replica};
-use multipaxos::simulate::{Mix, run};
+use multipaxos::replica::{Lease, Setup};
+use multipaxos::simulate::{ELECTION, HEARTBEAT, Mix, run, run_setup};
 
 fn check(
     candidates: usize,
@@ -113,7 +115,8 @@ fn a_store_without_sessions_applies_a_duplicated_append_twice() {
     assert!(caught > 0);
 }
 
-/// The chapter's long run: 10,000 seeds of every mix, every history linearizable.
+/// The chapter's long run: 10,000 seeds of every mix, every history linearizable, with
+/// reads through the log and with leases.
 /// `cargo test --release -p multipaxos --test multipaxos -- --ignored`.
 #[test]
 #[ignore = "minutes in release mode; the chapter gives the command"]
@@ -124,6 +127,88 @@ fn every_history_is_linearizable_in_10000_seeds_of_every_mix() {
                 run(3, None, mix, seed, 30).linearizable,
                 "{mix:?}, seed {seed}"
             );
+            assert!(
+                run_setup(leased(3, None), mix, seed, 30).linearizable,
+                "leases, {mix:?}, seed {seed}"
+            );
+        }
+    }
+}
+
+fn leased(replicas: usize, bug: Option<Bug>) -> Setup {
+    Setup {
+        lease: Some(LEASE),
+        bug,
+        ..Setup::new(replicas, ELECTION, Some(HEARTBEAT))
+    }
+}
+
+/// With leases, and every clock drifting within their bound, every history is still
+/// linearizable in every mix; and the leader does answer reads from its own store, so the
+/// check is not passed by a lease never used.
+#[test]
+fn leases_keep_every_history_linearizable_in_every_mix() {
+    for replicas in [3, 5] {
+        let mut local = 0;
+        for mix in Mix::ALL {
+            for seed in 0..30 {
+                let run = run_setup(leased(replicas, None), mix, seed, 30);
+                assert!(
+                    run.linearizable && run.safe,
+                    "{replicas}, {mix:?}, seed {seed}"
+                );
+                local += local_reads(&run.history);
+            }
+        }
+        assert!(
+            local > 0,
+            "{replicas} replicas: no read answered under a lease"
+        );
+    }
+}
+
+/// The staged stale read: a lease without the margin serves one once clocks drift
+/// enough, and never with perfect clocks; the lease with the margin serves none, at the
+/// largest drift staged, while answering reads locally.
+#[test]
+fn a_lease_without_the_drift_margin_serves_a_stale_read() {
+    let bug = Some(Bug::LeaseWithoutMargin);
+    let stale = (0..30)
+        .filter(|&seed| {
+            let run = staged(bug, 300_000, seed);
+            !run.linearizable && stale_read(&run.history).is_some()
+        })
+        .count();
+    assert!(stale > 0);
+    assert!((0..30).all(|seed| staged(bug, 0, seed).linearizable));
+    let mut local = 0;
+    for seed in 0..30 {
+        let run = staged(None, 400_000, seed);
+        assert!(run.linearizable, "seed {seed}");
+        local += local_reads(&run.history);
+    }
+    assert!(local > 0);
+}
+
+/// The margin, checked against every pair of clock rates on a grid within the bound: a
+/// follower's grant, started no earlier than the leader's heartbeat left, lasts at least
+/// as long in true time as the leader trusts it.
+#[test]
+fn the_leaders_lease_never_outlasts_a_grant_for_clocks_within_the_bound() {
+    for drift_ppm in [0, 100, 10_000, 200_000, 500_000] {
+        let lease = Lease {
+            length: std::time::Duration::from_millis(20),
+            drift_ppm,
+        };
+        let rho = f64::from(drift_ppm) / 1e6;
+        for i in 0..=20 {
+            for j in 0..=20 {
+                let follower = 1.0 - rho + 2.0 * rho * f64::from(i) / 20.0;
+                let leader = 1.0 - rho + 2.0 * rho * f64::from(j) / 20.0;
+                let granted = lease.length.as_secs_f64() / follower;
+                let trusted = lease.leader().as_secs_f64() / leader;
+                assert!(trusted <= granted * (1.0 + 1e-9), "{drift_ppm} {i} {j}");
+            }
         }
     }
 }
