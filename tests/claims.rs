@@ -451,6 +451,55 @@ fn multipaxos_simulations_are_linearizable_and_answered() {
     }
 }
 
+/// With the margin, no staged run is violating at any drift while reads are answered
+/// locally; without it, runs are clean up to some drift and violating from the next one
+/// on, with the stale read shown; the values the prose reads agree with the table.
+#[test]
+fn multipaxos_lease_margin_is_what_stops_the_stale_read() {
+    let text = output("multipaxos-lease");
+    // Rows: ρ, gap, "ms", local and violating with the margin, then without.
+    let rows: Vec<Vec<String>> = table(&text, "ρ")
+        .into_iter()
+        .filter(|row| row.len() == 7)
+        .collect();
+    assert!(rows.len() >= 4, "{text}");
+    let mut seen_stale = false;
+    let (mut first_stale, mut last_clean) = (None, None);
+    for row in &rows {
+        assert_eq!(number(&row[4]), 0.0, "with the margin: {row:?}");
+        assert!(number(&row[3]) > 0.0, "no local read: {row:?}");
+        let violating = number(&row[6]);
+        if violating > 0.0 {
+            seen_stale = true;
+            first_stale.get_or_insert(row[0].clone());
+        } else {
+            assert!(!seen_stale, "clean again after a violating drift: {row:?}");
+            last_clean = Some(row[0].clone());
+        }
+    }
+    assert_eq!(number(&rows[0][0]), 0.0);
+    assert_eq!(number(&rows[0][6]), 0.0, "the bug needs drift");
+    let v = values("multipaxos-lease");
+    assert_eq!(v["with-margin-violating"], "0");
+    assert_eq!(Some(v["first-stale-drift"].clone()), first_stale);
+    assert_eq!(Some(v["last-clean-drift"].clone()), last_clean);
+    assert!(text.contains("though the append of"), "{text}");
+}
+
+#[test]
+fn multipaxos_lease_simulations_are_linearizable() {
+    let rows = table(&output("multipaxos-simulate-lease"), "mix");
+    assert_eq!(rows.len(), 9);
+    for row in rows {
+        assert_eq!(
+            (number(&row[1]), number(&row[2]), number(&row[4]), number(&row[5])),
+            (6000.0, 0.0, 0.0, 0.0),
+            "{row:?}"
+        );
+        assert!(number(&row[3]) > 0.0, "{row:?}");
+    }
+}
+
 #[test]
 fn multipaxos_delays_are_as_predicted() {
     // Each row: n, then delays and messages at the leader, at a follower, and predicted
