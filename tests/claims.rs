@@ -492,12 +492,46 @@ fn multipaxos_lease_simulations_are_linearizable() {
     assert_eq!(rows.len(), 9);
     for row in rows {
         assert_eq!(
-            (number(&row[1]), number(&row[2]), number(&row[4]), number(&row[5])),
+            (
+                number(&row[1]),
+                number(&row[2]),
+                number(&row[4]),
+                number(&row[5])
+            ),
             (6000.0, 0.0, 0.0, 0.0),
             "{row:?}"
         );
         assert!(number(&row[3]) > 0.0, "{row:?}");
     }
+}
+
+/// Snapshots: every run linearizable and safe in every mix, snapshots installed; the
+/// silent truncation caught, by the invariants and by linearizability.
+#[test]
+fn multipaxos_snapshot_simulations_are_safe_and_install() {
+    let rows = table(&output("multipaxos-snapshots"), "mix");
+    assert_eq!(rows.len(), 9);
+    for row in &rows {
+        assert_eq!(
+            (
+                number(&row[1]),
+                number(&row[2]),
+                number(&row[4]),
+                number(&row[5])
+            ),
+            (6000.0, 0.0, 0.0, 0.0),
+            "{row:?}"
+        );
+    }
+    let v = values("multipaxos-snapshots");
+    assert!(number(&v["installed"]) > 0.0);
+    let v = values("multipaxos-truncates-silently");
+    assert!(number(&v["unsafe-runs"]) > 0.0 && number(&v["violating-runs"]) > 0.0);
+    let v = values("multipaxos-no-sessions");
+    assert!(
+        number(&v["unsafe-runs"]) > 0.0,
+        "the store check catches it too"
+    );
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! each slot, and every replica applies, slot by slot, the chosen entries only.
 
 use crate::replica::{Bug, Disk, Entry, Replica, Setup, Slot};
-use kvstore::Request;
+use kvstore::{Request, Store};
 use linearizability::models::KvOp;
 use modelcheck::Checker;
 use modelcheck::processes::{Faults, Global, Processes};
@@ -105,7 +105,31 @@ pub fn applies_in_order(applied: &[(Slot, Entry)]) -> bool {
         .all(|w| w[1].0 == w[0].0 + 1 || w[1].0 == 0)
         && applied.first().is_none_or(|(slot, _)| *slot == 0)
 }
+
 // ANCHOR_END: invariants
+
+// ANCHOR: abstraction
+/// The abstraction function at work: a replica that has applied every slot below
+/// `applied`, by entries or by installing a snapshot, holds the store that applying the
+/// chosen entries of those slots, in order, gives.
+pub fn store_follows_the_log(
+    chosen: &BTreeMap<Slot, BTreeSet<(Ballot, Entry)>>,
+    applied: Slot,
+    store: &Store,
+) -> bool {
+    let mut replay = Store::default();
+    for slot in 0..applied {
+        match chosen.get(&slot).and_then(|proposals| proposals.first()) {
+            Some((_, Entry::Command(command))) => {
+                replay.apply(command);
+            }
+            Some((_, Entry::Noop)) => {}
+            None => return false,
+        }
+    }
+    replay == *store
+}
+// ANCHOR_END: abstraction
 
 /// The entries chosen in a global state.
 pub fn chosen_in(state: &Global<Replica>) -> BTreeMap<Slot, BTreeSet<(Ballot, Entry)>> {

@@ -145,6 +145,9 @@ pub(crate) struct SimulateArgs {
     /// drifts within the lease's bound.
     #[arg(long)]
     lease: bool,
+    /// Snapshots: every replica takes one, and truncates its log, every K slots applied.
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u64).range(1..))]
+    snapshot_every: Option<u64>,
 }
 
 /// `cargo run --release -p multipaxos -- simulate [--seeds N] [--bug B] [--lease]`.
@@ -175,28 +178,53 @@ pub(crate) fn simulate(args: SimulateArgs) -> Result<Output, Error> {
             f64::from(lease.drift_ppm) / 1e6
         );
     }
-    let local_column = if lease.is_some() { "     local" } else { "" };
+    if let Some(every) = args.snapshot_every {
+        let _ = writeln!(
+            out,
+            "snapshots every {}, the log and the acceptors' state truncated below them;\n\
+             installed: snapshots a replica installed from another",
+            notebook::count(every, "slot")
+        );
+    }
+    // Columns shown only for the mechanisms switched on.
+    let extra = |local: String, installed: String| {
+        let mut columns = String::new();
+        if lease.is_some() {
+            let _ = write!(columns, " {local:>9}");
+        }
+        if args.snapshot_every.is_some() {
+            let _ = write!(columns, " {installed:>9}");
+        }
+        columns
+    };
     let _ = writeln!(
         out,
-        "  {:<12} {:>10} {:>9}{local_column} {:>10} {:>7}  first violation",
-        "mix", "operations", "open", "violating", "unsafe"
+        "  {:<12} {:>10} {:>9}{} {:>10} {:>7}  first violation",
+        "mix",
+        "operations",
+        "open",
+        extra("local".into(), "installed".into()),
+        "violating",
+        "unsafe"
     );
-    let mut local_reads = 0;
-    let (mut runs, mut violating) = (0, 0);
+    let (mut local_reads, mut installs) = (0, 0);
+    let (mut runs, mut violating, mut unsafe_total) = (0, 0, 0);
     let mut witness = None;
     for mix in mixes {
         let (mut operations, mut open, mut violations, mut unsafe_runs) = (0, 0, 0, 0);
-        let mut local = 0;
+        let (mut local, mut installed) = (0, 0);
         let mut first = None;
         for seed in 0..args.seeds {
             let setup = Setup {
                 bug: args.bug,
                 lease,
+                snapshot: args.snapshot_every,
                 ..Setup::new(n, simulate::ELECTION, Some(simulate::HEARTBEAT))
             };
             let run = simulate::run_setup(setup, mix, seed, args.operations as usize);
             operations += run.history.operations.len();
             local += crate::lease::local_reads(&run.history);
+            installed += run.installed;
             open += run
                 .history
                 .operations
@@ -217,19 +245,17 @@ pub(crate) fn simulate(args: SimulateArgs) -> Result<Output, Error> {
             }
         }
         local_reads += local;
-        let local = if lease.is_some() {
-            format!(" {local:>9}")
-        } else {
-            String::new()
-        };
+        installs += installed;
         let _ = writeln!(
             out,
-            "  {:<12} {operations:>10} {open:>9}{local} {violations:>10} {unsafe_runs:>7}  {}",
+            "  {:<12} {operations:>10} {open:>9}{} {violations:>10} {unsafe_runs:>7}  {}",
             mix.name(),
+            extra(local.to_string(), installed.to_string()),
             first.map_or("-".to_owned(), |s| format!("seed {s}"))
         );
         runs += args.seeds;
         violating += violations;
+        unsafe_total += unsafe_runs;
     }
     if let Some((mix, seed, read)) = witness {
         let _ = writeln!(
@@ -241,8 +267,12 @@ pub(crate) fn simulate(args: SimulateArgs) -> Result<Output, Error> {
     let mut output = Output::text(out);
     output.value("runs", runs);
     output.value("violating-runs", violating);
+    output.value("unsafe-runs", unsafe_total);
     if lease.is_some() {
         output.value("local-reads", local_reads);
+    }
+    if args.snapshot_every.is_some() {
+        output.value("installed", installs);
     }
     Ok(output)
 }
@@ -563,6 +593,16 @@ pub fn cells() -> Vec<notebook::Cell> {
         notebook::cell!(
             "cargo run --release -p multipaxos -- simulate --lease",
             "src/outputs/multipaxos-simulate-lease.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p multipaxos -- simulate --snapshot-every 2",
+            "src/outputs/multipaxos-snapshots.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p multipaxos -- simulate --snapshot-every 2 --bug truncates-silently --mix partition",
+            "src/outputs/multipaxos-truncates-silently.txt",
             crate::programs::run
         ),
     ]

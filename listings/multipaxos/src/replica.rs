@@ -54,6 +54,9 @@ pub enum Message {
         ballot: Ballot,
         /// The accepted proposals: slot, ballot, entry.
         accepted: Vec<(Slot, Ballot, Entry)>,
+        /// The acceptor's snapshot, if it covers slots from `from` on: it no longer
+        /// keeps what it accepted there, and reports the slots as chosen instead.
+        snapshot: Option<Snapshot>,
     },
     /// Phase 2a: accept this entry in this slot.
     Accept {
@@ -107,6 +110,21 @@ pub enum Message {
     },
     /// A client's command, passed on to the leader by the replica the client asked.
     Forward(Command),
+    /// An answer to [`CatchUp`] from a replica that no longer keeps the entries asked
+    /// for: the state they lead to.
+    ///
+    /// [`CatchUp`]: Message::CatchUp
+    Install(Snapshot),
+}
+
+/// The store after every slot below `slot` was applied: what a replica keeps instead of
+/// those slots' entries ("Paxos Made Live" §5.5).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// The first slot not applied to it.
+    pub slot: Slot,
+    /// The store.
+    pub store: Store,
 }
 
 /// A replica's timers.
@@ -132,6 +150,10 @@ pub enum Bug {
     /// The leader trusts its lease for the whole length the followers grant, on its own
     /// clock, without the margin for drift: a slow leader clock outlives the grants.
     LeaseWithoutMargin,
+    /// A replica truncates its acceptor's state below its snapshot and then acts as if
+    /// it had accepted nothing there: it promises without the snapshot, and accepts
+    /// again in those slots. A new leader may fill a chosen slot anew.
+    TruncatesSilently,
 }
 
 /// The proposals a new leader's promises reported: in each slot, the highest-numbered.
@@ -236,6 +258,9 @@ pub struct Setup {
     /// Leader leases, for reads at the leader without the log (`None`: every read goes
     /// through the log). Needs heartbeats.
     pub lease: Option<Lease>,
+    /// Take a snapshot, and truncate the log below it, every this many slots applied
+    /// (`None`: never; the log grows without bound).
+    pub snapshot: Option<u64>,
     /// A planted bug, if any.
     pub bug: Option<Bug>,
 }
@@ -257,6 +282,7 @@ impl Setup {
             leader: None,
             recovery: Recovery(recover),
             lease: None,
+            snapshot: None,
             bug: None,
         }
     }
@@ -295,6 +321,11 @@ pub struct Disk {
     /// Every proposal ever accepted: a ghost record, read only by the checks, from which
     /// they compute what was chosen.
     pub ever: BTreeSet<(Slot, Ballot, Entry)>,
+    /// The latest snapshot; `accepted` keeps only the slots from its `slot` on.
+    pub snapshot: Option<Snapshot>,
+    /// Snapshots installed from other replicas: a ghost count, read only by the checks,
+    /// that shows the path taken.
+    pub installed: u32,
 }
 // ANCHOR_END: disk
 
@@ -464,7 +495,7 @@ impl Replica {
         self.leader = None;
         ctx.send_all(self.others(), &Message::Prepare { ballot, from });
         self.arm_election(ctx); // if this campaign fails, another
-        self.promised(self.id, ballot, Vec::new(), ctx);
+        self.promised(self.id, ballot, Vec::new(), None, ctx);
     }
 
     /// A promise for `ballot` from `from`, reporting `accepted`.
@@ -473,11 +504,20 @@ impl Replica {
         from: ProcessId,
         ballot: Ballot,
         accepted: Vec<(Slot, Ballot, Entry)>,
+        snapshot: Option<Snapshot>,
         ctx: &mut Context<'_, Self>,
     ) {
         let quorum = self.setup.quorum();
+        if !matches!(&self.role, Role::Candidate { ballot: own, .. } if *own == ballot) {
+            return;
+        }
+        if let Some(snapshot) = snapshot {
+            // The slots below it are chosen: the campaign starts above them.
+            self.install(snapshot, ctx);
+        }
+        let applied = self.applied;
         let Role::Candidate {
-            ballot: own,
+            from: first,
             promises,
             reported,
             ..
@@ -485,11 +525,12 @@ impl Replica {
         else {
             return;
         };
-        if *own != ballot {
-            return;
+        if *first < applied {
+            *first = applied;
+            reported.retain(|&slot, _| slot >= applied);
         }
         promises.insert(from);
-        for (slot, b, entry) in accepted {
+        for (slot, b, entry) in accepted.into_iter().filter(|(s, ..)| *s >= applied) {
             if reported.get(&slot).is_none_or(|(highest, _)| *highest < b) {
                 reported.insert(slot, (b, entry));
             }
@@ -587,6 +628,13 @@ impl Replica {
             return false;
         }
         self.disk.promised = ballot;
+        if self.disk.snapshot.as_ref().is_some_and(|s| slot < s.slot)
+            && self.setup.bug != Some(Bug::TruncatesSilently)
+        {
+            // Chosen, applied and truncated: a late resend from an old leader.
+            ctx.persist(self.disk.clone());
+            return false;
+        }
         self.disk.accepted.insert(slot, (ballot, entry.clone()));
         self.disk.ever.insert((slot, ballot, entry.clone()));
         ctx.persist(self.disk.clone());
@@ -641,6 +689,11 @@ impl Replica {
             return;
         }
         self.log.insert(slot, entry);
+        self.apply_ready(ctx);
+    }
+
+    /// Applies every entry known from the first slot not applied on, in slot order.
+    fn apply_ready(&mut self, ctx: &mut Context<'_, Self>) {
         while let Some(entry) = self.log.get(&self.applied) {
             if let Entry::Command(command) = entry {
                 let result = if self.setup.bug == Some(Bug::NoSessions) {
@@ -657,8 +710,64 @@ impl Replica {
             ctx.output((self.applied, entry.clone()));
             self.applied += 1;
         }
+        let taken = self.disk.snapshot.as_ref().map_or(0, |s| s.slot);
+        if let Some(every) = self.setup.snapshot
+            && self.applied >= taken + every
+        {
+            let snapshot = Snapshot {
+                slot: self.applied,
+                store: self.store.clone(),
+            };
+            self.keep(snapshot, ctx);
+        }
     }
     // ANCHOR_END: apply
+
+    // ANCHOR: snapshot
+    /// Persists `snapshot` in place of what it covers: the acceptor's state and the
+    /// chosen entries below its slot, all chosen and applied, are dropped.
+    fn keep(&mut self, snapshot: Snapshot, ctx: &mut Context<'_, Self>) {
+        self.disk.accepted = self.disk.accepted.split_off(&snapshot.slot);
+        self.log = self.log.split_off(&snapshot.slot);
+        self.disk.snapshot = Some(snapshot);
+        ctx.persist(self.disk.clone());
+    }
+
+    /// Installs a snapshot from another replica (or its own disk, after a restart) if it
+    /// is ahead: the store jumps to it, the clients whose commands it covers are
+    /// answered, and what the log holds beyond it is applied.
+    fn install(&mut self, snapshot: Snapshot, ctx: &mut Context<'_, Self>) {
+        if snapshot.slot <= self.applied {
+            return;
+        }
+        if self.disk.snapshot.as_ref() != Some(&snapshot) {
+            self.disk.installed += 1; // persisted with it, by `keep` below
+        }
+        self.store = snapshot.store.clone();
+        self.applied = snapshot.slot;
+        let store = &self.store;
+        self.waiting
+            .retain(|&client, command| match store.session(client) {
+                Some((seq, result)) if *seq >= command.seq => {
+                    if *seq == command.seq {
+                        let (seq, result) = (*seq, result.clone());
+                        ctx.respond(client, Reply { seq, result });
+                    }
+                    false
+                }
+                _ => true,
+            });
+        if self
+            .disk
+            .snapshot
+            .as_ref()
+            .is_none_or(|s| s.slot < snapshot.slot)
+        {
+            self.keep(snapshot, ctx);
+        }
+        self.apply_ready(ctx);
+    }
+    // ANCHOR_END: snapshot
 
     // ANCHOR: reads
     /// Whether a prepare for `ballot` must wait: this replica granted another replica a
@@ -772,6 +881,9 @@ impl Process for Replica {
 
     fn on_recover(&mut self, disk: &Disk, ctx: &mut Context<'_, Self>) {
         self.disk = disk.clone();
+        if let Some(snapshot) = disk.snapshot.clone() {
+            self.install(snapshot, ctx);
+        }
         if let Some(lease) = self.setup.lease {
             self.granted = Some((self.id, ctx.now() + lease.length));
         }
@@ -839,15 +951,29 @@ impl Process for Replica {
                         .range(first..)
                         .map(|(&slot, (b, e))| (slot, *b, e.clone()))
                         .collect();
-                    ctx.send(from, Message::Promise { ballot, accepted });
+                    let snapshot = self
+                        .disk
+                        .snapshot
+                        .clone()
+                        .filter(|s| s.slot > first)
+                        .filter(|_| self.setup.bug != Some(Bug::TruncatesSilently));
+                    let promise = Message::Promise {
+                        ballot,
+                        accepted,
+                        snapshot,
+                    };
+                    ctx.send(from, promise);
                 } else if self.setup.refusals() {
                     let promised = self.disk.promised;
                     ctx.send(from, Message::Refuse { promised });
                 }
             }
-            Message::Promise { ballot, accepted } => {
-                self.promised(from, ballot, accepted, ctx)
-            }
+            Message::Promise {
+                ballot,
+                accepted,
+                snapshot,
+            } => self.promised(from, ballot, accepted, snapshot, ctx),
+            Message::Install(snapshot) => self.install(snapshot, ctx),
             Message::Accept {
                 ballot,
                 slot,
@@ -904,6 +1030,11 @@ impl Process for Replica {
                 }
             }
             Message::CatchUp { from: first } => {
+                if let Some(snapshot) = &self.disk.snapshot
+                    && snapshot.slot > first
+                {
+                    ctx.send(from, Message::Install(snapshot.clone()));
+                }
                 let entries: Vec<(Slot, Entry)> = self
                     .log
                     .range(first..)

@@ -5,7 +5,7 @@
 
 use crate::check::{
     applies_in_order, applies_only_chosen, chosen, one_entry_per_slot,
-    same_entry_per_slot,
+    same_entry_per_slot, store_follows_the_log,
 };
 use crate::replica::{Bug, Entry, Replica, Setup, Slot};
 use kvstore::{Reply, Request};
@@ -148,8 +148,11 @@ pub struct Run {
     /// Whether every operation was answered.
     pub complete: bool,
     /// Whether the run kept the model checker's four invariants, judged at its end from
-    /// the ghost records on the disks and everything each replica applied.
+    /// the ghost records on the disks and everything each replica applied, and whether
+    /// every replica up at the end holds the store the chosen log gives.
     pub safe: bool,
+    /// Snapshots installed from other replicas.
+    pub installed: u32,
 }
 
 /// Whether `history` is linearizable for a key-value store.
@@ -209,11 +212,19 @@ pub fn run_setup(setup: Setup, mix: Mix, seed: u64, operations: usize) -> Run {
     for (_, p, entry) in sim.outputs() {
         applied[*p].push(entry.clone());
     }
+    // With snapshots a replica may skip ahead to one; the stores are judged instead.
+    let in_order = |a: &[(Slot, Entry)]| setup.snapshot.is_some() || applies_in_order(a);
     let safe = one_entry_per_slot(&chosen)
         && applies_only_chosen(&chosen, applied.iter().flatten())
         && same_entry_per_slot(applied.iter().flatten())
-        && applied.iter().all(|a| applies_in_order(a));
+        && applied.iter().all(|a| in_order(a))
+        && (0..n).all(|p| {
+            let replica = sim.process(p);
+            !sim.is_up(p)
+                || store_follows_the_log(&chosen, replica.applied, &replica.store)
+        });
     Run {
+        installed: (0..n).map(|p| sim.storage(p).installed).sum(),
         safe,
         linearizable: linearizable(&history),
         complete: history.operations.iter().all(|o| o.returned.is_some()),
