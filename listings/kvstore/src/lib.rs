@@ -16,10 +16,14 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 
-/// What a client asks of a replica: an operation, numbered by the client. A client
-/// numbers its operations 1, 2, 3, ... and repeats the number when it retries one.
+/// What a client asks of a replica: an operation, named and numbered by the client. A
+/// client numbers its operations 1, 2, 3, ... and repeats its name and the number when it
+/// retries one, at whichever replica: only the endpoint can say that two requests are
+/// the same.
 #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Request {
+    /// The client's name for itself, the same at every replica it asks.
+    pub client: ClientId,
     /// The client's number for this operation.
     pub seq: u64,
     /// The operation.
@@ -28,7 +32,7 @@ pub struct Request {
 
 impl fmt::Debug for Request {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "#{} {}", self.seq, show(&self.op))
+        write!(f, "c{}#{} {}", self.client, self.seq, show(&self.op))
     }
 }
 
@@ -103,10 +107,10 @@ impl fmt::Debug for Command {
 }
 
 impl Command {
-    /// The command of `client`'s `request`.
-    pub fn new(client: ClientId, request: &Request) -> Command {
+    /// The command a request asks for.
+    pub fn new(request: &Request) -> Command {
         Command {
-            client,
+            client: request.client,
             seq: request.seq,
             op: Op::from(&request.op),
         }

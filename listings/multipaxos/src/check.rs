@@ -31,6 +31,7 @@ pub fn system(
         ..Setup::new(3, (ms, ms), None)
     };
     let append = |c: usize| Request {
+        client: c,
         seq: 1,
         op: KvOp::Append("x".into(), ((b'a' + c as u8) as char).to_string()),
     };

@@ -83,7 +83,11 @@ impl Workload<Replica> for Staged {
         };
         Some(Submit {
             process,
-            request: Request { seq: *seq, op },
+            request: Request {
+                client,
+                seq: *seq,
+                op,
+            },
             after: Duration::from_micros(rng.random_range(0..2000)),
         })
     }

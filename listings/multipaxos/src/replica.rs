@@ -380,8 +380,9 @@ pub struct Replica {
     pub applied: Slot,
     /// Its copy of the state machine.
     pub store: Store,
-    /// The commands its clients are waiting for, by client.
-    pub waiting: BTreeMap<ClientId, Command>,
+    /// The commands its clients are waiting for, by the name each client gave itself:
+    /// the name this replica knows the client by (to answer it), and the command.
+    pub waiting: BTreeMap<ClientId, (ClientId, Command)>,
     /// The lease it granted, if any: to which replica, and until when on its own clock.
     /// After a restart it does not remember whom, and grants itself one, so that it
     /// promises nobody for a lease's length.
@@ -462,7 +463,7 @@ impl Replica {
     fn follow(&mut self, leader: ProcessId, ctx: &mut Context<'_, Self>) {
         if self.leader != Some(leader) {
             self.leader = Some(leader);
-            for command in self.waiting.values() {
+            for (_, command) in self.waiting.values() {
                 ctx.send(leader, Message::Forward(command.clone()));
             }
         }
@@ -576,7 +577,8 @@ impl Replica {
         for (slot, entry) in recovered {
             self.propose_in(slot, entry, ctx);
         }
-        let waiting: Vec<Command> = self.waiting.values().cloned().collect();
+        let waiting: Vec<Command> =
+            self.waiting.values().map(|(_, c)| c.clone()).collect();
         for command in waiting {
             self.propose(command, ctx);
         }
@@ -701,10 +703,11 @@ impl Replica {
                 } else {
                     self.store.apply(command)
                 };
-                if self.waiting.get(&command.client) == Some(command) {
+                let asked_here = self.waiting.get(&command.client);
+                if let Some(&(client, _)) = asked_here.filter(|(_, w)| w == command) {
                     self.waiting.remove(&command.client);
                     let seq = command.seq;
-                    ctx.respond(command.client, Reply { seq, result });
+                    ctx.respond(client, Reply { seq, result });
                 }
             }
             ctx.output((self.applied, entry.clone()));
@@ -747,11 +750,11 @@ impl Replica {
         self.applied = snapshot.slot;
         let store = &self.store;
         self.waiting
-            .retain(|&client, command| match store.session(client) {
+            .retain(|&name, (client, command)| match store.session(name) {
                 Some((seq, result)) if *seq >= command.seq => {
                     if *seq == command.seq {
                         let (seq, result) = (*seq, result.clone());
-                        ctx.respond(client, Reply { seq, result });
+                        ctx.respond(*client, Reply { seq, result });
                     }
                     false
                 }
@@ -896,7 +899,7 @@ impl Process for Replica {
         request: Request,
         ctx: &mut Context<'_, Self>,
     ) {
-        if let Some((seq, result)) = self.store.session(client)
+        if let Some((seq, result)) = self.store.session(request.client)
             && *seq == request.seq
             && self.setup.bug != Some(Bug::NoSessions)
         {
@@ -918,8 +921,9 @@ impl Process for Replica {
             );
             return;
         }
-        let command = Command::new(client, &request);
-        self.waiting.insert(client, command.clone());
+        let command = Command::new(&request);
+        self.waiting
+            .insert(request.client, (client, command.clone()));
         match self.leader {
             Some(leader) if leader == self.id => self.propose(command, ctx),
             Some(leader) => ctx.send(leader, Message::Forward(command)),

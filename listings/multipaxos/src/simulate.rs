@@ -67,7 +67,11 @@ impl Workload<Replica> for Appends {
         *retries = 0;
         Some(Submit {
             process: self.targets[rng.random_range(0..self.targets.len())],
-            request: Request { seq: *seq, op },
+            request: Request {
+                client,
+                seq: *seq,
+                op,
+            },
             after: Duration::from_micros(rng.random_range(0..3000)),
         })
     }
