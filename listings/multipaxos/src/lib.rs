@@ -4,9 +4,11 @@
 //! Redstone ("Paxos Made Live", PODC 2007) that a small system needs.
 //!
 //! [`replica`] is the protocol, written once as processes; [`check`] model-checks it,
-//! [`simulate`] runs it under the simulator's faults and judges every history.
+//! [`simulate`] runs it under the simulator's faults and judges every history, and
+//! [`cluster`] runs it on a real network.
 
 pub mod check;
+pub mod cluster;
 pub mod exercises;
 pub mod failover;
 pub mod lease;

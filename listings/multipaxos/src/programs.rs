@@ -506,6 +506,86 @@ pub(crate) fn lease(args: LeaseArgs) -> Result<Output, Error> {
     Ok(output)
 }
 
+/// Runs three replicas as nodes on loopback UDP, kills the leader and restarts it.
+#[derive(clap::Args, Debug)]
+pub(crate) struct ClusterArgs {
+    /// Clients, each a thread.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=16))]
+    clients: u32,
+    /// Operations per client.
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    operations: u32,
+    /// When to kill p0, the leader, in milliseconds after the clients begin.
+    #[arg(long, default_value_t = 200)]
+    kill_ms: u64,
+    /// When to restart it from its disk.
+    #[arg(long, default_value_t = 800)]
+    restart_ms: u64,
+    /// The seed of the clients' choices.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+}
+
+/// `cargo run --release -p multipaxos -- cluster [--clients N] [--operations N]`.
+pub(crate) fn cluster(args: ClusterArgs) -> Result<Output, Error> {
+    use crate::cluster::{
+        CLIENT_TIMEOUT, ELECTION, HEARTBEAT, LEASE, SNAPSHOT_EVERY, run,
+    };
+    if args.restart_ms < args.kill_ms {
+        return Err(Error::Usage(format!(
+            "--restart-ms {} comes before --kill-ms {}: restart after the kill",
+            args.restart_ms, args.kill_ms
+        )));
+    }
+    let dir =
+        std::env::temp_dir().join(format!("multipaxos-cluster-{}", std::process::id()));
+    let ms = std::time::Duration::from_millis;
+    let ran = run(
+        &dir,
+        args.clients as usize,
+        args.operations as usize,
+        ms(args.kill_ms),
+        ms(args.restart_ms),
+        args.seed,
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    let ran = ran.map_err(|e| Error::Failed(format!("the cluster failed: {e}")))?;
+    let ops = &ran.history.operations;
+    let open = ops.iter().filter(|o| o.is_open()).count();
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "3 replicas as nodes on loopback UDP, p0 leading at first; heartbeats every {}, election\n\
+         timeouts {}–{}, leases of {} (drift bound {} ppm), snapshots every {} slots;\n\
+         {} clients, {} operations each, asking a random node, then the next after {};\n\
+         p0 killed at {} ms and restarted from its disk at {} ms",
+        Span(HEARTBEAT),
+        Span(ELECTION.0),
+        Span(ELECTION.1),
+        Span(LEASE.length),
+        LEASE.drift_ppm,
+        SNAPSHOT_EVERY,
+        args.clients,
+        args.operations,
+        Span(CLIENT_TIMEOUT),
+        args.kill_ms,
+        args.restart_ms,
+    );
+    let _ = writeln!(
+        out,
+        "  operations: {}, answered: {}, open: {open}",
+        ops.len(),
+        ops.len() - open
+    );
+    let verdict = if ran.linearizable {
+        "linearizable"
+    } else {
+        "NOT linearizable"
+    };
+    let _ = writeln!(out, "  the history is {verdict}");
+    Ok(Output::text(out))
+}
+
 #[derive(clap::Parser, Debug)]
 #[command(
     name = "multipaxos",
@@ -528,6 +608,8 @@ enum Program {
     Failover(FailoverArgs),
     /// Leader leases: the stale read a lease without the drift margin allows, staged.
     Lease(LeaseArgs),
+    /// Three replicas on a real network, the leader killed and restarted.
+    Cluster(ClusterArgs),
 }
 
 /// Runs the program its arguments name: `multipaxos PROGRAM [ARGS]`.
@@ -539,6 +621,7 @@ pub fn run(args: &[String]) -> Result<Output, Error> {
         Program::Delays(args) => delays(args),
         Program::Failover(args) => failover(args),
         Program::Lease(args) => lease(args),
+        Program::Cluster(args) => cluster(args),
     }
 }
 

@@ -50,40 +50,61 @@ impl<Req: Serialize + Clone + Debug, Resp: Serialize + DeserializeOwned + Clone 
         request: Req,
         timeout: Duration,
     ) -> io::Result<Option<Resp>> {
+        self.call_retrying::<M>(&[node], request, timeout, |_| true)
+    }
+
+    /// Sends `request` to each of `nodes` in turn, waiting up to `timeout` for each, until
+    /// a response that `answers` accepts arrives: one operation in the history, under one
+    /// client name, so that a node can recognise the retry (the request must say so
+    /// itself, as a numbered request does). If none answers, the operation stays open
+    /// and the next call uses a fresh client name.
+    pub fn call_retrying<M: Serialize>(
+        &mut self,
+        nodes: &[ProcessId],
+        request: Req,
+        timeout: Duration,
+        answers: impl Fn(&Resp) -> bool,
+    ) -> io::Result<Option<Resp>> {
         let client = self.next;
+        let first = nodes.first().copied().unwrap_or_default();
         let index = self
             .history
-            .invoke(client, node, request.clone(), self.now());
+            .invoke(client, first, request.clone(), self.now());
         let datagram: Datagram<M, Req, Resp> = Datagram::Request { client, request };
-        self.socket.send_to(&encode(&datagram), self.nodes[node])?;
-        let deadline = Instant::now() + timeout;
+        let bytes = encode(&datagram);
         let mut buffer = vec![0u8; 65_536];
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                self.next += 1;
-                return Ok(None);
-            }
-            self.socket.set_read_timeout(Some(left))?;
-            match self.socket.recv_from(&mut buffer) {
-                Ok((len, _)) => {
-                    if let Ok(Datagram::<serde_json::Value, serde_json::Value, Resp>::Response { client: c, response }) = decode(&buffer[..len])
-                        && c == client
-                    {
-                        self.history.complete(index, response.clone(), self.now());
-                        return Ok(Some(response));
-                    }
+        for &node in nodes {
+            self.socket.send_to(&bytes, self.nodes[node])?;
+            let deadline = Instant::now() + timeout;
+            loop {
+                let left = deadline.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    break;
                 }
-                Err(e)
-                    if matches!(
-                        e.kind(),
-                        io::ErrorKind::WouldBlock
-                            | io::ErrorKind::TimedOut
-                            | io::ErrorKind::ConnectionRefused
-                    ) => {}
-                Err(e) => return Err(e),
+                self.socket.set_read_timeout(Some(left))?;
+                match self.socket.recv_from(&mut buffer) {
+                    Ok((len, _)) => {
+                        if let Ok(Datagram::<serde_json::Value, serde_json::Value, Resp>::Response { client: c, response }) = decode(&buffer[..len])
+                            && c == client
+                            && answers(&response)
+                        {
+                            self.history.complete(index, response.clone(), self.now());
+                            return Ok(Some(response));
+                        }
+                    }
+                    Err(e)
+                        if matches!(
+                            e.kind(),
+                            io::ErrorKind::WouldBlock
+                                | io::ErrorKind::TimedOut
+                                | io::ErrorKind::ConnectionRefused
+                        ) => {}
+                    Err(e) => return Err(e),
+                }
             }
         }
+        self.next += 1;
+        Ok(None)
     }
 
     fn now(&self) -> Time {
