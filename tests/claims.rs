@@ -534,6 +534,40 @@ fn multipaxos_snapshot_simulations_are_safe_and_install() {
     );
 }
 
+/// One slot at a time stays where one client puts it; each other shape levels off within
+/// a few percent of its ceiling, never above it; and no shape is slower than one slot at
+/// a time. The values the prose reads are the table's last row.
+#[test]
+fn multipaxos_throughput_reaches_the_leaders_ceilings() {
+    let text = output("multipaxos-throughput");
+    let rows: Vec<Vec<f64>> = table(&text, "clients")
+        .into_iter()
+        .filter(|row| row.len() == 5)
+        .map(|row| row.iter().map(|c| number(c)).collect())
+        .collect();
+    assert!(rows.len() >= 6, "{text}");
+    let v = values("multipaxos-throughput");
+    let (pipelined, batched) = (
+        number(&v["pipelined-ceiling"]),
+        number(&v["batched-ceiling"]),
+    );
+    let first = &rows[0];
+    let last = rows.last().expect("rows");
+    for row in &rows {
+        assert!((row[1] - first[1]).abs() <= 0.1 * first[1], "flat: {row:?}");
+        for shape in 2..=4 {
+            assert!(row[shape] >= row[1], "slower than one at a time: {row:?}");
+        }
+        assert!(row[2] <= pipelined * 1.01, "{row:?}");
+        assert!(row[3].max(row[4]) <= batched * 1.01, "{row:?}");
+    }
+    assert!(last[2] >= 0.97 * pipelined, "{last:?}");
+    assert!(last[3] >= 0.97 * batched, "{last:?}");
+    assert_eq!(number(&v["one-at-a-time"]), last[1]);
+    assert_eq!(number(&v["pipelined"]), last[2]);
+    assert_eq!(number(&v["batched"]), last[3]);
+}
+
 #[test]
 fn multipaxos_delays_are_as_predicted() {
     // Each row: n, then delays and messages at the leader, at a follower, and predicted

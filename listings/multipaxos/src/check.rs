@@ -120,12 +120,12 @@ pub fn store_follows_the_log(
 ) -> bool {
     let mut replay = Store::default();
     for slot in 0..applied {
-        match chosen.get(&slot).and_then(|proposals| proposals.first()) {
-            Some((_, Entry::Command(command))) => {
-                replay.apply(command);
-            }
-            Some((_, Entry::Noop)) => {}
-            None => return false,
+        let Some((_, entry)) = chosen.get(&slot).and_then(|proposals| proposals.first())
+        else {
+            return false;
+        };
+        for command in entry.commands() {
+            replay.apply(command);
         }
     }
     replay == *store
@@ -147,8 +147,8 @@ pub fn all_applied_everywhere(state: &Global<Replica>, commands: usize) -> bool 
         && state.outputs.iter().all(|applied| {
             applied
                 .iter()
-                .filter(|(_, e)| matches!(e, Entry::Command(_)))
-                .count()
+                .map(|(_, e)| e.commands().len())
+                .sum::<usize>()
                 == commands
         })
 }

@@ -3,7 +3,7 @@
 
 use crate::check::chosen;
 use crate::replica::{Replica, Setup};
-use crate::simulate::{Appends, CLIENT_TIMEOUT, ELECTION, HEARTBEAT};
+use crate::simulate::{Appends, CLIENT_TIMEOUT, ELECTION, HEARTBEAT, THINK};
 use process::Time;
 use sim::{Action, Config, Latency, Simulation};
 use std::collections::BTreeMap;
@@ -35,6 +35,7 @@ pub fn failover(n: usize, delay: Duration, seed: u64) -> Option<Duration> {
         targets: (1..n).collect(),
         reads: 0.5,
         operations: usize::MAX,
+        think: THINK,
         appends: 0,
         clients: BTreeMap::new(),
     };

@@ -15,3 +15,4 @@ pub mod lease;
 pub mod programs;
 pub mod replica;
 pub mod simulate;
+pub mod throughput;

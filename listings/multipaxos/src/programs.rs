@@ -586,6 +586,102 @@ pub(crate) fn cluster(args: ClusterArgs) -> Result<Output, Error> {
     Ok(Output::text(out))
 }
 
+/// Measures throughput with and without pipelining and batching.
+#[derive(clap::Args, Debug)]
+pub(crate) struct ThroughputArgs {
+    /// The seed of the message delays.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Write the figure to this SVG file.
+    #[arg(long, value_name = "PATH")]
+    svg: Option<std::path::PathBuf>,
+}
+
+/// The numbers of clients measured.
+const CLIENTS: [usize; 9] = [1, 2, 4, 8, 16, 32, 64, 128, 256];
+
+/// `cargo run --release -p multipaxos -- throughput [--seed S] [--svg PATH]`.
+pub(crate) fn throughput(args: ThroughputArgs) -> Result<Output, Error> {
+    use crate::throughput::{MEASURE, SHAPES, STEP, WARMUP, measure};
+    use figures::chart::{Axis, Chart, Corner, Mark, Series};
+    let n = 3.0;
+    let step = STEP.as_secs_f64();
+    let batch = SHAPES[2].per_slot as f64;
+    // The leader's work per command: the request, and an acceptance from each other
+    // replica per slot; a slot holds one command, or up to a batch.
+    let pipelined = 1.0 / (n * step);
+    let batched = 1.0 / ((1.0 + (n - 1.0) / batch) * step);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "3 replicas, p0 leading; closed-loop clients at p0, half reads; every replica spends {}\n\
+         per event; message delays log-normal, median 1 ms, shape 0.5; operations answered\n\
+         in {} after {} of warm-up, per second, seed {}",
+        Span(STEP),
+        Span(MEASURE),
+        Span(WARMUP),
+        args.seed
+    );
+    let _ = write!(out, "  {:>7}", "clients");
+    for shape in SHAPES {
+        let _ = write!(out, " {:>22}", shape.name);
+    }
+    let _ = writeln!(out);
+    let mut points: Vec<Vec<(f64, f64)>> = vec![Vec::new(); SHAPES.len()];
+    for clients in CLIENTS {
+        let _ = write!(out, "  {clients:>7}");
+        for (i, shape) in SHAPES.iter().enumerate() {
+            let m = measure(*shape, clients, args.seed);
+            let _ = write!(out, " {:>22.0}", m.throughput);
+            points[i].push((clients as f64, m.throughput));
+        }
+        let _ = writeln!(out);
+    }
+    let _ = writeln!(
+        out,
+        "  the leader's ceilings: pipelined 1/(n·step) = {pipelined:.0}/s; batched by \
+         {batch:.0}, 1/((1 + (n-1)/{batch:.0})·step) = {batched:.0}/s"
+    );
+    let mut output = Output::text(String::new());
+    let last = |i: usize| points[i].last().map_or(0.0, |p| p.1);
+    output.value("one-at-a-time", format!("{:.0}", last(0)));
+    output.value("pipelined", format!("{:.0}", last(1)));
+    output.value("batched", format!("{:.0}", last(2)));
+    output.value("both", format!("{:.0}", last(3)));
+    output.value("pipelined-ceiling", format!("{pipelined:.0}"));
+    output.value("batched-ceiling", format!("{batched:.0}"));
+    output.value("step", Span(STEP));
+    output.stdout = out;
+    if let Some(path) = args.svg {
+        let top = batched * 1.1;
+        let ceiling = |y: f64| vec![(1.0, y), (*CLIENTS.last().unwrap_or(&1) as f64, y)];
+        let mut series: Vec<Series> = SHAPES
+            .iter()
+            .zip(points)
+            .map(|(shape, p)| Series::new(shape.name, p, Mark::Line))
+            .collect();
+        series.push(Series::new(
+            "ceiling, pipelined",
+            ceiling(pipelined),
+            Mark::Dashed,
+        ));
+        series.push(Series::new(
+            "ceiling, batched",
+            ceiling(batched),
+            Mark::Dashed,
+        ));
+        let chart = Chart {
+            title: "Multi-Paxos throughput against closed-loop clients".into(),
+            x: Axis::log("clients", 1.0..CLIENTS[CLIENTS.len() - 1] as f64),
+            y: Axis::linear("commands answered per second", 0.0..top),
+            series,
+            legend: Corner::UpperLeft,
+        };
+        output.figure("figure", path, chart.to_svg());
+    }
+    Ok(output)
+}
+
 #[derive(clap::Parser, Debug)]
 #[command(
     name = "multipaxos",
@@ -610,6 +706,8 @@ enum Program {
     Lease(LeaseArgs),
     /// Three replicas on a real network, the leader killed and restarted.
     Cluster(ClusterArgs),
+    /// Throughput with and without pipelining and batching.
+    Throughput(ThroughputArgs),
 }
 
 /// Runs the program its arguments name: `multipaxos PROGRAM [ARGS]`.
@@ -622,6 +720,7 @@ pub fn run(args: &[String]) -> Result<Output, Error> {
         Program::Failover(args) => failover(args),
         Program::Lease(args) => lease(args),
         Program::Cluster(args) => cluster(args),
+        Program::Throughput(args) => throughput(args),
     }
 }
 
@@ -651,6 +750,11 @@ pub fn cells() -> Vec<notebook::Cell> {
         notebook::cell!(
             "cargo run --release -p multipaxos -- delays",
             "src/outputs/multipaxos-delays.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p multipaxos -- throughput --svg src/figures/multipaxos-throughput.svg",
+            "src/outputs/multipaxos-throughput.txt",
             crate::programs::run
         ),
         notebook::cell!(

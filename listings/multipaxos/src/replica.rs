@@ -13,7 +13,7 @@ use linearizability::models::{KvOp, KvRet};
 use paxos::paxos::Ballot;
 use process::{ClientId, Context, Process, ProcessId, Time};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fmt;
 use std::time::Duration;
 
@@ -27,6 +27,19 @@ pub enum Entry {
     Noop,
     /// A client's command.
     Command(Command),
+    /// Several clients' commands, applied in order: a batch.
+    Batch(Vec<Command>),
+}
+
+impl Entry {
+    /// The commands the entry holds, in the order they apply.
+    pub fn commands(&self) -> &[Command] {
+        match self {
+            Entry::Noop => &[],
+            Entry::Command(c) => std::slice::from_ref(c),
+            Entry::Batch(commands) => commands,
+        }
+    }
 }
 
 impl fmt::Debug for Entry {
@@ -34,6 +47,7 @@ impl fmt::Debug for Entry {
         match self {
             Entry::Noop => write!(f, "no-op"),
             Entry::Command(c) => write!(f, "{c:?}"),
+            Entry::Batch(commands) => write!(f, "{commands:?}"),
         }
     }
 }
@@ -261,6 +275,12 @@ pub struct Setup {
     /// Take a snapshot, and truncate the log below it, every this many slots applied
     /// (`None`: never; the log grows without bound).
     pub snapshot: Option<u64>,
+    /// The most slots a leader has proposed and not yet seen chosen (`None`: no limit,
+    /// phase 2 pipelined as deep as the commands come; `Some(1)`: one slot at a time).
+    /// Commands that find the window full wait in the leader's queue.
+    pub window: Option<usize>,
+    /// The most commands the leader puts in one slot, from its queue: a batch.
+    pub per_slot: usize,
     /// A planted bug, if any.
     pub bug: Option<Bug>,
 }
@@ -283,6 +303,8 @@ impl Setup {
             recovery: Recovery(recover),
             lease: None,
             snapshot: None,
+            window: None,
+            per_slot: 1,
             bug: None,
         }
     }
@@ -358,6 +380,8 @@ pub enum Role {
         recovered: Slot,
         /// For each follower, the latest heartbeat (by sending time) it granted.
         grants: BTreeMap<ProcessId, Time>,
+        /// Commands waiting for room in the window.
+        queue: VecDeque<Command>,
     },
 }
 
@@ -568,6 +592,7 @@ impl Replica {
             proposed: BTreeMap::new(),
             recovered: next,
             grants: BTreeMap::new(),
+            queue: VecDeque::new(),
         };
         self.leader = Some(self.id);
         ctx.cancel_timer(Timer::Election);
@@ -586,14 +611,46 @@ impl Replica {
     // ANCHOR_END: campaign
 
     // ANCHOR: propose
-    /// The leader puts `command` in the next free slot.
+    /// The leader queues `command` for the next free slot.
     fn propose(&mut self, command: Command, ctx: &mut Context<'_, Self>) {
-        let Role::Leader { next, .. } = &mut self.role else {
+        let Role::Leader { queue, .. } = &mut self.role else {
             return;
         };
-        let slot = *next;
-        *next += 1;
-        self.propose_in(slot, Entry::Command(command), ctx);
+        queue.push_back(command);
+        self.fill(ctx);
+    }
+
+    /// While the window has room, the leader puts up to `per_slot` queued commands in
+    /// the next free slot.
+    fn fill(&mut self, ctx: &mut Context<'_, Self>) {
+        loop {
+            let Role::Leader {
+                next,
+                proposed,
+                queue,
+                ..
+            } = &mut self.role
+            else {
+                return;
+            };
+            let full = self.setup.window.is_some_and(|w| proposed.len() >= w);
+            if queue.is_empty() || full {
+                return;
+            }
+            let take = queue.len().min(self.setup.per_slot.max(1));
+            let mut commands: Vec<Command> = queue.drain(..take).collect();
+            let entry = match commands.pop() {
+                Some(only) if commands.is_empty() => Entry::Command(only),
+                Some(last) => {
+                    commands.push(last);
+                    Entry::Batch(commands)
+                }
+                None => return,
+            };
+            let slot = *next;
+            *next += 1;
+            self.propose_in(slot, entry, ctx);
+        }
     }
 
     /// Phase 2 for `entry` in `slot`: the leader accepts it itself, then asks the others.
@@ -678,6 +735,7 @@ impl Replica {
             };
             ctx.send_all(self.others(), &chosen);
             self.learn(slot, entry, ctx);
+            self.fill(ctx); // room in the window
         }
     }
     // ANCHOR_END: propose
@@ -697,7 +755,7 @@ impl Replica {
     /// Applies every entry known from the first slot not applied on, in slot order.
     fn apply_ready(&mut self, ctx: &mut Context<'_, Self>) {
         while let Some(entry) = self.log.get(&self.applied) {
-            if let Entry::Command(command) = entry {
+            for command in entry.commands() {
                 let result = if self.setup.bug == Some(Bug::NoSessions) {
                     self.store.execute(&command.op)
                 } else {
@@ -875,6 +933,7 @@ impl Process for Replica {
                     proposed: BTreeMap::new(),
                     recovered: 0,
                     grants: BTreeMap::new(),
+                    queue: VecDeque::new(),
                 };
                 return;
             }

@@ -32,7 +32,7 @@ pub const HEARTBEAT: Duration = Duration::from_millis(5);
 // ANCHOR: workload
 /// The clients make `operations` operations between them, each a read of `x` or `y`
 /// with probability `reads`, or else an append of the next of `1 `, `2 `, `3 `, ... to one
-/// of them, at a random one of `targets` after a pause of up to 3 ms. A client numbers
+/// of them, at a random one of `targets` after a pause of up to `think`. A client numbers
 /// its operations, and when one goes unanswered it asks again, with the same number, up
 /// to [`RETRIES`] times.
 pub struct Appends {
@@ -42,6 +42,8 @@ pub struct Appends {
     pub reads: f64,
     /// Operations still to make.
     pub operations: usize,
+    /// The longest pause before an operation (each is drawn uniformly up to it).
+    pub think: Duration,
     /// Appends made so far.
     pub appends: u64,
     /// Each client's last operation number and how often it has retried it.
@@ -72,7 +74,7 @@ impl Workload<Replica> for Appends {
                 seq: *seq,
                 op,
             },
-            after: Duration::from_micros(rng.random_range(0..3000)),
+            after: pause(rng, self.think),
         })
     }
 
@@ -91,10 +93,18 @@ impl Workload<Replica> for Appends {
         (*retries <= RETRIES).then(|| Submit {
             process: self.targets[rng.random_range(0..self.targets.len())],
             request: request.clone(),
-            after: Duration::from_micros(rng.random_range(0..3000)),
+            after: pause(rng, self.think),
         })
     }
 }
+
+/// A pause drawn uniformly below `think` (none if it is zero), in whole microseconds.
+fn pause(rng: &mut Xoshiro256PlusPlus, think: Duration) -> Duration {
+    Duration::from_micros(rng.random_range(0..(think.as_micros() as u64).max(1)))
+}
+
+/// The clients' longest pause between operations in the chapter's runs.
+pub const THINK: Duration = Duration::from_millis(3);
 // ANCHOR_END: workload
 
 /// What a command costs in the steady state: the latencies of `operations` operations
@@ -120,6 +130,7 @@ pub fn steady(
         targets: vec![at],
         reads: 0.5,
         operations,
+        think: THINK,
         appends: 0,
         clients: BTreeMap::new(),
     };
@@ -194,6 +205,7 @@ pub fn run_setup(setup: Setup, mix: Mix, seed: u64, operations: usize) -> Run {
         targets: (0..n).collect(),
         reads: 0.5,
         operations,
+        think: THINK,
         appends: 0,
         clients: BTreeMap::new(),
     };
