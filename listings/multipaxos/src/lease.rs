@@ -44,12 +44,14 @@ pub fn worst_clocks(n: usize, lease: Lease) -> Vec<Clock> {
 }
 
 /// Clocks drawn from `rng`: each runs at a rate within the bound of `lease`, and starts
-/// within a millisecond of true time (a lease measures durations, not instants).
+/// up to a millisecond ahead of true time (a lease measures durations, not instants; a
+/// clock behind would stand still at zero until true time caught up, slower than the
+/// bound allows).
 pub fn random_clocks(n: usize, lease: Lease, rng: &mut Xoshiro256PlusPlus) -> Vec<Clock> {
     let rho = f64::from(lease.drift_ppm) / 1e6;
     (0..n)
         .map(|_| Clock {
-            offset_nanos: rng.random_range(-1_000_000..=1_000_000),
+            offset_nanos: rng.random_range(0..=1_000_000),
             drift: rng.random_range(-rho..=rho),
         })
         .collect()
