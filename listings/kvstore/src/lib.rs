@@ -170,6 +170,11 @@ impl Store {
         self.sessions.get(&client)
     }
 
+    /// Every key set, and its value.
+    pub fn values(&self) -> &BTreeMap<String, String> {
+        &self.values
+    }
+
     /// The value of `key` (empty if never set).
     pub fn get(&self, key: &str) -> &str {
         self.values.get(key).map_or("", String::as_str)

@@ -2,7 +2,7 @@
 //! clients in threads that retry at another node, the leader killed and restarted from
 //! its disk while they run, and the merged history judged.
 
-use crate::replica::{Lease, Replica, Setup};
+use crate::replica::{Disk, Lease, Replica, Setup, Slot};
 use crate::simulate::linearizable;
 use kvstore::{Reply, Request};
 use linearizability::models::{KvOp, KvRet};
@@ -49,6 +49,8 @@ pub struct ClusterRun {
     pub history: History<KvOp, KvRet>,
     /// Whether it is linearizable.
     pub linearizable: bool,
+    /// The slot of each node's snapshot on its disk at the end, if it has one.
+    pub snapshots: Vec<Option<Slot>>,
 }
 
 /// Client `k`'s `operations` operations, a third of them reads, on keys `x` and `y`; its
@@ -122,10 +124,18 @@ pub fn run(
     }
     merged.operations.sort_by_key(|op| op.invoked);
     cluster.stop()?;
+    let snapshots = (0..3)
+        .map(|id| {
+            let bytes = std::fs::read(dir.join(format!("node-{id}.json")))?;
+            let disk: Disk = net::wire::decode(&bytes).map_err(io::Error::other)?;
+            Ok(disk.snapshot.map(|s| s.slot))
+        })
+        .collect::<io::Result<_>>()?;
     let history = kvstore::operations(&merged);
     Ok(ClusterRun {
         linearizable: linearizable(&history),
         history,
+        snapshots,
     })
 }
 // ANCHOR_END: cluster

@@ -182,18 +182,19 @@ pub(crate) fn simulate(args: SimulateArgs) -> Result<Output, Error> {
         let _ = writeln!(
             out,
             "snapshots every {}, the log and the acceptors' state truncated below them;\n\
-             installed: snapshots a replica installed from another",
+             by promise, by catch-up: snapshots a replica installed from another's promise,\n\
+             or from one sent in answer to its catch-up or to an accept in a truncated slot",
             notebook::count(every, "slot")
         );
     }
     // Columns shown only for the mechanisms switched on.
-    let extra = |local: String, installed: String| {
+    let extra = |local: String, (promise, catch_up): (String, String)| {
         let mut columns = String::new();
         if lease.is_some() {
             let _ = write!(columns, " {local:>9}");
         }
         if args.snapshot_every.is_some() {
-            let _ = write!(columns, " {installed:>9}");
+            let _ = write!(columns, " {promise:>10} {catch_up:>11}");
         }
         columns
     };
@@ -203,16 +204,16 @@ pub(crate) fn simulate(args: SimulateArgs) -> Result<Output, Error> {
         "mix",
         "operations",
         "open",
-        extra("local".into(), "installed".into()),
+        extra("local".into(), ("by promise".into(), "by catch-up".into())),
         "violating",
         "unsafe"
     );
-    let (mut local_reads, mut installs) = (0, 0);
+    let (mut local_reads, mut installs) = (0, (0, 0));
     let (mut runs, mut violating, mut unsafe_total) = (0, 0, 0);
     let mut witness = None;
     for mix in mixes {
         let (mut operations, mut open, mut violations, mut unsafe_runs) = (0, 0, 0, 0);
-        let (mut local, mut installed) = (0, 0);
+        let (mut local, mut installed) = (0, (0, 0));
         let mut first = None;
         for seed in 0..args.seeds {
             let setup = Setup {
@@ -224,7 +225,8 @@ pub(crate) fn simulate(args: SimulateArgs) -> Result<Output, Error> {
             let run = simulate::run_setup(setup, mix, seed, args.operations as usize);
             operations += run.history.operations.len();
             local += crate::lease::local_reads(&run.history);
-            installed += run.installed;
+            installed.0 += run.installed.0;
+            installed.1 += run.installed.1;
             open += run
                 .history
                 .operations
@@ -245,12 +247,16 @@ pub(crate) fn simulate(args: SimulateArgs) -> Result<Output, Error> {
             }
         }
         local_reads += local;
-        installs += installed;
+        installs.0 += installed.0;
+        installs.1 += installed.1;
         let _ = writeln!(
             out,
             "  {:<12} {operations:>10} {open:>9}{} {violations:>10} {unsafe_runs:>7}  {}",
             mix.name(),
-            extra(local.to_string(), installed.to_string()),
+            extra(
+                local.to_string(),
+                (installed.0.to_string(), installed.1.to_string())
+            ),
             first.map_or("-".to_owned(), |s| format!("seed {s}"))
         );
         runs += args.seeds;
@@ -272,7 +278,8 @@ pub(crate) fn simulate(args: SimulateArgs) -> Result<Output, Error> {
         output.value("local-reads", local_reads);
     }
     if args.snapshot_every.is_some() {
-        output.value("installed", installs);
+        output.value("installed-by-promise", installs.0);
+        output.value("installed-by-catch-up", installs.1);
     }
     Ok(output)
 }

@@ -345,9 +345,10 @@ pub struct Disk {
     pub ever: BTreeSet<(Slot, Ballot, Entry)>,
     /// The latest snapshot; `accepted` keeps only the slots from its `slot` on.
     pub snapshot: Option<Snapshot>,
-    /// Snapshots installed from other replicas: a ghost count, read only by the checks,
-    /// that shows the path taken.
-    pub installed: u32,
+    /// Snapshots installed from other replicas' promises, and in answer to catch-up or
+    /// to an accept in a slot they had truncated: ghost counts, read only by the checks,
+    /// that show each path taken.
+    pub installed: (u32, u32),
 }
 // ANCHOR_END: disk
 
@@ -472,6 +473,12 @@ impl Replica {
             if leads {
                 if let Some(lease) = self.setup.lease {
                     self.granted = Some((ballot.proposer, ctx.now() + lease.length));
+                    // Promise the ballot too: no late message of a lower one can then move
+                    // the grant back to a deposed leader.
+                    if ballot > self.disk.promised {
+                        self.disk.promised = ballot;
+                        ctx.persist(self.disk.clone());
+                    }
                 }
                 self.follow(ballot.proposer, ctx);
             } else {
@@ -538,6 +545,9 @@ impl Replica {
         }
         if let Some(snapshot) = snapshot {
             // The slots below it are chosen: the campaign starts above them.
+            if snapshot.slot > self.applied {
+                self.disk.installed.0 += 1; // persisted with the snapshot
+            }
             self.install(snapshot, ctx);
         }
         let applied = self.applied;
@@ -687,13 +697,6 @@ impl Replica {
             return false;
         }
         self.disk.promised = ballot;
-        if self.disk.snapshot.as_ref().is_some_and(|s| slot < s.slot)
-            && self.setup.bug != Some(Bug::TruncatesSilently)
-        {
-            // Chosen, applied and truncated: a late resend from an old leader.
-            ctx.persist(self.disk.clone());
-            return false;
-        }
         self.disk.accepted.insert(slot, (ballot, entry.clone()));
         self.disk.ever.insert((slot, ballot, entry.clone()));
         ctx.persist(self.disk.clone());
@@ -771,6 +774,15 @@ impl Replica {
             ctx.output((self.applied, entry.clone()));
             self.applied += 1;
         }
+        if let Role::Leader { proposed, .. } = &mut self.role {
+            // Slots it learned otherwise (a snapshot, a late `Chosen`) need no more votes.
+            let (applied, log) = (self.applied, &self.log);
+            let before = proposed.len();
+            proposed.retain(|slot, _| *slot >= applied && !log.contains_key(slot));
+            if proposed.len() < before {
+                self.fill(ctx);
+            }
+        }
         let taken = self.disk.snapshot.as_ref().map_or(0, |s| s.slot);
         if let Some(every) = self.setup.snapshot
             && self.applied >= taken + every
@@ -800,9 +812,6 @@ impl Replica {
     fn install(&mut self, snapshot: Snapshot, ctx: &mut Context<'_, Self>) {
         if snapshot.slot <= self.applied {
             return;
-        }
-        if self.disk.snapshot.as_ref() != Some(&snapshot) {
-            self.disk.installed += 1; // persisted with it, by `keep` below
         }
         self.store = snapshot.store.clone();
         self.applied = snapshot.slot;
@@ -1036,13 +1045,32 @@ impl Process for Replica {
                 accepted,
                 snapshot,
             } => self.promised(from, ballot, accepted, snapshot, ctx),
-            Message::Install(snapshot) => self.install(snapshot, ctx),
+            Message::Install(snapshot) => {
+                if snapshot.slot > self.applied {
+                    self.disk.installed.1 += 1; // persisted with the snapshot
+                }
+                self.install(snapshot, ctx)
+            }
             Message::Accept {
                 ballot,
                 slot,
                 entry,
             } => {
-                if self.hear(ballot, true, ctx) && self.accept(ballot, slot, entry, ctx) {
+                let truncated = self
+                    .disk
+                    .snapshot
+                    .clone()
+                    .filter(|s| slot < s.slot)
+                    .filter(|_| self.setup.bug != Some(Bug::TruncatesSilently));
+                if !self.hear(ballot, true, ctx) {
+                    if self.setup.refusals() {
+                        let promised = self.disk.promised;
+                        ctx.send(from, Message::Refuse { promised });
+                    }
+                } else if let Some(snapshot) = truncated {
+                    // Chosen, applied and truncated here: the leader is behind.
+                    ctx.send(from, Message::Install(snapshot));
+                } else if self.accept(ballot, slot, entry, ctx) {
                     ctx.send(from, Message::Accepted { ballot, slot });
                 } else if self.setup.refusals() {
                     let promised = self.disk.promised;

@@ -166,9 +166,16 @@ pub struct Run {
     /// the ghost records on the disks and everything each replica applied, and whether
     /// every replica up at the end holds the store the chosen log gives.
     pub safe: bool,
-    /// Snapshots installed from other replicas.
-    pub installed: u32,
+    /// Snapshots installed from other replicas: from promises, and from catch-up or
+    /// accepts.
+    pub installed: (u32, u32),
+    /// Whether, [`SETTLE`] after the last operation, every replica up has applied as
+    /// many slots as any other: no replica, and no leader, stuck behind.
+    pub converged: bool,
 }
+
+/// How long a run goes on, without clients, before it is judged.
+pub const SETTLE: Duration = Duration::from_millis(500);
 
 /// Whether `history` is linearizable for a key-value store.
 pub fn linearizable(history: &History<KvOp, KvRet>) -> bool {
@@ -222,6 +229,7 @@ pub fn run_setup(setup: Setup, mix: Mix, seed: u64, operations: usize) -> Run {
     while !over(&sim) {
         sim.run_for(Duration::from_millis(50));
     }
+    sim.run_for(SETTLE);
     let history = kvstore::operations(sim.history());
     let chosen = chosen(setup.quorum(), (0..n).map(|p| sim.storage(p)));
     let mut applied: Vec<Vec<(Slot, Entry)>> = vec![Vec::new(); n];
@@ -239,8 +247,14 @@ pub fn run_setup(setup: Setup, mix: Mix, seed: u64, operations: usize) -> Run {
             !sim.is_up(p)
                 || store_follows_the_log(&chosen, replica.applied, &replica.store)
         });
+    let up: Vec<Slot> = (0..n)
+        .filter(|&p| sim.is_up(p))
+        .map(|p| sim.process(p).applied)
+        .collect();
+    let installed = (0..n).map(|p| sim.storage(p).installed);
     Run {
-        installed: (0..n).map(|p| sim.storage(p).installed).sum(),
+        installed: installed.fold((0, 0), |(a, b), (c, d)| (a + c, b + d)),
+        converged: up.iter().min() == up.iter().max(),
         safe,
         linearizable: linearizable(&history),
         complete: history.operations.iter().all(|o| o.returned.is_some()),

@@ -91,7 +91,7 @@ fn every_history_is_linearizable_in_every_mix_for_3_and_5_replicas() {
             for seed in 0..50 {
                 let run = run(replicas, None, mix, seed, 30);
                 assert!(
-                    run.linearizable,
+                    run.linearizable && run.safe && run.converged,
                     "{replicas} replicas, {mix:?}, seed {seed}"
                 );
                 assert!(
@@ -115,22 +115,31 @@ fn a_store_without_sessions_applies_a_duplicated_append_twice() {
     assert!(caught > 0);
 }
 
-/// The chapter's long run: 10,000 seeds of every mix, every history linearizable, with
-/// reads through the log and with leases.
+/// The chapter's long run: 10,000 seeds of every mix, every history linearizable, the
+/// invariants kept and the replicas converged, with reads through the log, with leases,
+/// and with leases and snapshots together.
 /// `cargo test --release -p multipaxos --test multipaxos -- --ignored`.
 #[test]
 #[ignore = "minutes in release mode; the chapter gives the command"]
 fn every_history_is_linearizable_in_10000_seeds_of_every_mix() {
+    let both = Setup {
+        snapshot: Some(2),
+        ..leased(3, None)
+    };
+    let setups = [
+        Setup::new(3, ELECTION, Some(HEARTBEAT)),
+        leased(3, None),
+        both,
+    ];
     for mix in Mix::ALL {
         for seed in 0..10_000 {
-            assert!(
-                run(3, None, mix, seed, 30).linearizable,
-                "{mix:?}, seed {seed}"
-            );
-            assert!(
-                run_setup(leased(3, None), mix, seed, 30).linearizable,
-                "leases, {mix:?}, seed {seed}"
-            );
+            for setup in setups {
+                let run = run_setup(setup, mix, seed, 30);
+                assert!(
+                    run.linearizable && run.safe && run.converged,
+                    "{mix:?}, seed {seed}, {setup:?}"
+                );
+            }
         }
     }
 }
@@ -154,7 +163,7 @@ fn leases_keep_every_history_linearizable_in_every_mix() {
             for seed in 0..30 {
                 let run = run_setup(leased(replicas, None), mix, seed, 30);
                 assert!(
-                    run.linearizable && run.safe,
+                    run.linearizable && run.safe && run.converged,
                     "{replicas}, {mix:?}, seed {seed}"
                 );
                 local += local_reads(&run.history);
@@ -261,20 +270,31 @@ fn snapshotting(bug: Option<Bug>) -> Setup {
     }
 }
 
-/// With snapshots every two slots, every history is linearizable, the invariants hold
-/// and every store is what the chosen log gives, in every mix; and snapshots are
-/// installed from other replicas, so the path is taken.
+/// With snapshots every two slots, alone and with leases, every history is
+/// linearizable, the invariants hold, every store is what the chosen log gives and the
+/// replicas converge, in every mix; and snapshots are installed from other replicas'
+/// promises and in answer to catch-up, so both paths are taken.
 #[test]
 fn snapshots_keep_every_history_linearizable_in_every_mix() {
-    let mut installed = 0;
-    for mix in Mix::ALL {
-        for seed in 0..30 {
-            let run = run_setup(snapshotting(None), mix, seed, 30);
-            assert!(run.linearizable && run.safe, "{mix:?}, seed {seed}");
-            installed += run.installed;
+    let mut installed = (0, 0);
+    let with_leases = Setup {
+        lease: Some(LEASE),
+        ..snapshotting(None)
+    };
+    for setup in [snapshotting(None), with_leases] {
+        for mix in Mix::ALL {
+            for seed in 0..40 {
+                let run = run_setup(setup, mix, seed, 30);
+                assert!(
+                    run.linearizable && run.safe && run.converged,
+                    "{mix:?}, seed {seed}, {setup:?}"
+                );
+                installed.0 += run.installed.0;
+                installed.1 += run.installed.1;
+            }
         }
     }
-    assert!(installed > 0);
+    assert!(installed.0 > 0 && installed.1 > 0, "{installed:?}");
 }
 
 /// A replica that treats its truncated slots as never accepted lets a new leader choose

@@ -22,4 +22,10 @@ fn the_store_over_udp_is_linearizable_through_the_leaders_kill_and_restart() {
             .count()
     };
     assert!(after(kill) > 0, "nothing answered after the kill");
+    // p0, restarted from its disk, took snapshots (it holds one at the end).
+    assert!(
+        ran.snapshots[0].is_some_and(|slot| slot > 0),
+        "{:?}",
+        ran.snapshots
+    );
 }
