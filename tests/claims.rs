@@ -573,6 +573,22 @@ fn multipaxos_throughput_reaches_the_leaders_ceilings() {
     assert_eq!(number(&v["batched"]), last[3]);
 }
 
+/// The model checker with a snapshot after every slot: complete, no violation, the
+/// witnesses reached (a vacuous or incomplete check prints something else).
+#[test]
+fn multipaxos_snapshots_are_checked_in_every_execution() {
+    let text = output("multipaxos-check-snapshots");
+    assert!(text.contains("a snapshot after every slot"), "{text}");
+    assert!(
+        text.contains("some run installs a snapshot from a promise"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("violated") && !text.contains("VACUOUS"),
+        "{text}"
+    );
+}
+
 #[test]
 fn multipaxos_delays_are_as_predicted() {
     // Each row: n, then delays and messages at the leader, at a follower, and predicted

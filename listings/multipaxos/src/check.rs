@@ -155,9 +155,12 @@ pub fn all_applied_everywhere(state: &Global<Replica>, commands: usize) -> bool 
 
 /// A checker of `system` with the four safety requirements as invariants; and as what
 /// must sometimes happen, every command applied everywhere and, if another replica may
-/// campaign, an entry chosen under its ballot.
+/// campaign, an entry chosen under its ballot. With snapshots, "applies in order" gives
+/// way to every store against the chosen log, and a snapshot installed from a promise
+/// must sometimes happen.
 pub fn safety(system: &Processes<Replica>) -> Checker<'_, Processes<Replica>> {
     let commands = system.clients.len();
+    let snapshots = system.initial[0].setup.snapshot.is_some();
     let checker = Checker::new(system)
         .invariant("one entry per slot", |s| one_entry_per_slot(&chosen_in(s)))
         .invariant("applies only chosen entries", |s| {
@@ -165,13 +168,26 @@ pub fn safety(system: &Processes<Replica>) -> Checker<'_, Processes<Replica>> {
         })
         .invariant("same entry per slot", |s| {
             same_entry_per_slot(s.outputs.iter().flatten())
-        })
-        .invariant("applies in order", |s| {
+        });
+    let checker = if snapshots {
+        checker
+            .invariant("every store follows the log", |s| {
+                let chosen = chosen_in(s);
+                s.processes
+                    .iter()
+                    .all(|r| store_follows_the_log(&chosen, r.applied, &r.store))
+            })
+            .sometimes("a snapshot installed from a promise", |s| {
+                s.storage.iter().any(|d| d.installed.0 > 0)
+            })
+    } else {
+        checker.invariant("applies in order", |s| {
             s.outputs.iter().all(|a| applies_in_order(a))
         })
-        .sometimes("every command applied at every replica", move |s| {
-            all_applied_everywhere(s, commands)
-        });
+    };
+    let checker = checker.sometimes("every command applied at every replica", move |s| {
+        all_applied_everywhere(s, commands)
+    });
     if system.initial[0].setup.candidates > 1 {
         checker.sometimes("an entry chosen under a new leader's ballot", |s| {
             chosen_in(s).values().flatten().any(|(b, _)| b.round > 1)
