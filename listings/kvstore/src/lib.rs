@@ -10,6 +10,8 @@
 //! in system design", ACM TOCS 2(4), 1984) made concrete. A network can deliver a
 //! request twice; only the application can recognise it.
 
+pub mod clients;
+
 use linearizability::models::{KvOp, KvRet};
 use process::{ClientId, History, Operation};
 use serde::{Deserialize, Serialize};

@@ -88,11 +88,12 @@ pub fn applies_only_chosen<'a>(
     })
 }
 
-/// State-machine safety: no two replicas apply different entries in one slot.
-pub fn same_entry_per_slot<'a>(
-    applied: impl IntoIterator<Item = &'a (Slot, Entry)>,
+/// State-machine safety: no two replicas apply different entries in one slot (of any
+/// replicated log: the entries' type is the protocol's).
+pub fn same_entry_per_slot<'a, E: Eq + 'a>(
+    applied: impl IntoIterator<Item = &'a (Slot, E)>,
 ) -> bool {
-    let mut first: BTreeMap<Slot, &Entry> = BTreeMap::new();
+    let mut first: BTreeMap<Slot, &E> = BTreeMap::new();
     applied
         .into_iter()
         .all(|(slot, entry)| *first.entry(*slot).or_insert(entry) == entry)
@@ -100,7 +101,7 @@ pub fn same_entry_per_slot<'a>(
 
 /// A replica applies slots in order, 0, 1, 2, ..., without a gap (and from 0 again after
 /// a restart, which loses the store).
-pub fn applies_in_order(applied: &[(Slot, Entry)]) -> bool {
+pub fn applies_in_order<E>(applied: &[(Slot, E)]) -> bool {
     applied
         .windows(2)
         .all(|w| w[1].0 == w[0].0 + 1 || w[1].0 == 0)

@@ -8,104 +8,23 @@ use crate::check::{
     same_entry_per_slot, store_follows_the_log,
 };
 use crate::replica::{Bug, Entry, Replica, Setup, Slot};
-use kvstore::{Reply, Request};
-use linearizability::check::{Options, check_with};
-use linearizability::models::{Kv, KvOp, KvRet};
-use process::{ClientId, History, ProcessId};
+pub use kvstore::clients::{Appends, RETRIES, THINK, linearizable, repeated};
+use linearizability::models::{KvOp, KvRet};
+use process::{History, ProcessId};
+use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;
-use rand::{RngExt, SeedableRng};
+use sim::Simulation;
 pub use sim::mixes::Mix;
-use sim::{Simulation, Submit, Workload};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 /// How long a client waits for an answer before it asks another replica.
 pub const CLIENT_TIMEOUT: Duration = Duration::from_millis(60);
-/// How many times a client asks again before it gives up (its operation stays open).
-pub const RETRIES: u32 = 8;
 /// A follower's wait for a leader before it campaigns: a duration drawn between these.
 pub const ELECTION: (Duration, Duration) =
     (Duration::from_millis(20), Duration::from_millis(40));
 /// Between a leader's heartbeats.
 pub const HEARTBEAT: Duration = Duration::from_millis(5);
-
-// ANCHOR: workload
-/// The clients make `operations` operations between them, each a read of `x` or `y`
-/// with probability `reads`, or else an append of the next of `1 `, `2 `, `3 `, ... to one
-/// of them, at a random one of `targets` after a pause of up to `think`. A client numbers
-/// its operations, and when one goes unanswered it asks again, with the same number, up
-/// to [`RETRIES`] times.
-pub struct Appends {
-    /// Replicas to choose from.
-    pub targets: Vec<ProcessId>,
-    /// The probability that an operation is a read.
-    pub reads: f64,
-    /// Operations still to make.
-    pub operations: usize,
-    /// The longest pause before an operation (each is drawn uniformly up to it).
-    pub think: Duration,
-    /// Appends made so far.
-    pub appends: u64,
-    /// Each client's last operation number and how often it has retried it.
-    pub clients: BTreeMap<ClientId, (u64, u32)>,
-}
-
-impl Workload<Replica> for Appends {
-    fn next(
-        &mut self,
-        client: ClientId,
-        rng: &mut Xoshiro256PlusPlus,
-    ) -> Option<Submit<Replica>> {
-        self.operations = self.operations.checked_sub(1)?;
-        let key = if rng.random_bool(0.5) { "x" } else { "y" }.to_owned();
-        let op = if rng.random_bool(self.reads) {
-            KvOp::Get(key)
-        } else {
-            self.appends += 1;
-            KvOp::Append(key, format!("{} ", self.appends))
-        };
-        let (seq, retries) = self.clients.entry(client).or_default();
-        *seq += 1;
-        *retries = 0;
-        Some(Submit {
-            process: self.targets[rng.random_range(0..self.targets.len())],
-            request: Request {
-                client,
-                seq: *seq,
-                op,
-            },
-            after: pause(rng, self.think),
-        })
-    }
-
-    fn answers(&self, request: &Request, reply: &Reply) -> bool {
-        request.seq == reply.seq
-    }
-
-    fn retry(
-        &mut self,
-        client: ClientId,
-        request: &Request,
-        rng: &mut Xoshiro256PlusPlus,
-    ) -> Option<Submit<Replica>> {
-        let (_, retries) = self.clients.entry(client).or_default();
-        *retries += 1;
-        (*retries <= RETRIES).then(|| Submit {
-            process: self.targets[rng.random_range(0..self.targets.len())],
-            request: request.clone(),
-            after: pause(rng, self.think),
-        })
-    }
-}
-
-/// A pause drawn uniformly below `think` (none if it is zero), in whole microseconds.
-fn pause(rng: &mut Xoshiro256PlusPlus, think: Duration) -> Duration {
-    Duration::from_micros(rng.random_range(0..(think.as_micros() as u64).max(1)))
-}
-
-/// The clients' longest pause between operations in the chapter's runs.
-pub const THINK: Duration = Duration::from_millis(3);
-// ANCHOR_END: workload
 
 /// What a command costs in the steady state: the latencies of `operations` operations
 /// (half reads) of one client at replica `at`, one at a time, in milliseconds, and the
@@ -176,15 +95,6 @@ pub struct Run {
 
 /// How long a run goes on, without clients, before it is judged.
 pub const SETTLE: Duration = Duration::from_millis(500);
-
-/// Whether `history` is linearizable for a key-value store.
-pub fn linearizable(history: &History<KvOp, KvRet>) -> bool {
-    let options = Options {
-        threads: 1,
-        ..Options::default()
-    };
-    check_with(&Kv, history, options).is_linearizable()
-}
 
 /// Runs `n` replicas (with `bug`, if any) in the world of `mix` with `seed`: three
 /// clients, `operations` operations between them, half of them reads.
@@ -260,17 +170,4 @@ pub fn run_setup(setup: Setup, mix: Mix, seed: u64, operations: usize) -> Run {
         complete: history.operations.iter().all(|o| o.returned.is_some()),
         history,
     }
-}
-
-/// The first read in `history` whose value holds some appended piece twice: the mark of
-/// an append applied twice (every append of the workload adds a different number).
-pub fn repeated(history: &History<KvOp, KvRet>) -> Option<String> {
-    history.operations.iter().find_map(|o| match &o.returned {
-        Some((KvRet::Value(v), _)) => {
-            let mut pieces: Vec<&str> = v.split_whitespace().collect();
-            pieces.sort_unstable();
-            pieces.windows(2).any(|w| w[0] == w[1]).then(|| v.clone())
-        }
-        _ => None,
-    })
 }
