@@ -589,6 +589,29 @@ fn multipaxos_snapshots_are_checked_in_every_execution() {
     );
 }
 
+/// Lab 4's starting point passes the one-command model check (it cannot fail it) and
+/// fails the bounded two-command check and some simulated mix.
+#[test]
+fn lab_4_start_passes_only_what_it_cannot_fail() {
+    let text = output("labs-start-multipaxos");
+    let line = |prefix: &str| {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(prefix))
+            .unwrap_or_else(|| panic!("no line {prefix}: {text}"))
+            .to_owned()
+    };
+    assert!(line("PASS  model checker, a command across").contains("3/3"));
+    assert!(line("FAIL  model checker, two commands").contains("0/3"));
+    assert!(
+        text.lines()
+            .any(|l| l.trim_start().starts_with("FAIL  simulator"))
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.trim_start().starts_with("PASS  simulator"))
+    );
+}
+
 #[test]
 fn multipaxos_delays_are_as_predicted() {
     // Each row: n, then delays and messages at the leader, at a follower, and predicted

@@ -70,3 +70,8 @@ pub mod paxos_quorums {
 pub mod recovery {
     include!("recovery.rs");
 }
+
+/// Lab 4 (chapter 12): the replicated log's leader.
+pub mod multipaxos {
+    include!("multipaxos.rs");
+}

@@ -29,6 +29,7 @@ solution_passes! {
     partition_proof: "partition-proof", partition_proof;
     paxos: "paxos", paxos;
     recovery: "recovery", recovery;
+    multipaxos: "multipaxos", multipaxos;
 }
 
 /// Exercise 11.1's solution on the sizes the model checker refutes quickly, and on

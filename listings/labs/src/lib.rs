@@ -20,6 +20,7 @@ pub mod consensus;
 pub mod course;
 pub mod exercises;
 pub mod judge;
+pub mod log;
 pub mod primary_backup;
 pub mod programs;
 pub mod register;

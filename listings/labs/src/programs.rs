@@ -255,6 +255,11 @@ pub fn cells() -> Vec<notebook::Cell> {
             crate::programs::run
         ),
         notebook::cell!(
+            "cargo run --release -p labs -- start multipaxos --seed 4",
+            "src/outputs/labs-start-multipaxos.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
             "cargo run --release -p labs -- chapters --svg src/figures/course-chapters.svg",
             "src/outputs/course-chapters.txt",
             crate::programs::run

@@ -243,6 +243,18 @@ pub const ENTRIES: &[Entry] = &[
         seeds: 1,
         start: include_str!("start/recovery.rs"),
     },
+    Entry {
+        name: "multipaxos",
+        chapter: 12,
+        number: "Lab 4",
+        title: "The replicated log's leader",
+        kind: Kind::Lab,
+        difficulty: Difficulty::Hard,
+        minutes: 300,
+        rests_on: "P2c slot by slot, and no-ops for gaps (Paxos Made Simple, section 3)",
+        seeds: 20,
+        start: include_str!("start/multipaxos.rs"),
+    },
 ];
 
 /// Calls the macro `$then` with every lab and exercise, in the order of [`ENTRIES`], as
@@ -266,6 +278,7 @@ macro_rules! for_each_entry {
             "paxos" paxos "student-paxos",
             "paxos-quorums" paxos_quorums "student-paxos-quorums",
             "recovery" recovery "student-recovery",
+            "multipaxos" multipaxos "student-multipaxos",
         }
     };
 }
@@ -288,6 +301,9 @@ macro_rules! judge {
     };
     ("paxos", $($m:ident)::+, $options:expr) => {
         $crate::consensus::judge($($m)::+::Node::new, $options)
+    };
+    ("multipaxos", $($m:ident)::+, $options:expr) => {
+        $crate::log::judge($($m)::+::Replica::new, $options)
     };
     ("numbered-entries", $($m:ident)::+, $options:expr) => {{
         let _: &$crate::judge::Options = $options;

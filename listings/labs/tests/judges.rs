@@ -50,6 +50,7 @@ start_fails! {
     the_partition_proof_start_fails: "partition-proof", partition_proof;
     the_paxos_start_fails: "paxos", paxos;
     the_recovery_start_fails: "recovery", recovery;
+    the_multipaxos_start_fails: "multipaxos", multipaxos;
 }
 
 /// Exercise 11.1's start on the sizes the model checker refutes quickly (its judge checks
@@ -258,4 +259,19 @@ fn asked_to_the_judge_draws_the_runs_that_pass() {
     let drawn = options.diagrams.join("loss-seed-7.svg");
     let svg = std::fs::read_to_string(&drawn).expect("the passing run is drawn");
     assert!(svg.starts_with("<svg"), "{}", drawn.display());
+}
+
+/// Lab 4's judge passes the chapter's own replica and catches the chapter's two planted
+/// bugs of the leader's side. About a minute in a debug build:
+/// `cargo test -p labs --test judges -- --ignored`.
+#[test]
+#[ignore = "slow: the chapter's replica through every check, three times"]
+fn the_judge_of_lab_4_passes_the_chapter_and_catches_its_bugs() {
+    use multipaxos::replica::{Bug, Replica, Setup};
+    for bug in [None, Some(Bug::SkipsRecovery), Some(Bug::AppliesAccepted)] {
+        let options = options("multipaxos-chapter", 1000, 5);
+        let make = move |id, setup: &Setup| Replica::new(id, Setup { bug, ..*setup });
+        let report = labs::log::judge(make, &options);
+        assert_eq!(report.passed(), bug.is_none(), "{bug:?}: {report}");
+    }
 }
