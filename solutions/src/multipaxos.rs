@@ -216,7 +216,11 @@ impl Replica {
         self.disk.campaigns += 1;
         ctx.persist(self.disk.clone());
         let from = self.applied;
-        let reported = self.disk.accepted.range(from..).map(|(&s, p)| (s, p.clone()));
+        let reported = self
+            .disk
+            .accepted
+            .range(from..)
+            .map(|(&s, p)| (s, p.clone()));
         self.role = Role::Candidate {
             ballot,
             from,
@@ -288,7 +292,8 @@ impl Replica {
             let entry = reported.get(&slot).map_or(Entry::Noop, |(_, e)| e.clone());
             self.propose_in(slot, entry, ctx);
         }
-        let waiting: Vec<Command> = self.waiting.values().map(|(_, c)| c.clone()).collect();
+        let waiting: Vec<Command> =
+            self.waiting.values().map(|(_, c)| c.clone()).collect();
         for command in waiting {
             self.propose(command, ctx);
         }

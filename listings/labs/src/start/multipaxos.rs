@@ -271,7 +271,8 @@ impl Replica {
         if self.setup.heartbeat.is_some() {
             self.beat(ctx);
         }
-        let waiting: Vec<Command> = self.waiting.values().map(|(_, c)| c.clone()).collect();
+        let waiting: Vec<Command> =
+            self.waiting.values().map(|(_, c)| c.clone()).collect();
         for command in waiting {
             self.propose(command, ctx);
         }
