@@ -64,7 +64,7 @@ impl<P: Process<Request = Request, Response = Reply>> Workload<P> for Appends {
     }
 
     fn answers(&self, request: &Request, reply: &Reply) -> bool {
-        request.seq == reply.seq
+        reply.answers(request)
     }
 
     fn retry(

@@ -108,6 +108,14 @@ impl fmt::Debug for Command {
     }
 }
 
+impl Reply {
+    /// Whether this reply answers `request`, not an earlier attempt of the same client:
+    /// the numbers match.
+    pub fn answers(&self, request: &Request) -> bool {
+        self.seq == request.seq
+    }
+}
+
 impl Command {
     /// The command a request asks for.
     pub fn new(request: &Request) -> Command {

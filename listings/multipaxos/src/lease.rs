@@ -95,7 +95,7 @@ impl Workload<Replica> for Staged {
     }
 
     fn answers(&self, request: &Request, reply: &Reply) -> bool {
-        request.seq == reply.seq
+        reply.answers(request)
     }
 
     fn retry(
