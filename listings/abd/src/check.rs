@@ -81,6 +81,7 @@ pub fn system(
         initial: Abd::cluster(servers, variant, None),
         faults,
         clients,
+        keep_dead: false,
     }
 }
 

@@ -21,6 +21,7 @@ pub fn judge(predict: impl Fn(usize, usize, usize) -> bool) -> Vec<String> {
                         .collect(),
                     faults: Faults::default(),
                     clients: Scenario::WriteRead.clients(),
+                    keep_dead: false,
                 };
                 let report = checker(&system).run();
                 assert!(

@@ -349,6 +349,7 @@ pub fn check(
         initial,
         faults: Faults::default(),
         clients: Vec::new(),
+        keep_dead: false,
     };
     let agreement = |g: &Global<Rotating>| agree(g.outputs.iter().flatten());
     let validity = move |g: &Global<Rotating>| valid(g.outputs.iter().flatten(), &inputs);

@@ -27,6 +27,7 @@ pub fn system(
             ..Faults::default()
         },
         clients: Vec::new(),
+        keep_dead: false,
     }
 }
 

@@ -138,6 +138,7 @@ fn model_check<P: Process<Output = Value>>(
         initial: (0..setup.processes()).map(|id| make(id, &setup)).collect(),
         faults,
         clients: Vec::new(),
+        keep_dead: false,
     };
     let report = Checker::new(&system)
         .invariant("agreement and validity", |s: &Global<P>| {

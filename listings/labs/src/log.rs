@@ -124,6 +124,7 @@ fn model_check<P: Replicates>(
         initial: (0..REPLICAS).map(|id| make(id, &setup)).collect(),
         faults: Faults::default(),
         clients: (0..commands).map(|c| vec![(c, append(c))]).collect(),
+        keep_dead: false,
     };
     let applied_everywhere = move |s: &Global<P>| {
         s.outputs.iter().all(|applied| {

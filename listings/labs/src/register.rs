@@ -109,6 +109,7 @@ impl Exploration {
             initial: (0..REPLICAS).map(|p| make(p, REPLICAS, None)).collect(),
             faults: self.faults,
             clients: self.scenario.clients(),
+            keep_dead: false,
         };
         let report = checker(&system)
             .max_states(self.bound.unwrap_or(MAX_STATES))

@@ -478,7 +478,7 @@ impl<'a, S: System> Checker<'a, S> {
         let elapsed = started.elapsed();
         let violation = bad.map(|(invariant, state)| Violation {
             invariant,
-            trace: self.trace_to(&state),
+            trace: self.concrete(self.trace_to(&state)),
         });
         Report {
             distinct,
@@ -496,6 +496,36 @@ impl<'a, S: System> Checker<'a, S> {
             stopped,
             violation,
         }
+    }
+
+    /// `trace` as one execution. With symmetry, each state of the trace is the
+    /// representative of its class, and consecutive representatives may name the
+    /// processes differently; replaying the trace from a real initial state, taking at
+    /// each step the successor in the next state's class, gives an execution whose names
+    /// hold throughout. (There is always one: a renaming maps the steps of a state to the
+    /// steps of its renamed state.)
+    fn concrete(&self, trace: Trace<S>) -> Trace<S> {
+        if !self.symmetry || trace.is_empty() {
+            return trace;
+        }
+        let class = |s: &S::State| fingerprint(&self.system.canonical(s));
+        let first = fingerprint(&trace[0].1);
+        let mut state = (self.system.initial().into_iter())
+            .find(|s| class(s) == first)
+            .expect("the trace starts in the class of an initial state");
+        let mut replayed = vec![(None, state.clone())];
+        let mut successors = Vec::new();
+        for (_, target) in &trace[1..] {
+            let goal = fingerprint(target);
+            successors.clear();
+            self.system.successors(&state, &mut successors);
+            let (action, next) = (successors.drain(..))
+                .find(|(_, next)| class(next) == goal)
+                .expect("a renaming maps each step to a step");
+            replayed.push((Some(action), next.clone()));
+            state = next;
+        }
+        replayed
     }
 
     /// A shortest trace from an initial state to `target`: a second breadth-first search

@@ -156,6 +156,9 @@ pub struct Processes<P: Process> {
     /// submits its next request once the previous one is answered; a request to a
     /// crashed process, or one whose answer never comes, stays open forever.
     pub clients: Vec<Vec<(ProcessId, P::Request)>>,
+    /// Keep dead messages in flight ([`Process::ignores`]) instead of dropping them: only
+    /// to measure what dropping them saves.
+    pub keep_dead: bool,
 }
 
 /// Answers choices from a script, recording each choice's number of options, so that
@@ -207,6 +210,9 @@ impl<P: Process> Processes<P> {
             script.choices.truncate(script.next);
             for effect in effects {
                 apply(&mut next, p, effect);
+            }
+            if !self.keep_dead {
+                drop_dead(&mut next);
             }
             order(&mut next.network, self.faults.fifo);
             if self.faults.duplication {
@@ -307,6 +313,20 @@ impl<P: Process> Processes<P> {
         states
     }
 }
+
+// ANCHOR: dead
+/// Drops the messages in flight that their receivers promise to ignore for ever
+/// ([`Process::ignores`]). Delivering one would change nothing, so a state with it and
+/// the state without it have the same futures, up to such deliveries, and the same
+/// processes, disks, outputs and history at every step: only the network tells them
+/// apart, and no invariant of a system of processes reads the network.
+fn drop_dead<P: Process>(state: &mut Global<P>) {
+    let (processes, storage) = (&state.processes, &state.storage);
+    state
+        .network
+        .retain(|e| !processes[e.to].ignores(&storage[e.to], e.from, &e.message));
+}
+// ANCHOR_END: dead
 
 /// Puts the messages in flight in their canonical order: by fingerprint, so that two
 /// states with the same multiset are equal; or, with FIFO channels, by channel, each in
@@ -480,8 +500,9 @@ impl<P: Process> System for Processes<P> {
 
 // ANCHOR: symmetric
 /// A process of a system in which some processes are interchangeable: it can rename the
-/// processes its values name. Each method applies `to`, a permutation of the process
-/// ids; the defaults leave a value unchanged, for types that name no process. (Clients'
+/// processes its values name. Each method applies `to` to every process id the value
+/// holds: a permutation, or, for the checker's keys, a map that gives a whole group one
+/// name. The defaults leave a value unchanged, for types that name no process. (Clients'
 /// requests and responses must name none.)
 pub trait Symmetric: Process {
     /// Renames the processes this process's state names.
@@ -510,12 +531,18 @@ pub trait Symmetric: Process {
 /// renaming the processes of a group among themselves, in the state and in everything it
 /// holds, maps every execution to an execution. The checker then explores one state of
 /// each class of states that differ only by such a renaming (with
-/// [`Checker::symmetry`](crate::Checker::symmetry)): the one whose fingerprint is least.
+/// [`Checker::symmetry`](crate::Checker::symmetry)). Which one: each process of a group
+/// gets a *key*, the fingerprint of its own state with every member of its group given
+/// one name, so that no renaming within the groups changes it; of the renamings that
+/// number each group's members in the order of their keys, the state whose fingerprint is
+/// least. Only members with equal keys are tried in more than one order.
 pub struct Interchangeable<P: Symmetric> {
     /// The system.
     pub system: Processes<P>,
-    /// Every renaming: for each process, the process it becomes.
-    renamings: Vec<Vec<ProcessId>>,
+    /// The groups, each in increasing order.
+    groups: Vec<Vec<ProcessId>>,
+    /// For each process, the name its group shares in keys (itself if in no group).
+    merged: Vec<ProcessId>,
 }
 
 impl<P: Symmetric> Interchangeable<P> {
@@ -524,8 +551,9 @@ impl<P: Symmetric> Interchangeable<P> {
     /// group may not, breaks the symmetry: this panics if a group holds one.
     pub fn new(system: Processes<P>, groups: &[Vec<ProcessId>]) -> Self {
         let n = system.initial.len();
-        let mut renamings: Vec<Vec<ProcessId>> = vec![(0..n).collect()];
+        let mut merged: Vec<ProcessId> = (0..n).collect();
         let mut grouped = vec![false; n];
+        let mut sorted = Vec::new();
         for group in groups {
             for &p in group {
                 assert!(
@@ -543,24 +571,75 @@ impl<P: Symmetric> Interchangeable<P> {
                     "processes of a group may all crash, or none"
                 );
             }
-            let mut next = Vec::new();
-            for renaming in &renamings {
-                for order in permutations(group) {
-                    let mut r = renaming.clone();
-                    for (&from, &to) in group.iter().zip(&order) {
-                        r[from] = to;
-                    }
-                    next.push(r);
-                }
+            let mut group = group.clone();
+            group.sort_unstable();
+            for &p in &group {
+                merged[p] = group[0];
             }
-            renamings = next;
+            sorted.push(group);
         }
-        Interchangeable { system, renamings }
+        Interchangeable {
+            system,
+            groups: sorted,
+            merged,
+        }
     }
 
     /// The number of renamings: the size of the symmetry group.
     pub fn renamings(&self) -> usize {
-        self.renamings.len()
+        self.groups
+            .iter()
+            .map(|g| (1..=g.len()).product::<usize>())
+            .product()
+    }
+
+    /// Process `p`'s key in `state`: the fingerprint of its own state, disk, timers and
+    /// outputs, and whether it is up, with each group's members given one name.
+    fn key(&self, state: &Global<P>, p: ProcessId) -> u64 {
+        let merge = |q: ProcessId| self.merged[q];
+        let mut process = (*state.processes[p]).clone();
+        process.rename(&merge);
+        let mut storage = (*state.storage[p]).clone();
+        P::rename_storage(&mut storage, &merge);
+        let mut timers = state.timers[p].clone();
+        timers.iter_mut().for_each(|t| P::rename_timer(t, &merge));
+        timers.sort_by_cached_key(fingerprint);
+        let mut outputs = state.outputs[p].clone();
+        outputs.iter_mut().for_each(|o| P::rename_output(o, &merge));
+        fingerprint(&(process, storage, state.up[p], timers, outputs))
+    }
+
+    /// The renamings that number each group's members in the order of their keys in
+    /// `state`: one, unless members share a key, whose orders are all tried.
+    fn candidates(&self, state: &Global<P>) -> Vec<Vec<ProcessId>> {
+        let mut candidates: Vec<Vec<ProcessId>> =
+            vec![(0..state.processes.len()).collect()];
+        for group in &self.groups {
+            let mut keyed: Vec<(u64, ProcessId)> =
+                group.iter().map(|&p| (self.key(state, p), p)).collect();
+            keyed.sort_unstable();
+            // Every order of the members that keeps the keys in order.
+            let mut orders: Vec<Vec<ProcessId>> = vec![Vec::new()];
+            for tie in keyed.chunk_by(|a, b| a.0 == b.0) {
+                let members: Vec<ProcessId> = tie.iter().map(|&(_, p)| p).collect();
+                let ways = permutations(&members);
+                orders = (orders.iter())
+                    .flat_map(|o| ways.iter().map(move |w| [o.as_slice(), w].concat()))
+                    .collect();
+            }
+            candidates = (candidates.iter())
+                .flat_map(|c| {
+                    orders.iter().map(move |order| {
+                        let mut to = c.clone();
+                        for (&member, &name) in order.iter().zip(group) {
+                            to[member] = name;
+                        }
+                        to
+                    })
+                })
+                .collect();
+        }
+        candidates
     }
 }
 
@@ -633,17 +712,19 @@ impl<P: Symmetric> System for Interchangeable<P> {
     }
 
     fn canonical(&self, state: &Global<P>) -> Global<P> {
-        (self.renamings.iter().skip(1))
-            .map(|to| renamed(state, to, self.system.faults.fifo))
-            .fold((fingerprint(state), state.clone()), |least, next| {
-                let print = fingerprint(&next);
-                if print < least.0 {
-                    (print, next)
-                } else {
-                    least
-                }
-            })
-            .1
+        let mut least: Option<(u64, Global<P>)> = None;
+        for to in self.candidates(state) {
+            let next = if to.iter().enumerate().all(|(p, &q)| p == q) {
+                state.clone()
+            } else {
+                renamed(state, &to, self.system.faults.fifo)
+            };
+            let print = fingerprint(&next);
+            if least.as_ref().is_none_or(|(l, _)| print < *l) {
+                least = Some((print, next));
+            }
+        }
+        least.expect("every state has a candidate").1
     }
 
     fn fairness(&self, step: &Step<P>) -> Option<u64> {
@@ -875,6 +956,7 @@ mod tests {
             initial: vec![Flip, Flip],
             faults: Faults::default(),
             clients: Vec::new(),
+            keep_dead: false,
         };
         // Two initial states (heads, tails), each delivering: four states.
         let report = Checker::new(&system).run();
@@ -893,6 +975,7 @@ mod tests {
                 ..Faults::default()
             },
             clients: Vec::new(),
+            keep_dead: false,
         };
         assert_eq!(Checker::new(&lossy).run().distinct, 5);
         let copies = Processes {
@@ -902,6 +985,7 @@ mod tests {
                 ..Faults::default()
             },
             clients: Vec::new(),
+            keep_dead: false,
         };
         let twice = Checker::new(&copies)
             .invariant("one output", |s| s.outputs[1].len() <= 1)
@@ -943,6 +1027,7 @@ mod tests {
                     ..Faults::default()
                 },
                 clients: Vec::new(),
+                keep_dead: false,
             };
             Checker::new(&system).invariant("in order", in_order).run()
         };
@@ -956,6 +1041,76 @@ mod tests {
         let lossy = with(true, true);
         assert!(lossy.proved());
         assert_eq!(lossy.distinct, 3 + 5);
+    }
+
+    /// Process 0 sends 1, then 2, to process 1, which outputs each number above the
+    /// highest it has seen and promises to ignore the rest.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+    struct Highest(u8);
+
+    impl Process for Highest {
+        type Message = u8;
+        type Timer = ();
+        type Request = ();
+        type Response = ();
+        type Output = u8;
+        type Storage = u8;
+        fn on_start(&mut self, ctx: &mut Context<'_, Self>) {
+            if ctx.id() == 0 {
+                ctx.send(1, 1);
+                ctx.send(1, 2);
+            }
+        }
+        fn on_recover(&mut self, disk: &u8, _: &mut Context<'_, Self>) {
+            self.0 = *disk;
+        }
+        fn on_message(&mut self, _: ProcessId, n: u8, ctx: &mut Context<'_, Self>) {
+            if n > self.0 {
+                self.0 = n;
+                ctx.persist(n);
+                ctx.output(n);
+            }
+        }
+        fn ignores(&self, disk: &u8, _: ProcessId, n: &u8) -> bool {
+            *n <= self.0 && *n <= *disk
+        }
+    }
+
+    #[test]
+    fn a_dead_message_is_dropped_and_nothing_the_invariants_read_changes() {
+        let with = |keep_dead: bool, crashes: usize| {
+            let system = Processes {
+                initial: vec![Highest(0), Highest(0)],
+                faults: Faults {
+                    crashes,
+                    restarts: true,
+                    ..Faults::default()
+                },
+                clients: Vec::new(),
+                keep_dead,
+            };
+            let outputs = std::sync::Mutex::new(std::collections::BTreeSet::new());
+            let report = Checker::new(&system)
+                .invariant("record", |s| {
+                    outputs.lock().unwrap().insert(s.outputs.clone());
+                    true
+                })
+                .run();
+            assert!(report.complete);
+            (report.distinct, outputs.into_inner().unwrap())
+        };
+        // Kept: sent, 1 delivered, both delivered in order; 2 delivered with 1 in flight,
+        // then 1 delivered to no effect. Dropped: 1 goes when 2 is delivered, and the last
+        // two states are one.
+        let (kept, read) = with(true, 0);
+        let (dropped, read_dropped) = with(false, 0);
+        assert_eq!((kept, dropped), (5, 4));
+        assert_eq!(read, read_dropped);
+        // With a crash and restart of either process, the same outputs are reachable.
+        let (kept, read) = with(true, 1);
+        let (dropped, read_dropped) = with(false, 1);
+        assert!(dropped < kept);
+        assert_eq!(read, read_dropped);
     }
 
     /// Answers each request with how many it has been asked.
@@ -986,6 +1141,7 @@ mod tests {
                 ..Faults::default()
             },
             clients: vec![vec![(0, ()), (0, ())], vec![(0, ())]],
+            keep_dead: false,
         };
         let finals = std::sync::Mutex::new(Vec::new());
         let report = Checker::new(&system)

@@ -153,6 +153,7 @@ pub(crate) fn commit(args: CommitArgs) -> Result<Output, Error> {
         initial: managers(args.rms as usize, args.bug),
         faults,
         clients: Vec::new(),
+        keep_dead: false,
     };
     let report = Checker::new(&system)
         .invariant("consistent", |s| consistent(&s.outputs))
@@ -258,6 +259,7 @@ pub(crate) fn reduction(args: ReductionArgs) -> Result<Output, Error> {
                 ..Faults::default()
             },
             clients: Vec::new(),
+            keep_dead: true, // as the reduced search needs,
         };
         let checker =
             || Checker::new(&system).invariant("consistent", |s| consistent(&s.outputs));
@@ -353,6 +355,7 @@ pub(crate) fn preemption(args: PreemptionArgs) -> Result<Output, Error> {
         initial: nodes(),
         faults: Faults::default(),
         clients: Vec::new(),
+        keep_dead: false,
     };
     let accepted = |s: &Global<Node>| match &*s.processes[ACCEPTOR] {
         Node::Acceptor { accepted, .. } => *accepted,

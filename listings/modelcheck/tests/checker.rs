@@ -83,6 +83,7 @@ fn two_phase_commit_as_processes_is_consistent_even_on_a_faulty_network() {
         initial: managers(3, false),
         faults,
         clients: Vec::new(),
+        keep_dead: false,
     };
     let report = Checker::new(&system)
         .invariant("consistent", |s| commit_consistent(&s.outputs))
@@ -92,6 +93,7 @@ fn two_phase_commit_as_processes_is_consistent_even_on_a_faulty_network() {
         initial: managers(3, true),
         faults: Faults::default(),
         clients: Vec::new(),
+        keep_dead: false,
     };
     let caught = Checker::new(&hasty)
         .invariant("consistent", |s| commit_consistent(&s.outputs))
@@ -115,6 +117,7 @@ fn pre_emption_is_safe_but_has_a_fair_lasso() {
         initial: nodes(),
         faults: Faults::default(),
         clients: Vec::new(),
+        keep_dead: false,
     };
     let report = Checker::new(&system)
         .invariant("one accepted", |s| s.outputs[ACCEPTOR].len() <= 1)
@@ -138,6 +141,7 @@ fn pre_emption_is_safe_but_has_a_fair_lasso() {
         ],
         faults: Faults::default(),
         clients: Vec::new(),
+        keep_dead: false,
     };
     assert!(lasso::find(&alone, accepted, 10_000).unwrap().is_none());
 }

@@ -154,6 +154,7 @@ proptest! {
                 .collect(),
             faults,
             clients: Vec::new(),
+            keep_dead: true,
         };
         // An invariant that some tables break: process 0 never outputs `bad`.
         let c = compare(

@@ -39,6 +39,7 @@ pub fn system(
         initial: setup.replicas(),
         faults,
         clients: (0..commands).map(|c| vec![(c, append(c))]).collect(),
+        keep_dead: false,
     }
 }
 

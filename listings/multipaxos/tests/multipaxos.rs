@@ -74,7 +74,10 @@ fn a_replica_that_applies_what_it_accepted_is_caught() {
 #[test]
 fn the_reduced_search_reads_what_the_full_search_reads() {
     for bug in [None, Some(Bug::AppliesAccepted)] {
-        let system = system(1, 1, bug, Faults::default());
+        let system = Processes {
+            keep_dead: true, // as the reduced search needs
+            ..system(1, 1, bug, Faults::default())
+        };
         let c = compare(
             || safety(&system),
             &view,

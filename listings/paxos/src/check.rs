@@ -37,6 +37,7 @@ pub fn system(
         initial: setup.processes(&inputs(proposers)),
         faults,
         clients: Vec::new(),
+        keep_dead: false,
     }
 }
 

@@ -620,6 +620,34 @@ impl Process for Paxos {
 
     fn on_request(&mut self, _: ClientId, (): (), _: &mut Context<'_, Self>) {}
 
+    // ANCHOR: ignores
+    /// The messages of a ballot that is over, where nothing answers them: a prepare or
+    /// accept request below the acceptor's promise, in memory and on disk (the promise
+    /// never falls, and a restart reads the disk), when refusals are not sent; and a
+    /// promise for a ballot its proposer no longer collects promises for (ballots only
+    /// rise, from the round on disk after a restart), unless the eager policy counts it.
+    /// Acceptances are never dead: a learner's record of them does not survive a crash.
+    fn ignores(&self, disk: &Disk, _: ProcessId, message: &Message) -> bool {
+        let above = |ballot: &Ballot, promised: Option<Ballot>| promised > Some(*ballot);
+        match (&self.role, message) {
+            (
+                Role::Acceptor(a),
+                Message::Prepare { ballot } | Message::Accept { ballot, .. },
+            ) => {
+                !self.setup.refusals()
+                    && above(ballot, a.promised)
+                    && above(ballot, disk.acceptor.promised)
+            }
+            (Role::Proposer(p), Message::Promise { ballot, .. }) => {
+                let collecting =
+                    matches!(&p.phase, Phase::Preparing { ballot: b, .. } if b == ballot);
+                self.setup.retry != Retry::Eager && !collecting
+            }
+            _ => false,
+        }
+    }
+    // ANCHOR_END: ignores
+
     fn on_message(
         &mut self,
         from: ProcessId,

@@ -3,7 +3,7 @@
 use crate::check::{safety, safety_of, symmetric, system};
 use crate::paxos::{Bug, Message, Retry, Setup};
 use crate::simulate::{self, HORIZON, Policy, mix_world, policy, run_mix, run_until};
-use modelcheck::processes::{Faults, diagram};
+use modelcheck::processes::{Faults, Processes, diagram};
 use modelcheck::{Checker, System};
 use notebook::{Error, Output};
 use process::Span;
@@ -81,6 +81,10 @@ pub(crate) struct CheckArgs {
     /// Threads of the search (its report is the same for any number).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=64))]
     threads: u32,
+    /// Keep in flight the messages no process will ever act on, instead of dropping them
+    /// (to measure what dropping them saves).
+    #[arg(long)]
+    keep_dead: bool,
 }
 
 /// `checker` on the threads and within the bound of states `args` ask for.
@@ -104,7 +108,10 @@ pub(crate) fn check(args: CheckArgs) -> Result<Output, Error> {
         fifo: false,
     };
     let (a, p) = (args.acceptors as usize, args.proposers as usize);
-    let processes = || system(a, p, args.ballots, bug, faults);
+    let processes = || Processes {
+        keep_dead: args.keep_dead,
+        ..system(a, p, args.ballots, bug, faults)
+    };
     let began = Instant::now();
     let report = if args.symmetry {
         let interchangeable = symmetric(processes());
@@ -144,6 +151,9 @@ pub(crate) fn check(args: CheckArgs) -> Result<Output, Error> {
             output.stdout,
             "  states counted up to a renaming of the acceptors"
         );
+    }
+    if args.keep_dead {
+        let _ = writeln!(output.stdout, "  dead messages kept in flight");
     }
     let _ = writeln!(output.stdout, "  distinct states: {}", report.distinct);
     output.value("distinct", report.distinct);
@@ -649,6 +659,21 @@ pub fn cells() -> Vec<notebook::Cell> {
         notebook::cell!(
             slow: "cargo run --release -p paxos -- check --crashes 1 --restarts --symmetry --no-time",
             "src/outputs/paxos-check-symmetry.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            slow: "cargo run --release -p paxos -- check --keep-dead --no-time",
+            "src/outputs/paxos-check-keep-dead.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            slow: "cargo run --release -p paxos -- check --ballots 2 --symmetry --threads 2 --no-time",
+            "src/outputs/paxos-check-ballots.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            slow: "cargo run --release -p paxos -- check --ballots 2 --symmetry --bug lowest-accepted --no-time --svg src/figures/paxos-lowest-accepted-checked.svg",
+            "src/outputs/paxos-lowest-accepted-checked.txt",
             crate::programs::run
         ),
         notebook::cell!(

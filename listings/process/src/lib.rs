@@ -102,5 +102,19 @@ pub trait Process: Clone + Eq + Hash + Debug + Send + Sync + 'static {
     ) {
         let _ = (client, request, ctx);
     }
+
+    /// Whether `message` from `from` is *dead* here: this process, whose disk holds
+    /// `storage`, ignores it — delivering it changes no state and has no effect — now and
+    /// in every later state, across crashes and restarts. A protocol's promise, which the
+    /// model checker relies on to drop such messages; the default promises nothing.
+    fn ignores(
+        &self,
+        storage: &Self::Storage,
+        from: ProcessId,
+        message: &Self::Message,
+    ) -> bool {
+        let _ = (storage, from, message);
+        false
+    }
 }
 // ANCHOR_END: process

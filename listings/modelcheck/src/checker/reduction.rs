@@ -187,7 +187,10 @@ impl<'a, P: Process> Checker<'a, Processes<P>> {
     /// distinct states it counts are those it visited, fewer than the reachable ones; a
     /// violation's trace is the path that reached it, not necessarily a shortest one.
     /// Symmetry is not applied. Panics on FIFO channels, which it does not take: there a
-    /// delivery also waits for the one before it on its channel.
+    /// delivery also waits for the one before it on its channel. Panics too unless the
+    /// system keeps dead messages ([`Processes::keep_dead`]): the delivery of a dropped
+    /// one would have raced with the step that killed it, and without it that race, and
+    /// the order it stands for, go unexplored.
     pub fn run_reduced(
         &self,
         view: &(dyn Fn(&Global<P>, ProcessId) -> u64 + Sync),
@@ -195,6 +198,10 @@ impl<'a, P: Process> Checker<'a, Processes<P>> {
         assert!(
             !self.system.faults.fifo,
             "the reduced search does not take FIFO channels"
+        );
+        assert!(
+            self.system.keep_dead,
+            "the reduced search needs dead messages kept in flight"
         );
         let started = Instant::now();
         let mut search = Reduced {
@@ -731,6 +738,7 @@ mod tests {
             initial: managers(rms, hasty),
             faults,
             clients: Vec::new(),
+            keep_dead: true,
         }
     }
 
@@ -790,6 +798,7 @@ mod tests {
             initial,
             faults,
             clients,
+            keep_dead: true,
         };
         let c = compare(
             || Checker::new(&system),
