@@ -640,3 +640,9 @@ fn multipaxos_failover_falls_in_one_campaigns_window() {
     let text = output("multipaxos-failover");
     assert!(text.contains("nothing chosen within 2 s: 0"), "{text}");
 }
+
+#[test]
+fn paxos_the_duplicating_network_reaches_fewer_states_than_the_reliable_one() {
+    let states = |name: &str| -> u64 { values(name)["distinct"].parse().unwrap() };
+    assert!(states("paxos-check-duplication") < states("paxos-check"));
+}

@@ -156,8 +156,8 @@ pub struct Processes<P: Process> {
     /// submits its next request once the previous one is answered; a request to a
     /// crashed process, or one whose answer never comes, stays open forever.
     pub clients: Vec<Vec<(ProcessId, P::Request)>>,
-    /// Keep dead messages in flight ([`Process::ignores`]) instead of dropping them: only
-    /// to measure what dropping them saves.
+    /// Keep dead messages in flight ([`Process::ignores`]) instead of dropping them: to
+    /// measure what dropping them saves, and for the reduced search, which needs them.
     pub keep_dead: bool,
 }
 
@@ -319,7 +319,7 @@ impl<P: Process> Processes<P> {
 /// ([`Process::ignores`]). Delivering one would change nothing, so a state with it and
 /// the state without it have the same futures, up to such deliveries, and the same
 /// processes, disks, outputs and history at every step: only the network tells them
-/// apart, and no invariant of a system of processes reads the network.
+/// apart, which an invariant of processes that make this promise must not read.
 fn drop_dead<P: Process>(state: &mut Global<P>) {
     let (processes, storage) = (&state.processes, &state.storage);
     state
@@ -451,6 +451,9 @@ impl<P: Process> System for Processes<P> {
                     crashed.processes[p] = Arc::new(self.initial[p].clone());
                     crashed.timers[p].clear();
                     crashed.crashes += 1;
+                    if !self.keep_dead {
+                        drop_dead(&mut crashed);
+                    }
                     out.push((Step::Crash(p), crashed));
                 }
             } else if self.faults.restarts {
@@ -502,8 +505,12 @@ impl<P: Process> System for Processes<P> {
 /// A process of a system in which some processes are interchangeable: it can rename the
 /// processes its values name. Each method applies `to` to every process id the value
 /// holds: a permutation, or, for the checker's keys, a map that gives a whole group one
-/// name. The defaults leave a value unchanged, for types that name no process. (Clients'
-/// requests and responses must name none.)
+/// name. Renaming by a permutation within the groups and then by that map must give what
+/// the map alone gives; a value that maps processes of a group to something must then
+/// merge the entries the map collides in a way that does not depend on their old names
+/// (it may keep them all, say). Otherwise a class may get several representatives. The
+/// defaults leave a value unchanged, for types that name no process. (Clients' requests
+/// and responses must name none.)
 pub trait Symmetric: Process {
     /// Renames the processes this process's state names.
     fn rename(&mut self, to: &dyn Fn(ProcessId) -> ProcessId) {

@@ -624,9 +624,10 @@ impl Process for Paxos {
     /// The messages of a ballot that is over, where nothing answers them: a prepare or
     /// accept request below the acceptor's promise, in memory and on disk (the promise
     /// never falls, and a restart reads the disk), when refusals are not sent; and a
-    /// promise for a ballot its proposer no longer collects promises for (ballots only
-    /// rise, from the round on disk after a restart), unless the eager policy counts it.
-    /// Acceptances are never dead: a learner's record of them does not survive a crash.
+    /// promise for a ballot its proposer no longer collects promises for, whose round is
+    /// on its disk (ballots only rise, and a restart starts above the round on disk),
+    /// unless the eager policy counts it. Acceptances are never dead: a learner's record
+    /// of them does not survive a crash.
     fn ignores(&self, disk: &Disk, _: ProcessId, message: &Message) -> bool {
         let above = |ballot: &Ballot, promised: Option<Ballot>| promised > Some(*ballot);
         match (&self.role, message) {
@@ -641,7 +642,9 @@ impl Process for Paxos {
             (Role::Proposer(p), Message::Promise { ballot, .. }) => {
                 let collecting =
                     matches!(&p.phase, Phase::Preparing { ballot: b, .. } if b == ballot);
-                self.setup.retry != Retry::Eager && !collecting
+                self.setup.retry != Retry::Eager
+                    && !collecting
+                    && disk.round >= ballot.round
             }
             _ => false,
         }

@@ -104,9 +104,13 @@ pub trait Process: Clone + Eq + Hash + Debug + Send + Sync + 'static {
     }
 
     /// Whether `message` from `from` is *dead* here: this process, whose disk holds
-    /// `storage`, ignores it — delivering it changes no state and has no effect — now and
-    /// in every later state, across crashes and restarts. A protocol's promise, which the
-    /// model checker relies on to drop such messages; the default promises nothing.
+    /// `storage`, ignores it — delivering it, whatever the answers to the handler's
+    /// choices, changes no state and has no effect (no send, timer, persist, output or
+    /// answer) — now and in every later state, across crashes (after which the process is
+    /// as first constructed) and restarts. A protocol's promise, which the model checker
+    /// relies on to drop such messages: so its answer must not change when interchangeable
+    /// processes are renamed, and a protocol whose checked invariants read the messages in
+    /// flight must not make it. The default promises nothing.
     fn ignores(
         &self,
         storage: &Self::Storage,
