@@ -328,6 +328,56 @@ fn drop_dead<P: Process>(state: &mut Global<P>) {
 }
 // ANCHOR_END: dead
 
+/// The first promise to ignore a message ([`Process::ignores`]) that `state`, a state of
+/// `system` with dead messages kept, shows broken, described: a message its running
+/// receiver calls dead whose delivery changes more than the network, or that a step, or a
+/// crash of the receiver and its restart, leaves live again with the receiver running. A
+/// test can run it as an invariant, on every state a search reaches.
+pub fn broken_promise<P: Process>(
+    system: &Processes<P>,
+    state: &Global<P>,
+) -> Option<String> {
+    assert!(system.keep_dead, "dead messages must be kept to be checked");
+    let dead = |s: &Global<P>, e: &Envelope<P>| {
+        s.up[e.to] && s.processes[e.to].ignores(&s.storage[e.to], e.from, &e.message)
+    };
+    let mut successors = Vec::new();
+    system.successors(state, &mut successors);
+    for (i, envelope) in state.network.iter().enumerate() {
+        if !dead(state, envelope) {
+            continue;
+        }
+        let mut unchanged = state.clone();
+        if !system.faults.duplication {
+            unchanged.network.remove(i);
+        }
+        if let Some((step, _)) = (system.deliver(state, envelope).into_iter())
+            .find(|(_, next)| *next != unchanged)
+        {
+            return Some(format!("{step:?} changed more than the network"));
+        }
+        let live = |s: &Global<P>| {
+            s.up[envelope.to] && s.network.contains(envelope) && !dead(s, envelope)
+        };
+        if let Some((step, _)) = successors.iter().find(|(_, next)| live(next)) {
+            return Some(format!("after {step:?}, {envelope:?} is no longer dead"));
+        }
+        for (_, crashed) in (successors.iter())
+            .filter(|(step, _)| matches!(step, Step::Crash(q) if *q == envelope.to))
+        {
+            let mut restarts = Vec::new();
+            system.successors(crashed, &mut restarts);
+            let restarted = restarts.iter().find(|(step, next)| {
+                matches!(step, Step::Restart(q, _) if *q == envelope.to) && live(next)
+            });
+            if let Some((step, _)) = restarted {
+                return Some(format!("after a crash and {step:?}, {envelope:?} is live"));
+            }
+        }
+    }
+    None
+}
+
 /// Puts the messages in flight in their canonical order: by fingerprint, so that two
 /// states with the same multiset are equal; or, with FIFO channels, by channel, each in
 /// the order sent (a stable sort of messages appended in that order).
@@ -1051,9 +1101,13 @@ mod tests {
     }
 
     /// Process 0 sends 1, then 2, to process 1, which outputs each number above the
-    /// highest it has seen and promises to ignore the rest.
+    /// highest it has seen and promises to ignore the rest — or, if it `lies`, the next
+    /// number too.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-    struct Highest(u8);
+    struct Highest {
+        seen: u8,
+        lies: bool,
+    }
 
     impl Process for Highest {
         type Message = u8;
@@ -1069,17 +1123,18 @@ mod tests {
             }
         }
         fn on_recover(&mut self, disk: &u8, _: &mut Context<'_, Self>) {
-            self.0 = *disk;
+            self.seen = *disk;
         }
         fn on_message(&mut self, _: ProcessId, n: u8, ctx: &mut Context<'_, Self>) {
-            if n > self.0 {
-                self.0 = n;
+            if n > self.seen {
+                self.seen = n;
                 ctx.persist(n);
                 ctx.output(n);
             }
         }
         fn ignores(&self, disk: &u8, _: ProcessId, n: &u8) -> bool {
-            *n <= self.0 && *n <= *disk
+            let above = u8::from(self.lies);
+            *n <= self.seen + above && *n <= *disk + above
         }
     }
 
@@ -1087,7 +1142,13 @@ mod tests {
     fn a_dead_message_is_dropped_and_nothing_the_invariants_read_changes() {
         let with = |keep_dead: bool, crashes: usize| {
             let system = Processes {
-                initial: vec![Highest(0), Highest(0)],
+                initial: vec![
+                    Highest {
+                        seen: 0,
+                        lies: false
+                    };
+                    2
+                ],
                 faults: Faults {
                     crashes,
                     restarts: true,
@@ -1118,6 +1179,27 @@ mod tests {
         let (dropped, read_dropped) = with(false, 1);
         assert!(dropped < kept);
         assert_eq!(read, read_dropped);
+    }
+
+    #[test]
+    fn a_broken_promise_to_ignore_is_found_and_a_kept_one_is_not() {
+        for lies in [false, true] {
+            let system = Processes {
+                initial: vec![Highest { seen: 0, lies }; 2],
+                faults: Faults {
+                    crashes: 1,
+                    restarts: true,
+                    ..Faults::default()
+                },
+                clients: Vec::new(),
+                keep_dead: true,
+            };
+            let report = Checker::new(&system)
+                .invariant("promises kept", |s| broken_promise(&system, s).is_none())
+                .run();
+            assert_eq!(report.violation.is_some(), lies);
+            assert!(report.complete || lies);
+        }
     }
 
     /// Answers each request with how many it has been asked.

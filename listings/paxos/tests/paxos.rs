@@ -347,3 +347,48 @@ fn keys_give_one_representative_per_class_as_trying_every_renaming_does() {
         assert_eq!(keys.2, every.2, "{faults:?}: the same values read");
     }
 }
+
+/// Paxos's promises to ignore (Listing 11.6) checked where the checker can check them: in
+/// every state a search with dead messages kept reaches, delivering a message called dead
+/// changes nothing but the network, and no step that leaves its receiver running makes it
+/// live again.
+#[test]
+fn paxos_keeps_its_promises_to_ignore_in_every_state_reached() {
+    use modelcheck::processes::broken_promise;
+    let restarts = Faults {
+        crashes: 1,
+        restarts: true,
+        crash_below: Some(2),
+        ..Faults::default()
+    };
+    // (acceptors, proposers, ballots each, faults, bug, bound of states).
+    for (acceptors, proposers, ballots, faults, bug, bound) in [
+        (3, 2, 1, Faults::default(), None, None),
+        (2, 2, 1, restarts, None, None),
+        (2, 2, 1, restarts, Some(Bug::ForgetsPromise), None),
+        (2, 1, 2, restarts, None, None),
+        (
+            3,
+            2,
+            2,
+            Faults::default(),
+            Some(Bug::LowestAccepted),
+            Some(20_000),
+        ),
+    ] {
+        let kept = Processes {
+            keep_dead: true,
+            ..system(acceptors, proposers, ballots, bug, faults)
+        };
+        let checker = modelcheck::Checker::new(&kept).invariant("promises kept", |s| {
+            let broken = broken_promise(&kept, s);
+            assert_eq!(broken, None, "{acceptors}/{proposers}/{ballots} {bug:?}");
+            true
+        });
+        let report = match bound {
+            Some(states) => checker.max_states(states).run(),
+            None => checker.run(),
+        };
+        assert!(report.complete || bound.is_some());
+    }
+}
