@@ -8,6 +8,16 @@ use paxos::simulate::{Policy, policy, run_mix};
 use sim::mixes::Mix;
 use std::time::Duration;
 
+/// At most one crash, of a process numbered below `crash_below`, then restarts.
+fn restarts(crash_below: usize) -> Faults {
+    Faults {
+        crashes: 1,
+        restarts: true,
+        crash_below: Some(crash_below),
+        ..Faults::default()
+    }
+}
+
 fn check(bug: Option<Bug>, faults: Faults) -> modelcheck::Report<Processes<Paxos>> {
     safety(&system(3, 2, 1, bug, faults)).run()
 }
@@ -47,12 +57,7 @@ fn a_learner_that_learns_from_one_acceptance_is_caught() {
 
 #[test]
 fn an_acceptor_that_forgets_its_promise_is_caught_after_a_restart() {
-    let faults = Faults {
-        crashes: 1,
-        restarts: true,
-        crash_below: Some(3),
-        ..Faults::default()
-    };
+    let faults = restarts(3);
     let violation = check(Some(Bug::ForgetsPromise), faults).violation;
     assert_eq!(violation.expect("caught").invariant, "agreement");
 }
@@ -175,12 +180,6 @@ fn with_interchangeable_acceptors_the_checker_sees_what_it_sees_without() {
 
 #[test]
 fn dropping_dead_messages_changes_no_verdict_and_nothing_the_invariants_read() {
-    let restarts = |below| Faults {
-        crashes: 1,
-        restarts: true,
-        crash_below: Some(below),
-        ..Faults::default()
-    };
     use Bug::*;
     // (acceptors, proposers, ballots each, faults, bugs): small enough to keep every
     // message, each with the planted bugs it can show.
@@ -228,12 +227,7 @@ fn two_ballots_each_put_highest_numbered_to_the_test() {
 #[test]
 fn the_reduced_search_reads_what_the_full_search_reads() {
     use modelcheck::checker::reduction::compare;
-    let restarts = Faults {
-        crashes: 1,
-        restarts: true,
-        crash_below: Some(2),
-        ..Faults::default()
-    };
+    let restarts = restarts(2);
     let loss = Faults {
         loss: true,
         ..Faults::default()
@@ -267,12 +261,7 @@ fn the_reduced_search_reads_what_the_full_search_reads() {
 
 #[test]
 fn the_planted_bugs_are_caught_with_the_reduction() {
-    let restarts = Faults {
-        crashes: 1,
-        restarts: true,
-        crash_below: Some(3),
-        ..Faults::default()
-    };
+    let restarts = restarts(3);
     for (bug, faults, invariant) in [
         (Bug::IgnoresAccepted, Faults::default(), "agreement"),
         (Bug::HastyLearner, Faults::default(), "learning"),
@@ -328,12 +317,7 @@ impl modelcheck::System for EveryRenaming {
 
 #[test]
 fn keys_give_one_representative_per_class_as_trying_every_renaming_does() {
-    let restarts = Faults {
-        crashes: 1,
-        restarts: true,
-        crash_below: Some(3),
-        ..Faults::default()
-    };
+    let restarts = restarts(3);
     for faults in [Faults::default(), restarts] {
         let keys = observe(
             &paxos::check::symmetric(system(3, 2, 1, None, faults)),
@@ -355,12 +339,7 @@ fn keys_give_one_representative_per_class_as_trying_every_renaming_does() {
 #[test]
 fn paxos_keeps_its_promises_to_ignore_in_every_state_reached() {
     use modelcheck::processes::broken_promise;
-    let restarts = Faults {
-        crashes: 1,
-        restarts: true,
-        crash_below: Some(2),
-        ..Faults::default()
-    };
+    let restarts = restarts(2);
     // (acceptors, proposers, ballots each, faults, bug, bound of states).
     for (acceptors, proposers, ballots, faults, bug, bound) in [
         (3, 2, 1, Faults::default(), None, None),
