@@ -194,6 +194,7 @@ fn dropping_dead_messages_changes_no_verdict_and_nothing_the_invariants_read() {
         (2, 2, 1, restarts(2), vec![ForgetsPromise]),
         (2, 2, 2, Faults::default(), vec![]),
         (2, 1, 2, restarts(2), vec![ForgetsPromise]),
+        (2, 1, 2, restarts(3), vec![]), // the proposer may crash too
     ] {
         for bug in std::iter::once(None).chain(bugs.into_iter().map(Some)) {
             let dropped = system(acceptors, proposers, ballots, bug, faults);
@@ -339,13 +340,14 @@ fn keys_give_one_representative_per_class_as_trying_every_renaming_does() {
 #[test]
 fn paxos_keeps_its_promises_to_ignore_in_every_state_reached() {
     use modelcheck::processes::broken_promise;
-    let restarts = restarts(2);
+    let (restarts, restarts_3) = (restarts(2), restarts(3));
     // (acceptors, proposers, ballots each, faults, bug, bound of states).
     for (acceptors, proposers, ballots, faults, bug, bound) in [
         (3, 2, 1, Faults::default(), None, None),
         (2, 2, 1, restarts, None, None),
         (2, 2, 1, restarts, Some(Bug::ForgetsPromise), None),
         (2, 1, 2, restarts, None, None),
+        (2, 1, 2, restarts_3, None, None), // the proposer may crash too
         (
             3,
             2,
