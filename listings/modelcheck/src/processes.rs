@@ -642,28 +642,10 @@ impl<P: Symmetric> Interchangeable<P> {
         }
     }
 
-    /// The number of renamings: the size of the symmetry group.
-    pub fn renamings(&self) -> usize {
-        self.groups
-            .iter()
-            .map(|g| (1..=g.len()).product::<usize>())
-            .product()
-    }
-
     /// Process `p`'s key in `state`: the fingerprint of its own state, disk, timers and
     /// outputs, and whether it is up, with each group's members given one name.
     fn key(&self, state: &Global<P>, p: ProcessId) -> u64 {
-        let merge = |q: ProcessId| self.merged[q];
-        let mut process = (*state.processes[p]).clone();
-        process.rename(&merge);
-        let mut storage = (*state.storage[p]).clone();
-        P::rename_storage(&mut storage, &merge);
-        let mut timers = state.timers[p].clone();
-        timers.iter_mut().for_each(|t| P::rename_timer(t, &merge));
-        timers.sort_by_cached_key(fingerprint);
-        let mut outputs = state.outputs[p].clone();
-        outputs.iter_mut().for_each(|o| P::rename_output(o, &merge));
-        fingerprint(&(process, storage, state.up[p], timers, outputs))
+        fingerprint(&local(state, p, &|q| self.merged[q]))
     }
 
     /// The renamings that number each group's members in the order of their keys in
@@ -717,6 +699,35 @@ fn permutations(items: &[ProcessId]) -> Vec<Vec<ProcessId>> {
     all
 }
 
+/// What belongs to one process in a global state: its state, its disk, whether it is up,
+/// its timers and its outputs.
+type Local<P> = (
+    P,
+    <P as Process>::Storage,
+    bool,
+    Vec<<P as Process>::Timer>,
+    Vec<<P as Process>::Output>,
+);
+
+/// Process `p`'s own part of `state`, with every process it names renamed by `to`, and its
+/// timers in their canonical order.
+fn local<P: Symmetric>(
+    state: &Global<P>,
+    p: ProcessId,
+    to: &dyn Fn(ProcessId) -> ProcessId,
+) -> Local<P> {
+    let mut process = (*state.processes[p]).clone();
+    process.rename(to);
+    let mut storage = (*state.storage[p]).clone();
+    P::rename_storage(&mut storage, to);
+    let mut timers = state.timers[p].clone();
+    timers.iter_mut().for_each(|t| P::rename_timer(t, to));
+    timers.sort_by_cached_key(fingerprint);
+    let mut outputs = state.outputs[p].clone();
+    outputs.iter_mut().for_each(|o| P::rename_output(o, to));
+    (process, storage, state.up[p], timers, outputs)
+}
+
 /// `state` with every process `p` renamed `to[p]`; `fifo` if channels are.
 pub fn renamed<P: Symmetric>(
     state: &Global<P>,
@@ -726,22 +737,12 @@ pub fn renamed<P: Symmetric>(
     let f = |p: ProcessId| to[p];
     let mut next = state.clone();
     for (p, &q) in to.iter().enumerate() {
-        let mut process = (*state.processes[p]).clone();
-        process.rename(&f);
+        let (process, storage, up, timers, outputs) = local(state, p, &f);
         next.processes[q] = Arc::new(process);
-        let mut storage = (*state.storage[p]).clone();
-        P::rename_storage(&mut storage, &f);
         next.storage[q] = Arc::new(storage);
-        next.up[q] = state.up[p];
-        next.timers[q] = state.timers[p].clone();
-        next.timers[q]
-            .iter_mut()
-            .for_each(|t| P::rename_timer(t, &f));
-        next.timers[q].sort_by_cached_key(fingerprint);
-        next.outputs[q] = state.outputs[p].clone();
-        next.outputs[q]
-            .iter_mut()
-            .for_each(|o| P::rename_output(o, &f));
+        next.up[q] = up;
+        next.timers[q] = timers;
+        next.outputs[q] = outputs;
     }
     for envelope in &mut next.network {
         envelope.from = to[envelope.from];
