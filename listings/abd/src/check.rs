@@ -77,12 +77,7 @@ pub fn system(
     faults: Faults,
     clients: Clients,
 ) -> Processes<Abd> {
-    Processes {
-        initial: Abd::cluster(servers, variant, None),
-        faults,
-        clients,
-        keep_dead: false,
-    }
+    Processes::new(Abd::cluster(servers, variant, None), faults).with_clients(clients)
 }
 
 /// Whether a history of register operations is linearizable (one thread: the model
@@ -98,7 +93,7 @@ pub fn linearizable(history: &History<RegisterOp, RegisterRet>) -> bool {
 /// Some read returned a value that some write wrote: the witness that a check of
 /// linearizability saw the register do its work, not only fail to answer.
 pub fn read_returns_a_written_value<P: Serves>(state: &Global<P>) -> bool {
-    let ops = &state.history.operations;
+    let ops = &state.history().operations;
     let written: Vec<i64> = ops
         .iter()
         .filter_map(|op| match op.request {
@@ -131,12 +126,12 @@ pub fn checker<P: Serves>(system: &Processes<P>) -> Checker<'_, Processes<P>> {
 pub fn invariant<P: Serves>() -> impl Fn(&Global<P>) -> bool + Sync {
     let verdicts = Mutex::new(HashMap::new());
     move |state| {
-        if let Some(&verdict) = lock(&verdicts).get(&state.history) {
+        if let Some(&verdict) = lock(&verdicts).get(state.history()) {
             return verdict;
         }
         // Checked outside the lock, so that other threads need not wait for it.
-        let verdict = linearizable(&state.history);
-        lock(&verdicts).insert(state.history.clone(), verdict);
+        let verdict = linearizable(&state.history());
+        lock(&verdicts).insert(state.history().clone(), verdict);
         verdict
     }
 }

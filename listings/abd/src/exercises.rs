@@ -14,15 +14,14 @@ pub fn judge(predict: impl Fn(usize, usize, usize) -> bool) -> Vec<String> {
     for n in 2..=3 {
         for query in 1..=n {
             for update in 1..=n {
-                let system = Processes {
-                    initial: Abd::cluster(n, Variant::Abd, None)
+                let system = Processes::new(
+                    Abd::cluster(n, Variant::Abd, None)
                         .into_iter()
                         .map(|p| p.with_quorums(query, update))
                         .collect(),
-                    faults: Faults::default(),
-                    clients: Scenario::WriteRead.clients(),
-                    keep_dead: false,
-                };
+                    Faults::default(),
+                )
+                .with_clients(Scenario::WriteRead.clients());
                 let report = checker(&system).run();
                 assert!(
                     report.stopped.is_none(),

@@ -35,7 +35,7 @@ impl System for AllInputs {
     ) {
         // The system of the state's own inputs: a crash restores a process's initial
         // state, input included.
-        let inputs = state.processes.iter().map(|p| p.input);
+        let inputs = state.all_processes().map(|p| p.input);
         let own = self
             .0
             .iter()
@@ -47,13 +47,13 @@ impl System for AllInputs {
 
 /// Agreement: no two processes decide differently.
 pub fn agreement(state: &Global<Voter>) -> bool {
-    agree(state.outputs.iter().flatten())
+    agree(state.all_outputs().flatten())
 }
 
 /// Validity: a decision is some process's input.
 pub fn validity(state: &Global<Voter>) -> bool {
-    let inputs: Vec<Bit> = state.processes.iter().map(|p| p.input).collect();
-    valid(state.outputs.iter().flatten(), &inputs)
+    let inputs: Vec<Bit> = state.all_processes().map(|p| p.input).collect();
+    valid(state.all_outputs().flatten(), &inputs)
 }
 
 /// One stage of the adversary's run.
@@ -206,10 +206,8 @@ fn blocked(protocol: Protocol, table: &[(Vec<Bit>, Valence)], bounds: Bounds) ->
             // (its sends) never happened.
             let s = system(protocol, zero, bounds.rounds, 0);
             let mut root = initial(&s);
-            root.network.retain(|e| e.from != p);
-            root.outputs[p].clear();
-            root.up[p] = false;
-            root.processes[p] = std::sync::Arc::new(s.initial[p].clone());
+            root.retain_messages(|e| e.from != p);
+            root.down(p, s.initial[p].clone());
             let report = Checker::new(&Rooted {
                 system: &s,
                 root: root.clone(),
@@ -272,11 +270,11 @@ fn sent(
     after: &Global<Voter>,
     e: &Envelope<Voter>,
 ) -> Vec<Envelope<Voter>> {
-    let mut old: Vec<&Envelope<Voter>> = before.network.iter().collect();
+    let mut old: Vec<&Envelope<Voter>> = before.network().collect();
     let i = old.iter().position(|d| *d == e).expect("in flight");
     old.remove(i);
     let mut new = Vec::new();
-    for d in &after.network {
+    for d in after.network() {
         match old.iter().position(|o| *o == d) {
             Some(i) => {
                 old.remove(i);
@@ -293,7 +291,7 @@ fn sent(
 /// The messages in flight in an initial configuration, in the order they were sent:
 /// every process took its first step in turn, p0 first.
 fn sent_at_start(root: &Global<Voter>) -> VecDeque<Envelope<Voter>> {
-    let mut sent = root.network.clone();
+    let mut sent: Vec<_> = root.network().cloned().collect();
     sent.sort_by_key(|d| (d.from, d.message.order(), d.to));
     sent.into()
 }
@@ -357,10 +355,10 @@ fn adversary(protocol: Protocol, inputs: &[Bit], k: usize, bounds: Bounds) -> Ou
 /// fixed order), and by how much.
 pub fn lowered(state: &Global<Voter>) -> (Global<Voter>, u32) {
     let mut lowest = u32::MAX;
-    for p in &state.processes {
+    for p in state.all_processes() {
         p.rounds_each(&mut |r| lowest = lowest.min(r));
     }
-    for e in &state.network {
+    for e in state.network() {
         e.message
             .round()
             .into_iter()
@@ -368,15 +366,10 @@ pub fn lowered(state: &Global<Voter>) -> (Global<Voter>, u32) {
     }
     let by = lowest.saturating_sub(1);
     let mut state = state.clone();
-    for p in &mut state.processes {
-        std::sync::Arc::make_mut(p).lower(by);
+    for p in 0..state.len() {
+        state.edit_process(p, |p| p.lower(by));
     }
-    for e in &mut state.network {
-        e.message = e.message.lowered(by);
-    }
-    state
-        .network
-        .sort_by_cached_key(modelcheck::checker::fingerprint);
+    state.edit_messages(|e| e.message = e.message.lowered(by));
     (state, by)
 }
 

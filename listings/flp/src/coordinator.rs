@@ -345,14 +345,9 @@ pub fn check(
     for p in &mut initial {
         p.rounds = rounds;
     }
-    let system = Processes {
-        initial,
-        faults: Faults::default(),
-        clients: Vec::new(),
-        keep_dead: false,
-    };
-    let agreement = |g: &Global<Rotating>| agree(g.outputs.iter().flatten());
-    let validity = move |g: &Global<Rotating>| valid(g.outputs.iter().flatten(), &inputs);
+    let system = Processes::new(initial, Faults::default());
+    let agreement = |g: &Global<Rotating>| agree(g.all_outputs().flatten());
+    let validity = move |g: &Global<Rotating>| valid(g.all_outputs().flatten(), &inputs);
     modelcheck::Checker::new(&system)
         .invariant("agreement", agreement)
         .invariant("validity", validity)

@@ -67,7 +67,7 @@ impl ByRounds {
     /// The steps of one round under `schedule` from `state`, where every process has
     /// just started the same round; `None` if a process decides (it then halts).
     pub fn play(&self, state: &Global<Voter>, schedule: &Schedule) -> Option<Run> {
-        let n = state.processes.len();
+        let n = state.len();
         let mut run: Run = vec![(None, state.clone())];
         let is_report = |m: &Message| matches!(m, Message::Report { .. });
         let is_proposal = |m: &Message| matches!(m, Message::Propose { .. });
@@ -80,8 +80,7 @@ impl ByRounds {
                 for from in first.iter().copied().chain(late) {
                     let now = &run.last().expect("a configuration").1;
                     let envelope = now
-                        .network
-                        .iter()
+                        .network()
                         .find(|e| e.from == from && e.to == to && kind(&e.message))
                         .cloned()?;
                     let next = self.deliver(now, &envelope);
@@ -171,7 +170,7 @@ impl Found {
     /// The run round by round: every round of the prefix, then of `laps` laps (as many as
     /// [`find`] replayed).
     pub fn by_round(&self, laps: usize) -> Vec<Round> {
-        let n = self.run[0].1.processes.len();
+        let n = self.run[0].1.len();
         let f = (n - 1) / 2;
         // Every process receives every other's report and proposal once a round.
         let steps_per_round = 2 * n * (n - 1);
@@ -197,8 +196,8 @@ impl Found {
                 }
                 let [reports_first, proposals_first] = firsts;
                 Round {
-                    number: start.processes[0].round,
-                    x: start.processes.iter().map(|p| p.x).collect(),
+                    number: start.process(0).round,
+                    x: start.all_processes().map(|p| p.x).collect(),
                     reports_first,
                     proposals,
                     proposals_first,
@@ -246,13 +245,14 @@ pub fn find(
     let (start, end) = (&run[loop_from].1, &run[loop_to].1);
     let (start_lowered, start_by) = lowered(start);
     let (end_lowered, end_by) = lowered(end);
+    let admissible = start.network().all(|e| end.network().all(|f| f != e));
     Ok(Some(Found {
         loop_from,
         rounds: (before, found.cycle.len()),
         lap: loop_to - loop_from,
         raise: end_by - start_by,
         repeats: start_lowered == end_lowered,
-        admissible: start.network.iter().all(|e| !end.network.contains(e)),
+        admissible,
         states,
         run,
     }))

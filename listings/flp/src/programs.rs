@@ -185,7 +185,7 @@ pub(crate) fn adversary(args: AdversaryArgs) -> Result<Output, Error> {
                 };
             }
             let last = &run.last().expect("a configuration").1;
-            let rounds = last.processes.iter().map(|p| p.round).max().unwrap_or(0);
+            let rounds = last.all_processes().map(|p| p.round).max().unwrap_or(0);
             let _ = writeln!(
                 out,
                 "after {} stages and {} steps: no process has decided; round {rounds} reached",
@@ -253,7 +253,7 @@ pub(crate) fn adversary(args: AdversaryArgs) -> Result<Output, Error> {
 fn steps(out: &mut String, run: &crate::valence::Run) {
     out.push_str(&modelcheck::steps(run, None));
     let last = &run.last().expect("a configuration").1;
-    for (p, decisions) in last.outputs.iter().enumerate() {
+    for (p, decisions) in last.all_outputs().enumerate() {
         if !decisions.is_empty() {
             let _ = writeln!(out, "  p{p} decided {decisions:?}");
         }
@@ -768,8 +768,8 @@ pub(crate) fn lasso(args: LassoArgs) -> Result<Output, Error> {
     let _ = writeln!(
         output.stdout,
         "  then     x = {}, round {}",
-        bits(&mut last.processes.iter().map(|p| p.x)),
-        last.processes[0].round
+        bits(&mut last.all_processes().map(|p| p.x)),
+        last.process(0).round
     );
     let _ = writeln!(
         output.stdout,

@@ -20,15 +20,13 @@ pub fn system(
     rounds: u32,
     crashes: usize,
 ) -> Processes<Voter> {
-    Processes {
-        initial: protocol.processes(inputs, (inputs.len() - 1) / 2, rounds),
-        faults: Faults {
+    Processes::new(
+        protocol.processes(inputs, (inputs.len() - 1) / 2, rounds),
+        Faults {
             crashes,
             ..Faults::default()
         },
-        clients: Vec::new(),
-        keep_dead: false,
-    }
+    )
 }
 
 /// A system explored from a given configuration rather than from its initial ones.
@@ -58,7 +56,7 @@ impl System for Rooted<'_> {
 
 /// Whether some process has decided `v` in `state`.
 pub fn decided(state: &Global<Voter>, v: Bit) -> bool {
-    state.outputs.iter().flatten().any(|&d| d == v)
+    state.all_outputs().flatten().any(|&d| d == v)
 }
 
 /// Whether a decision value is reachable.

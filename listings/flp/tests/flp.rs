@@ -35,7 +35,7 @@ fn waiting_for_everyone_or_for_a_coordinator_blocks_on_one_crash() {
         assert_eq!(zero.iter().zip(&one).filter(|(a, b)| a != b).count(), 1);
         assert!(run.iter().all(|(_, c)| !decided(c, 0) && !decided(c, 1)));
         assert!(
-            run.last().expect("a run").1.network.is_empty(),
+            run.last().expect("a run").1.network().len() == 0,
             "every message received"
         );
     }
@@ -62,14 +62,14 @@ fn the_adversary_keeps_deterministic_rounds_bivalent_in_an_admissible_run() {
     assert!(run.iter().all(|(_, c)| !decided(c, 0) && !decided(c, 1)));
     // The order of sending, rebuilt from the run itself: the initial messages by sender
     // and then destination, then each step's new messages by round, kind and destination.
-    let mut sent: Vec<Envelope<Voter>> = run[0].1.network.clone();
+    let mut sent: Vec<Envelope<Voter>> = run[0].1.network().cloned().collect();
     sent.sort_by_key(|e| (e.from, e.to));
     for i in 1..run.len() {
-        let mut kept = run[i - 1].1.network.clone();
+        let mut kept: Vec<_> = run[i - 1].1.network().cloned().collect();
         if let Some(Step::Deliver(e, _)) = &run[i].0 {
             kept.remove(kept.iter().position(|k| k == e).expect("in flight"));
         }
-        let mut new = run[i].1.network.clone();
+        let mut new: Vec<_> = run[i].1.network().cloned().collect();
         for e in &kept {
             new.remove(new.iter().position(|k| k == e).expect("still in flight"));
         }
@@ -85,8 +85,7 @@ fn the_adversary_keeps_deterministic_rounds_bivalent_in_an_admissible_run() {
         assert_eq!(stage.process, p, "the queue turns");
         let earliest = run[at]
             .1
-            .network
-            .iter()
+            .network()
             .filter(|e| e.to == p)
             .min_by_key(|e| order(e))
             .cloned();
@@ -180,7 +179,7 @@ fn the_model_checker_finds_a_lasso_of_rounds_in_which_nobody_ever_decides() {
         found
             .run
             .iter()
-            .all(|(_, s)| s.outputs.iter().all(Vec::is_empty))
+            .all(|(_, s)| s.all_outputs().all(|o| o.is_empty()))
     );
     // From a 0-valent configuration every schedule of this kind decides: the search can
     // answer no.

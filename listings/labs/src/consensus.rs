@@ -102,8 +102,8 @@ pub fn judge<P: Process<Output = Value>>(
 }
 
 /// Every value any process learned, in `outputs`, agrees and was proposed.
-fn safe(outputs: &[Vec<Value>]) -> Result<(), String> {
-    let learned: Vec<Value> = outputs.iter().flatten().copied().collect();
+fn safe<L: AsRef<[Value]>>(outputs: &[L]) -> Result<(), String> {
+    let learned: Vec<Value> = outputs.iter().flat_map(L::as_ref).copied().collect();
     if let Some(other) = learned.iter().find(|&&v| v != learned[0]) {
         return Err(format!(
             "agreement broken: {} and {other} were both learned",
@@ -134,18 +134,16 @@ fn model_check<P: Process<Output = Value>>(
         },
         start: Duration::ZERO,
     };
-    let system = Processes {
-        initial: (0..setup.processes()).map(|id| make(id, &setup)).collect(),
+    let system = Processes::new(
+        (0..setup.processes()).map(|id| make(id, &setup)).collect(),
         faults,
-        clients: Vec::new(),
-        keep_dead: false,
-    };
+    );
     let report = Checker::new(&system)
         .invariant("agreement and validity", |s: &Global<P>| {
-            safe(&s.outputs).is_ok()
+            safe(&s.all_outputs().collect::<Vec<_>>()).is_ok()
         })
         .sometimes("a value is learned", |s: &Global<P>| {
-            s.outputs.iter().any(|o| !o.is_empty())
+            s.all_outputs().any(|o| !o.is_empty())
         })
         .max_states(MAX_STATES)
         .run();
@@ -154,7 +152,9 @@ fn model_check<P: Process<Output = Value>>(
         let last = &violation.trace[steps].1;
         let why = format!(
             "{} after {steps} steps:\n{}",
-            safe(&last.outputs).err().unwrap_or_default(),
+            safe(&last.all_outputs().collect::<Vec<_>>())
+                .err()
+                .unwrap_or_default(),
             modelcheck::steps(&violation.trace, None).trim_end()
         );
         let picture = diagram(name, &violation.trace, None, |m| format!("{m:?}"));

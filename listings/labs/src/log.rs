@@ -76,11 +76,11 @@ pub fn judge<P: Replicates>(
 
 /// What is wrong with what the replicas applied: two entries in one slot, or slots out of
 /// order.
-fn safe(applied: &[Vec<(Slot, Entry)>]) -> Result<(), String> {
-    if !same_entry_per_slot(applied.iter().flatten()) {
+fn safe<A: AsRef<[(Slot, Entry)]>>(applied: &[A]) -> Result<(), String> {
+    if !same_entry_per_slot(applied.iter().flat_map(A::as_ref)) {
         let mut first: BTreeMap<Slot, (usize, &Entry)> = BTreeMap::new();
         for (p, entries) in applied.iter().enumerate() {
-            for (slot, entry) in entries {
+            for (slot, entry) in entries.as_ref() {
                 let (q, other) = *first.entry(*slot).or_insert((p, entry));
                 if other != entry {
                     return Err(format!(
@@ -90,10 +90,14 @@ fn safe(applied: &[Vec<(Slot, Entry)>]) -> Result<(), String> {
             }
         }
     }
-    match applied.iter().position(|a| !applies_in_order(a)) {
+    match applied.iter().position(|a| !applies_in_order(a.as_ref())) {
         Some(p) => Err(format!(
             "p{p} applied slots out of order: {:?}",
-            applied[p].iter().map(|(s, _)| s).collect::<Vec<_>>()
+            applied[p]
+                .as_ref()
+                .iter()
+                .map(|(s, _)| s)
+                .collect::<Vec<_>>()
         )),
         None => Ok(()),
     }
@@ -120,14 +124,13 @@ fn model_check<P: Replicates>(
         seq: 1,
         op: KvOp::Append("x".into(), ((b'a' + c as u8) as char).to_string()),
     };
-    let system = Processes {
-        initial: (0..REPLICAS).map(|id| make(id, &setup)).collect(),
-        faults: Faults::default(),
-        clients: (0..commands).map(|c| vec![(c, append(c))]).collect(),
-        keep_dead: false,
-    };
+    let system = Processes::new(
+        (0..REPLICAS).map(|id| make(id, &setup)).collect(),
+        Faults::default(),
+    )
+    .with_clients((0..commands).map(|c| vec![(c, append(c))]).collect());
     let applied_everywhere = move |s: &Global<P>| {
-        s.outputs.iter().all(|applied| {
+        s.all_outputs().all(|applied| {
             let commands_applied: usize =
                 applied.iter().map(|(_, e)| e.commands().len()).sum();
             commands_applied == commands
@@ -135,7 +138,7 @@ fn model_check<P: Replicates>(
     };
     let checker = Checker::new(&system)
         .invariant("one entry per slot, in order", |s: &Global<P>| {
-            safe(&s.outputs).is_ok()
+            safe(&s.all_outputs().collect::<Vec<_>>()).is_ok()
         })
         .sometimes("every command applied at every replica", applied_everywhere)
         .max_states(MAX_STATES);
@@ -148,7 +151,9 @@ fn model_check<P: Replicates>(
         let last = &violation.trace[steps].1;
         let why = format!(
             "after {steps} steps, {}:\n{}",
-            safe(&last.outputs).err().unwrap_or_default(),
+            safe(&last.all_outputs().collect::<Vec<_>>())
+                .err()
+                .unwrap_or_default(),
             modelcheck::steps(&violation.trace, None).trim_end()
         );
         let picture = diagram(name, &violation.trace, None, |m| format!("{m:?}"));

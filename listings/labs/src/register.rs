@@ -105,21 +105,20 @@ impl Exploration {
         make: impl Fn(ProcessId, usize, Option<Duration>) -> P,
         options: &Options,
     ) -> Check {
-        let system = Processes {
-            initial: (0..REPLICAS).map(|p| make(p, REPLICAS, None)).collect(),
-            faults: self.faults,
-            clients: self.scenario.clients(),
-            keep_dead: false,
-        };
+        let system = Processes::new(
+            (0..REPLICAS).map(|p| make(p, REPLICAS, None)).collect(),
+            self.faults,
+        )
+        .with_clients(self.scenario.clients());
         let report = checker(&system)
             .max_states(self.bound.unwrap_or(MAX_STATES))
             .run();
         if let Some(violation) = report.violation {
             let steps = violation.trace.len() - 1;
             let last = &violation.trace[steps].1;
-            let history = match check(&Register, &last.history) {
+            let history = match check(&Register, &last.history()) {
                 Verdict::NotLinearizable(evidence) => {
-                    explain::text(&Register, &last.history, &evidence, 4)
+                    explain::text(&Register, &last.history(), &evidence, 4)
                 }
                 _ => String::new(),
             };

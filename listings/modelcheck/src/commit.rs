@@ -160,7 +160,7 @@ pub fn managers(rms: usize, hasty: bool) -> Vec<Manager> {
 }
 
 /// No two managers announce different outcomes.
-pub fn consistent(outputs: &[Vec<Outcome>]) -> bool {
-    let all: Vec<Outcome> = outputs.iter().flatten().copied().collect();
+pub fn consistent(outputs: &[&[Outcome]]) -> bool {
+    let all: Vec<Outcome> = outputs.iter().copied().flatten().copied().collect();
     !(all.contains(&Outcome::Committed) && all.contains(&Outcome::Aborted))
 }

@@ -17,7 +17,8 @@ use crate::checker::fingerprint;
 use crate::system::System;
 use process::{Choices, ClientId, Context, Effect, History, Process, ProcessId, Time};
 use std::fmt;
-use std::sync::Arc;
+use std::hash::Hash;
+use std::sync::{Arc, Mutex};
 
 /// What the network and the administrator may do, beyond delivering messages and firing
 /// timers.
@@ -71,34 +72,248 @@ impl<P: Process> fmt::Debug for Envelope<P> {
 /// A global state of a system of processes.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Global<P: Process> {
-    /// Each process's state, shared with the states it was copied from until a step
-    /// changes it.
-    pub processes: Vec<Arc<P>>,
-    /// What each process last persisted, shared as the processes are.
-    pub storage: Vec<Arc<P::Storage>>,
-    /// Which processes are running.
-    pub up: Vec<bool>,
-    /// Each process's set timers, in a canonical order.
-    pub timers: Vec<Vec<P::Timer>>,
+    /// What belongs to each process.
+    locals: Vec<Shared<Local<P>>>,
     /// The messages in flight, a multiset in a canonical order.
-    pub network: Vec<Envelope<P>>,
-    /// Each process's outputs so far.
-    pub outputs: Vec<Vec<P::Output>>,
+    network: Vec<Shared<Envelope<P>>>,
     /// Crashes so far.
-    pub crashes: usize,
+    crashes: usize,
     /// What the clients asked and were answered. Time is the number of invocations
     /// and responses before: only their order is real.
-    pub history: History<P::Request, P::Response>,
+    history: History<P::Request, P::Response>,
 }
+
+/// What belongs to one process in a global state.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct Local<P: Process> {
+    /// Its state.
+    process: P,
+    /// What it last persisted.
+    storage: Shared<P::Storage>,
+    /// Whether it is running.
+    up: bool,
+    /// Its set timers, in a canonical order.
+    timers: Vec<P::Timer>,
+    /// Its outputs so far.
+    outputs: Vec<P::Output>,
+}
+
+/// A value with its fingerprint, computed once, shared by every state that holds it:
+/// a state is a handful of pointers, and hashing one hashes each part's fingerprint.
+pub struct Shared<T>(Arc<(u64, T)>);
 // ANCHOR_END: global
+
+impl<T: Hash> Shared<T> {
+    fn new(value: T) -> Self {
+        Shared(Arc::new((fingerprint(&value), value)))
+    }
+
+    /// Changes the value through `f`, copying it first if another state holds it.
+    fn edit<R>(&mut self, f: impl FnOnce(&mut T) -> R) -> R
+    where
+        T: Clone,
+    {
+        let (print, value) = Arc::make_mut(&mut self.0);
+        let result = f(value);
+        *print = fingerprint(value);
+        result
+    }
+}
+
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0.1
+    }
+}
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(Arc::clone(&self.0))
+    }
+}
+
+impl<T: PartialEq> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0) || *self.0 == *other.0
+    }
+}
+
+impl<T: Eq> Eq for Shared<T> {}
+
+impl<T> Hash for Shared<T> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u64(self.0.0);
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Shared<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.1.fmt(f)
+    }
+}
+
+/// One copy of each value made: a value equal to one already made is replaced by it, so
+/// that the states of a search, however many, hold each process state, disk and message
+/// once. Split into shards, each behind its own lock, for the threads of a search.
+struct Pool<T> {
+    shards: Vec<Mutex<nohash_hasher::IntMap<u64, Vec<Shared<T>>>>>,
+}
+
+impl<T> Default for Pool<T> {
+    fn default() -> Self {
+        Pool {
+            shards: (0..64).map(|_| Mutex::default()).collect(),
+        }
+    }
+}
+
+impl<T: Hash + Eq> Pool<T> {
+    /// The copy of `value` made first.
+    fn share(&self, value: Shared<T>) -> Shared<T> {
+        let shard = &self.shards[(value.0.0 >> 58) as usize];
+        let mut shard = shard
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let same = shard.entry(value.0.0).or_default();
+        match same.iter().find(|v| **v == value) {
+            Some(first) => first.clone(),
+            None => {
+                same.push(value.clone());
+                value
+            }
+        }
+    }
+}
+
+/// The pools of a system's processes' parts.
+struct Pools<P: Process> {
+    locals: Pool<Local<P>>,
+    envelopes: Pool<Envelope<P>>,
+}
+
+impl<P: Process> Default for Pools<P> {
+    fn default() -> Self {
+        Pools {
+            locals: Pool::default(),
+            envelopes: Pool::default(),
+        }
+    }
+}
+
+impl<P: Process> Global<P> {
+    /// How many processes there are.
+    pub fn len(&self) -> usize {
+        self.locals.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.locals.is_empty()
+    }
+
+    /// Process `p`'s state.
+    pub fn process(&self, p: ProcessId) -> &P {
+        &self.locals[p].process
+    }
+
+    /// Every process's state, in order.
+    pub fn all_processes(&self) -> impl ExactSizeIterator<Item = &P> + Clone {
+        self.locals.iter().map(|l| &l.process)
+    }
+
+    /// What process `p` last persisted.
+    pub fn storage(&self, p: ProcessId) -> &P::Storage {
+        &self.locals[p].storage
+    }
+
+    /// What every process last persisted, in order.
+    pub fn all_storage(&self) -> impl ExactSizeIterator<Item = &P::Storage> + Clone {
+        self.locals.iter().map(|l| &*l.storage)
+    }
+
+    /// Whether process `p` is running.
+    pub fn is_up(&self, p: ProcessId) -> bool {
+        self.locals[p].up
+    }
+
+    /// Process `p`'s set timers, in a canonical order.
+    pub fn timers(&self, p: ProcessId) -> &[P::Timer] {
+        &self.locals[p].timers
+    }
+
+    /// Process `p`'s outputs so far.
+    pub fn outputs(&self, p: ProcessId) -> &[P::Output] {
+        &self.locals[p].outputs
+    }
+
+    /// Every process's outputs so far, in order.
+    pub fn all_outputs(&self) -> impl ExactSizeIterator<Item = &[P::Output]> + Clone {
+        self.locals.iter().map(|l| l.outputs.as_slice())
+    }
+
+    /// The messages in flight, in a canonical order.
+    pub fn network(&self) -> impl ExactSizeIterator<Item = &Envelope<P>> + Clone {
+        self.network.iter().map(|e| &**e)
+    }
+
+    /// Crashes so far.
+    pub fn crashes(&self) -> usize {
+        self.crashes
+    }
+
+    /// What the clients asked and were answered.
+    pub fn history(&self) -> &History<P::Request, P::Response> {
+        &self.history
+    }
+
+    /// Changes process `p`'s state through `f`.
+    pub fn edit_process(&mut self, p: ProcessId, f: impl FnOnce(&mut P)) {
+        self.locals[p].edit(|local| f(&mut local.process));
+    }
+
+    /// Changes what process `p` last persisted through `f`.
+    pub fn edit_storage(&mut self, p: ProcessId, f: impl FnOnce(&mut P::Storage)) {
+        self.locals[p].edit(|local| local.storage.edit(f));
+    }
+
+    /// Changes every message in flight through `f`, and puts them back in the canonical
+    /// order of a network whose channels are not FIFO.
+    pub fn edit_messages(&mut self, mut f: impl FnMut(&mut Envelope<P>)) {
+        for envelope in &mut self.network {
+            envelope.edit(&mut f);
+        }
+        order(&mut self.network, false);
+    }
+
+    /// Keeps only the messages in flight for which `f` holds.
+    pub fn retain_messages(&mut self, mut f: impl FnMut(&Envelope<P>) -> bool) {
+        self.network.retain(|e| f(e));
+    }
+
+    /// Process `p` crashed, its volatile state `initial` again, its timers and outputs
+    /// gone, and with no crash counted: a state the system's search did not reach, for a
+    /// proof that starts from it.
+    pub fn down(&mut self, p: ProcessId, initial: P) {
+        self.locals[p].edit(|local| {
+            local.process = initial;
+            local.up = false;
+            local.timers.clear();
+            local.outputs.clear();
+        });
+    }
+}
 
 impl<P: Process> fmt::Debug for Global<P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Global")
-            .field("processes", &self.processes)
-            .field("up", &self.up)
+            .field("processes", &self.all_processes().collect::<Vec<_>>())
+            .field(
+                "up",
+                &(0..self.len()).map(|p| self.is_up(p)).collect::<Vec<_>>(),
+            )
             .field("network", &self.network)
-            .field("outputs", &self.outputs)
+            .field("outputs", &self.all_outputs().collect::<Vec<_>>())
             .field("history", &self.history)
             .finish()
     }
@@ -159,6 +374,52 @@ pub struct Processes<P: Process> {
     /// Keep dead messages in flight ([`Process::ignores`]) instead of dropping them: to
     /// measure what dropping them saves, and for the reduced search, which needs them.
     pub keep_dead: bool,
+    /// The one copy of each part of a state that the search has made.
+    pools: Pools<P>,
+}
+
+impl<P: Process> Processes<P> {
+    /// The processes `initial`, under `faults`, with no clients, dropping dead messages.
+    pub fn new(initial: Vec<P>, faults: Faults) -> Self {
+        Processes {
+            initial,
+            faults,
+            clients: Vec::new(),
+            keep_dead: false,
+            pools: Pools::default(),
+        }
+    }
+
+    /// The system with these clients.
+    pub fn with_clients(self, clients: Vec<Vec<(ProcessId, P::Request)>>) -> Self {
+        Processes { clients, ..self }
+    }
+
+    /// The system keeping dead messages in flight, if `keep_dead`.
+    pub fn keeping_dead(self, keep_dead: bool) -> Self {
+        Processes { keep_dead, ..self }
+    }
+
+    /// `local`, shared with every state that holds one equal to it.
+    fn share(&self, local: Local<P>) -> Shared<Local<P>> {
+        self.pools.locals.share(Shared::new(local))
+    }
+
+    /// `state` with each of its parts shared likewise.
+    fn shared(&self, mut state: Global<P>) -> Global<P> {
+        for local in &mut state.locals {
+            *local = self.pools.locals.share(local.clone());
+        }
+        for envelope in &mut state.network {
+            *envelope = self.pools.envelopes.share(envelope.clone());
+        }
+        state
+    }
+
+    /// `envelope`, shared likewise.
+    fn share_envelope(&self, envelope: Envelope<P>) -> Shared<Envelope<P>> {
+        self.pools.envelopes.share(Shared::new(envelope))
+    }
 }
 
 /// Answers choices from a script, recording each choice's number of options, so that
@@ -184,11 +445,12 @@ impl Choices for Script {
 }
 
 impl<P: Process> Processes<P> {
-    /// Runs `handler` on process `p` of `state` once for every combination of its
-    /// choices; for each, the successor state and the choices made.
+    /// Runs `handler` on process `p`, whose own part is `local`, of `state` once for every
+    /// combination of its choices; for each, the successor state and the choices made.
     fn run(
         &self,
         state: &Global<P>,
+        local: &Local<P>,
         p: ProcessId,
         handler: &dyn Fn(&mut P, &mut Context<'_, P>),
     ) -> Vec<(Global<P>, Vec<usize>)> {
@@ -200,26 +462,21 @@ impl<P: Process> Processes<P> {
         };
         loop {
             let mut next = state.clone();
+            let mut local = local.clone();
             let mut effects = Vec::new();
             script.next = 0;
             script.options.clear();
             {
                 let mut ctx = Context::new(p, Time::ZERO, &mut effects, &mut script);
-                handler(Arc::make_mut(&mut next.processes[p]), &mut ctx);
+                handler(&mut local.process, &mut ctx);
             }
             script.choices.truncate(script.next);
             for effect in effects {
-                apply(&mut next, p, effect);
+                self.apply(&mut next, &mut local, p, effect);
             }
-            if !self.keep_dead {
-                drop_dead(&mut next);
-            }
-            order(&mut next.network, self.faults.fifo);
-            if self.faults.duplication {
-                // Two copies in flight are no different from one.
-                next.network.dedup();
-            }
-            next.timers[p].sort_by_cached_key(fingerprint);
+            local.timers.sort_by_cached_key(fingerprint);
+            next.locals[p] = self.share(local);
+            self.settle(&mut next);
             results.push((next, script.choices.clone()));
             // The next combination, as an odometer over the choices made this time.
             let mut i = script.choices.len();
@@ -248,10 +505,11 @@ impl<P: Process> Processes<P> {
         state: &Global<P>,
         envelope: &Envelope<P>,
     ) -> Vec<(Step<P>, Global<P>)> {
-        let Some(i) = state.network.iter().position(|e| e == envelope) else {
+        let Some(i) = state.network().position(|e| e == envelope) else {
             return Vec::new();
         };
-        if !state.up[envelope.to] || !deliverable(&state.network, i, self.faults.fifo) {
+        if !state.is_up(envelope.to) || !deliverable(&state.network, i, self.faults.fifo)
+        {
             return Vec::new();
         }
         let mut rest = state.clone();
@@ -273,12 +531,12 @@ impl<P: Process> Processes<P> {
         if self.faults.duplication {
             // Deliver a copy and keep the message: a network that duplicates keeps
             // everything sent (as the message set of Lamport's Paxos.tla does).
-            self.run(state, envelope.to, &receive)
+            self.run(state, &state.locals[envelope.to], envelope.to, &receive)
                 .into_iter()
                 .map(|(next, choices)| (Step::Duplicate(envelope.clone(), choices), next))
                 .collect()
         } else {
-            self.run(&rest, envelope.to, &receive)
+            self.run(&rest, &state.locals[envelope.to], envelope.to, &receive)
                 .into_iter()
                 .map(|(next, choices)| (Step::Deliver(envelope.clone(), choices), next))
                 .collect()
@@ -293,20 +551,29 @@ impl<P: Process> Processes<P> {
             "a duplicating network keeps a set of messages, which has no order: not with FIFO channels"
         );
         let n = self.initial.len();
+        let storage = Shared::new(P::Storage::default());
         let mut states = vec![Global {
-            processes: self.initial.iter().cloned().map(Arc::new).collect(),
-            storage: (0..n).map(|_| Arc::new(P::Storage::default())).collect(),
-            up: vec![true; n],
-            timers: vec![Vec::new(); n],
+            locals: (self.initial.iter())
+                .map(|process| {
+                    self.share(Local {
+                        process: process.clone(),
+                        storage: storage.clone(),
+                        up: true,
+                        timers: Vec::new(),
+                        outputs: Vec::new(),
+                    })
+                })
+                .collect(),
             network: Vec::new(),
-            outputs: vec![Vec::new(); n],
             crashes: 0,
             history: History::default(),
         }];
         for p in 0..n {
             states = states
                 .iter()
-                .flat_map(|s| self.run(s, p, &|process, ctx| process.on_start(ctx)))
+                .flat_map(|s| {
+                    self.run(s, &s.locals[p], p, &|process, ctx| process.on_start(ctx))
+                })
                 .map(|(s, _)| s)
                 .collect();
         }
@@ -321,10 +588,11 @@ impl<P: Process> Processes<P> {
 /// processes, disks, outputs and history at every step: only the network tells them
 /// apart, which an invariant of processes that make this promise must not read.
 fn drop_dead<P: Process>(state: &mut Global<P>) {
-    let (processes, storage) = (&state.processes, &state.storage);
-    state
-        .network
-        .retain(|e| !processes[e.to].ignores(&storage[e.to], e.from, &e.message));
+    let locals = &state.locals;
+    state.network.retain(|e| {
+        let receiver = &locals[e.to];
+        !(receiver.process).ignores(&receiver.storage, e.from, &e.message)
+    });
 }
 // ANCHOR_END: dead
 
@@ -339,11 +607,11 @@ pub fn broken_promise<P: Process>(
 ) -> Option<String> {
     assert!(system.keep_dead, "dead messages must be kept to be checked");
     let dead = |s: &Global<P>, e: &Envelope<P>| {
-        s.up[e.to] && s.processes[e.to].ignores(&s.storage[e.to], e.from, &e.message)
+        s.is_up(e.to) && s.process(e.to).ignores(s.storage(e.to), e.from, &e.message)
     };
     let mut successors = Vec::new();
     system.successors(state, &mut successors);
-    for (i, envelope) in state.network.iter().enumerate() {
+    for (i, envelope) in state.network().enumerate() {
         if !dead(state, envelope) {
             continue;
         }
@@ -357,7 +625,9 @@ pub fn broken_promise<P: Process>(
             return Some(format!("{step:?} changed more than the network"));
         }
         let live = |s: &Global<P>| {
-            s.up[envelope.to] && s.network.contains(envelope) && !dead(s, envelope)
+            s.is_up(envelope.to)
+                && s.network().any(|e| e == envelope)
+                && !dead(s, envelope)
         };
         if let Some((step, _)) = successors.iter().find(|(_, next)| live(next)) {
             return Some(format!("after {step:?}, {envelope:?} is no longer dead"));
@@ -381,17 +651,21 @@ pub fn broken_promise<P: Process>(
 /// Puts the messages in flight in their canonical order: by fingerprint, so that two
 /// states with the same multiset are equal; or, with FIFO channels, by channel, each in
 /// the order sent (a stable sort of messages appended in that order).
-fn order<P: Process>(network: &mut [Envelope<P>], fifo: bool) {
+fn order<P: Process>(network: &mut [Shared<Envelope<P>>], fifo: bool) {
     if fifo {
         network.sort_by_key(|e| (e.from, e.to));
     } else {
-        network.sort_by_cached_key(fingerprint);
+        network.sort_by_key(|e| e.0.0);
     }
 }
 
 /// Whether the message at `i` in flight may be delivered next: any may, unless channels
 /// are FIFO, when only the oldest of its channel may.
-fn deliverable<P: Process>(network: &[Envelope<P>], i: usize, fifo: bool) -> bool {
+fn deliverable<P: Process>(
+    network: &[Shared<Envelope<P>>],
+    i: usize,
+    fifo: bool,
+) -> bool {
     let e = &network[i];
     !fifo
         || !network[..i]
@@ -399,33 +673,59 @@ fn deliverable<P: Process>(network: &[Envelope<P>], i: usize, fifo: bool) -> boo
             .any(|f| f.from == e.from && f.to == e.to)
 }
 
-/// Carries out one effect of process `p`'s handler.
-fn apply<P: Process>(state: &mut Global<P>, p: ProcessId, effect: Effect<P>) {
-    match effect {
-        Effect::Send { to, message } => state.network.push(Envelope {
-            from: p,
-            to,
-            message,
-        }),
-        Effect::SetTimer { timer, .. } => {
-            if !state.timers[p].contains(&timer) {
-                state.timers[p].push(timer);
+impl<P: Process> Processes<P> {
+    /// Carries out one effect of process `p`'s handler, on `state` and on `local`, the
+    /// process's own part of it.
+    fn apply(
+        &self,
+        state: &mut Global<P>,
+        local: &mut Local<P>,
+        p: ProcessId,
+        effect: Effect<P>,
+    ) {
+        match effect {
+            Effect::Send { to, message } => {
+                let envelope = Envelope {
+                    from: p,
+                    to,
+                    message,
+                };
+                state.network.push(self.share_envelope(envelope));
             }
-        }
-        Effect::CancelTimer { timer } => state.timers[p].retain(|t| *t != timer),
-        Effect::Persist { storage } => state.storage[p] = Arc::new(storage),
-        Effect::Respond { client, response } => {
-            // Only the client's open operation takes an answer: a late or repeated one is
-            // ignored.
-            let at = events(&state.history);
-            let open = (state.history.operations.iter())
-                .rposition(|op| op.client == client)
-                .filter(|&i| state.history.operations[i].is_open());
-            if let Some(i) = open {
-                state.history.complete(i, response, at);
+            Effect::SetTimer { timer, .. } => {
+                if !local.timers.contains(&timer) {
+                    local.timers.push(timer);
+                }
             }
+            Effect::CancelTimer { timer } => local.timers.retain(|t| *t != timer),
+            Effect::Persist { storage } => local.storage = Shared::new(storage),
+            Effect::Respond { client, response } => {
+                // Only the client's open operation takes an answer: a late or repeated
+                // one is ignored.
+                let at = events(&state.history);
+                let open = (state.history.operations.iter())
+                    .rposition(|op| op.client == client)
+                    .filter(|&i| state.history.operations[i].is_open());
+                if let Some(i) = open {
+                    state.history.complete(i, response, at);
+                }
+            }
+            Effect::Output { output } => local.outputs.push(output),
         }
-        Effect::Output { output } => state.outputs[p].push(output),
+    }
+
+    /// Puts a successor in its canonical form: dead messages dropped (unless kept), the
+    /// network in its canonical order, and copies of a message one if the network
+    /// duplicates.
+    fn settle(&self, state: &mut Global<P>) {
+        if !self.keep_dead {
+            drop_dead(state);
+        }
+        order(&mut state.network, self.faults.fifo);
+        if self.faults.duplication {
+            // Two copies in flight are no different from one.
+            state.network.dedup();
+        }
     }
 }
 
@@ -469,12 +769,12 @@ impl<P: Process> System for Processes<P> {
             rest.network.remove(i);
             let to = envelope.to;
             if self.faults.loss {
-                out.push((Step::Lose(envelope.clone()), rest.clone()));
+                out.push((Step::Lose((**envelope).clone()), rest.clone()));
             }
-            if !state.up[to] {
+            if !state.is_up(to) {
                 // A crashed receiver drops it (a duplicating network keeps a copy).
                 if !self.faults.loss && !self.faults.duplication {
-                    out.push((Step::Lose(envelope.clone()), rest));
+                    out.push((Step::Lose((**envelope).clone()), rest));
                 }
                 continue;
             }
@@ -482,24 +782,28 @@ impl<P: Process> System for Processes<P> {
                 out.extend(self.receipts(state, rest, envelope));
             }
         }
-        for p in 0..state.processes.len() {
-            if state.up[p] {
-                for timer in &state.timers[p] {
-                    let mut unset = state.clone();
-                    unset.timers[p].retain(|t| t != timer);
+        for (p, local) in state.locals.iter().enumerate() {
+            if local.up {
+                for timer in &local.timers {
+                    let mut unset = (**local).clone();
+                    unset.timers.retain(|t| t != timer);
                     let fire = |q: &mut P, ctx: &mut Context<'_, P>| {
                         q.on_timer(timer.clone(), ctx)
                     };
-                    for (next, choices) in self.run(&unset, p, &fire) {
+                    for (next, choices) in self.run(state, &unset, p, &fire) {
                         out.push((Step::Fire(p, timer.clone(), choices), next));
                     }
                 }
                 if state.crashes < self.faults.crashes && self.faults.may_crash(p) {
                     let mut crashed = state.clone();
-                    crashed.up[p] = false;
                     // Volatile state is lost.
-                    crashed.processes[p] = Arc::new(self.initial[p].clone());
-                    crashed.timers[p].clear();
+                    crashed.locals[p] = self.share(Local {
+                        process: self.initial[p].clone(),
+                        storage: local.storage.clone(),
+                        up: false,
+                        timers: Vec::new(),
+                        outputs: local.outputs.clone(),
+                    });
                     crashed.crashes += 1;
                     if !self.keep_dead {
                         drop_dead(&mut crashed);
@@ -507,12 +811,12 @@ impl<P: Process> System for Processes<P> {
                     out.push((Step::Crash(p), crashed));
                 }
             } else if self.faults.restarts {
-                let mut restarted = state.clone();
-                restarted.up[p] = true;
-                let storage = state.storage[p].clone();
+                let mut restarted = (**local).clone();
+                restarted.up = true;
+                let storage = local.storage.clone();
                 let recover =
                     |q: &mut P, ctx: &mut Context<'_, P>| q.on_recover(&storage, ctx);
-                for (next, choices) in self.run(&restarted, p, &recover) {
+                for (next, choices) in self.run(state, &restarted, p, &recover) {
                     out.push((Step::Restart(p, choices), next));
                 }
             }
@@ -524,14 +828,14 @@ impl<P: Process> System for Processes<P> {
             let mut invoked = state.clone();
             let at = events(&state.history);
             invoked.history.invoke(c, p, request.clone(), at);
-            if !state.up[p] {
+            if !state.is_up(p) {
                 out.push((Step::Invoke(c, Vec::new()), invoked));
                 continue;
             }
             let submit = |q: &mut P, ctx: &mut Context<'_, P>| {
                 q.on_request(c, request.clone(), ctx)
             };
-            for (next, choices) in self.run(&invoked, p, &submit) {
+            for (next, choices) in self.run(&invoked, &state.locals[p], p, &submit) {
                 out.push((Step::Invoke(c, choices), next));
             }
         }
@@ -651,8 +955,7 @@ impl<P: Symmetric> Interchangeable<P> {
     /// The renamings that number each group's members in the order of their keys in
     /// `state`: one, unless members share a key, whose orders are all tried.
     fn candidates(&self, state: &Global<P>) -> Vec<Vec<ProcessId>> {
-        let mut candidates: Vec<Vec<ProcessId>> =
-            vec![(0..state.processes.len()).collect()];
+        let mut candidates: Vec<Vec<ProcessId>> = vec![(0..state.len()).collect()];
         for group in &self.groups {
             let mut keyed: Vec<(u64, ProcessId)> =
                 group.iter().map(|&p| (self.key(state, p), p)).collect();
@@ -699,16 +1002,6 @@ fn permutations(items: &[ProcessId]) -> Vec<Vec<ProcessId>> {
     all
 }
 
-/// What belongs to one process in a global state: its state, its disk, whether it is up,
-/// its timers and its outputs.
-type Local<P> = (
-    P,
-    <P as Process>::Storage,
-    bool,
-    Vec<<P as Process>::Timer>,
-    Vec<<P as Process>::Output>,
-);
-
 /// Process `p`'s own part of `state`, with every process it names renamed by `to`, and its
 /// timers in their canonical order.
 fn local<P: Symmetric>(
@@ -716,16 +1009,23 @@ fn local<P: Symmetric>(
     p: ProcessId,
     to: &dyn Fn(ProcessId) -> ProcessId,
 ) -> Local<P> {
-    let mut process = (*state.processes[p]).clone();
+    let own = &state.locals[p];
+    let mut process = own.process.clone();
     process.rename(to);
-    let mut storage = (*state.storage[p]).clone();
+    let mut storage = (*own.storage).clone();
     P::rename_storage(&mut storage, to);
-    let mut timers = state.timers[p].clone();
+    let mut timers = own.timers.clone();
     timers.iter_mut().for_each(|t| P::rename_timer(t, to));
     timers.sort_by_cached_key(fingerprint);
-    let mut outputs = state.outputs[p].clone();
+    let mut outputs = own.outputs.clone();
     outputs.iter_mut().for_each(|o| P::rename_output(o, to));
-    (process, storage, state.up[p], timers, outputs)
+    Local {
+        process,
+        storage: Shared::new(storage),
+        up: own.up,
+        timers,
+        outputs,
+    }
 }
 
 /// `state` with every process `p` renamed `to[p]`; `fifo` if channels are.
@@ -737,17 +1037,14 @@ pub fn renamed<P: Symmetric>(
     let f = |p: ProcessId| to[p];
     let mut next = state.clone();
     for (p, &q) in to.iter().enumerate() {
-        let (process, storage, up, timers, outputs) = local(state, p, &f);
-        next.processes[q] = Arc::new(process);
-        next.storage[q] = Arc::new(storage);
-        next.up[q] = up;
-        next.timers[q] = timers;
-        next.outputs[q] = outputs;
+        next.locals[q] = Shared::new(local(state, p, &f));
     }
     for envelope in &mut next.network {
-        envelope.from = to[envelope.from];
-        envelope.to = to[envelope.to];
-        P::rename_message(&mut envelope.message, &f);
+        envelope.edit(|e| {
+            e.from = to[e.from];
+            e.to = to[e.to];
+            P::rename_message(&mut e.message, &f);
+        });
     }
     order(&mut next.network, fifo);
     for op in &mut next.history.operations {
@@ -782,7 +1079,8 @@ impl<P: Symmetric> System for Interchangeable<P> {
                 least = Some((print, next));
             }
         }
-        least.expect("every state has a candidate").1
+        let least = least.expect("every state has a candidate").1;
+        self.system.shared(least)
     }
 
     fn fairness(&self, step: &Step<P>) -> Option<u64> {
@@ -814,7 +1112,7 @@ pub fn diagram_with<P: Process>(
     response: impl Fn(&P::Response) -> String,
 ) -> figures::Diagram {
     use figures::spacetime::{Arrow, Band, BandKind, Fate, Point, PointMark};
-    let n = trace.first().map_or(0, |(_, s)| s.processes.len());
+    let n = trace.first().map_or(0, |(_, s)| s.len());
     let mut diagram = figures::Diagram {
         title: title.to_owned(),
         lanes: (0..n).map(|p| format!("p{p}")).collect(),
@@ -829,7 +1127,7 @@ pub fn diagram_with<P: Process>(
         let t = i as f64;
         // What was in flight before, less what this step took off the network.
         let mut before: Vec<Envelope<P>> =
-            previous.map_or(Vec::new(), |s| s.network.clone());
+            previous.map_or(Vec::new(), |s| s.network().cloned().collect());
         if let Some(Step::Deliver(e, _) | Step::Lose(e)) = step
             && let Some(k) = before.iter().position(|x| x == e)
         {
@@ -896,7 +1194,7 @@ pub fn diagram_with<P: Process>(
             Some(Step::Invoke(..)) | None => {}
         }
         // Messages that appeared in this step were sent by it.
-        for envelope in &state.network {
+        for envelope in state.network() {
             if let Some(k) = before.iter().position(|x| x == envelope) {
                 before.remove(k);
             } else {
@@ -929,8 +1227,8 @@ pub fn diagram_with<P: Process>(
         }
         // Outputs that appeared in this step.
         for p in 0..n {
-            let old = previous.map_or(0, |s| s.outputs[p].len());
-            for output in state.outputs[p].iter().skip(old) {
+            let old = previous.map_or(0, |s| s.outputs(p).len());
+            for output in state.outputs(p).iter().skip(old) {
                 diagram.points.push(Point {
                     lane: p,
                     time: t,
@@ -1010,43 +1308,34 @@ mod tests {
 
     #[test]
     fn every_coin_flip_is_a_branch_and_faults_add_steps() {
-        let system = Processes {
-            initial: vec![Flip, Flip],
-            faults: Faults::default(),
-            clients: Vec::new(),
-            keep_dead: false,
-        };
+        let system = Processes::new(vec![Flip, Flip], Faults::default());
         // Two initial states (heads, tails), each delivering: four states.
         let report = Checker::new(&system).run();
         assert_eq!(report.distinct, 4);
-        let outputs = |s: &Global<Flip>| s.outputs[1].clone();
+        let outputs = |s: &Global<Flip>| s.outputs(1).to_vec();
         let bad = Checker::new(&system)
             .invariant("never tails", |s| outputs(s) != vec![false])
             .run();
         assert!(bad.violation.is_some());
         // Loss adds one state: the message lost (heads or tails, the rest is the same).
         // Duplication adds those with two outputs.
-        let lossy = Processes {
-            initial: vec![Flip, Flip],
-            faults: Faults {
+        let lossy = Processes::new(
+            vec![Flip, Flip],
+            Faults {
                 loss: true,
                 ..Faults::default()
             },
-            clients: Vec::new(),
-            keep_dead: false,
-        };
+        );
         assert_eq!(Checker::new(&lossy).run().distinct, 5);
-        let copies = Processes {
-            initial: vec![Flip, Flip],
-            faults: Faults {
+        let copies = Processes::new(
+            vec![Flip, Flip],
+            Faults {
                 duplication: true,
                 ..Faults::default()
             },
-            clients: Vec::new(),
-            keep_dead: false,
-        };
+        );
         let twice = Checker::new(&copies)
-            .invariant("one output", |s| s.outputs[1].len() <= 1)
+            .invariant("one output", |s| s.outputs(1).len() <= 1)
             .run();
         assert!(twice.violation.is_some());
     }
@@ -1075,18 +1364,16 @@ mod tests {
 
     #[test]
     fn a_fifo_channel_delivers_in_the_order_sent_and_may_still_lose() {
-        let in_order = |s: &Global<Pair>| s.outputs[1].is_sorted();
+        let in_order = |s: &Global<Pair>| s.outputs(1).is_sorted();
         let with = |fifo: bool, loss: bool| {
-            let system = Processes {
-                initial: vec![Pair, Pair],
-                faults: Faults {
+            let system = Processes::new(
+                vec![Pair, Pair],
+                Faults {
                     fifo,
                     loss,
                     ..Faults::default()
                 },
-                clients: Vec::new(),
-                keep_dead: false,
-            };
+            );
             Checker::new(&system).invariant("in order", in_order).run()
         };
         assert!(with(false, false).violation.is_some(), "reordered");
@@ -1142,26 +1429,28 @@ mod tests {
     #[test]
     fn a_dead_message_is_dropped_and_nothing_the_invariants_read_changes() {
         let with = |keep_dead: bool, crashes: usize| {
-            let system = Processes {
-                initial: vec![
+            let system = Processes::new(
+                vec![
                     Highest {
                         seen: 0,
                         lies: false
                     };
                     2
                 ],
-                faults: Faults {
+                Faults {
                     crashes,
                     restarts: true,
                     ..Faults::default()
                 },
-                clients: Vec::new(),
-                keep_dead,
-            };
+            )
+            .keeping_dead(keep_dead);
             let outputs = std::sync::Mutex::new(std::collections::BTreeSet::new());
             let report = Checker::new(&system)
                 .invariant("record", |s| {
-                    outputs.lock().unwrap().insert(s.outputs.clone());
+                    outputs
+                        .lock()
+                        .unwrap()
+                        .insert(format!("{:?}", s.all_outputs().collect::<Vec<_>>()));
                     true
                 })
                 .run();
@@ -1185,16 +1474,15 @@ mod tests {
     #[test]
     fn a_broken_promise_to_ignore_is_found_and_a_kept_one_is_not() {
         for lies in [false, true] {
-            let system = Processes {
-                initial: vec![Highest { seen: 0, lies }; 2],
-                faults: Faults {
+            let system = Processes::new(
+                vec![Highest { seen: 0, lies }; 2],
+                Faults {
                     crashes: 1,
                     restarts: true,
                     ..Faults::default()
                 },
-                clients: Vec::new(),
-                keep_dead: true,
-            };
+            )
+            .keeping_dead(true);
             let report = Checker::new(&system)
                 .invariant("promises kept", |s| broken_promise(&system, s).is_none())
                 .run();
@@ -1224,15 +1512,14 @@ mod tests {
 
     #[test]
     fn clients_submit_one_request_at_a_time_and_the_history_records_the_order() {
-        let system = Processes {
-            initial: vec![Counter(0)],
-            faults: Faults {
+        let system = Processes::new(
+            vec![Counter(0)],
+            Faults {
                 crashes: 1,
                 ..Faults::default()
             },
-            clients: vec![vec![(0, ()), (0, ())], vec![(0, ())]],
-            keep_dead: false,
-        };
+        )
+        .with_clients(vec![vec![(0, ()), (0, ())], vec![(0, ())]]);
         let finals = std::sync::Mutex::new(Vec::new());
         let report = Checker::new(&system)
             .invariant("a client waits for its answer", |s| {

@@ -149,14 +149,11 @@ pub(crate) fn commit(args: CommitArgs) -> Result<Output, Error> {
         duplication: args.duplication,
         ..Faults::default()
     };
-    let system = Processes {
-        initial: managers(args.rms as usize, args.bug),
-        faults,
-        clients: Vec::new(),
-        keep_dead: false,
-    };
+    let system = Processes::new(managers(args.rms as usize, args.bug), faults);
     let report = Checker::new(&system)
-        .invariant("consistent", |s| consistent(&s.outputs))
+        .invariant("consistent", |s| {
+            consistent(&s.all_outputs().collect::<Vec<_>>())
+        })
         .run();
     let mut output = Output::default();
     let _ = writeln!(
@@ -194,8 +191,8 @@ pub(crate) fn commit(args: CommitArgs) -> Result<Output, Error> {
                 notebook::count(violation.trace.len() as u64 - 1, "step")
             );
             let started = &violation.trace[0].1;
-            let outcomes: Vec<String> = (0..started.outputs.len())
-                .filter_map(|p| started.outputs[p].first().map(|o| format!("p{p} {o:?}")))
+            let outcomes: Vec<String> = (0..started.len())
+                .filter_map(|p| started.outputs(p).first().map(|o| format!("p{p} {o:?}")))
                 .collect();
             let _ = writeln!(
                 output.stdout,
@@ -252,17 +249,19 @@ pub(crate) fn reduction(args: ReductionArgs) -> Result<Output, Error> {
     );
     let (mut visited, mut steps) = (Vec::new(), Vec::new());
     for rms in 1..=args.up_to as usize {
-        let system = Processes {
-            initial: managers(rms, false),
-            faults: Faults {
+        let system = Processes::new(
+            managers(rms, false),
+            Faults {
                 loss: args.loss,
                 ..Faults::default()
             },
-            clients: Vec::new(),
-            keep_dead: true, // as the reduced search needs,
+        )
+        .keeping_dead(true); // as the reduced search needs
+        let checker = || {
+            Checker::new(&system).invariant("consistent", |s| {
+                consistent(&s.all_outputs().collect::<Vec<_>>())
+            })
         };
-        let checker =
-            || Checker::new(&system).invariant("consistent", |s| consistent(&s.outputs));
         let full = checker().run();
         let reduced = checker().run_reduced(&outputs_and_disk);
         let r = &reduced.report;
@@ -351,18 +350,13 @@ pub(crate) fn preemption(args: PreemptionArgs) -> Result<Output, Error> {
     use crate::lasso;
     use crate::preemption::{ACCEPTOR, Message, Node, nodes};
     use crate::processes::{Faults, Global, Processes, diagram};
-    let system = Processes {
-        initial: nodes(),
-        faults: Faults::default(),
-        clients: Vec::new(),
-        keep_dead: false,
-    };
-    let accepted = |s: &Global<Node>| match &*s.processes[ACCEPTOR] {
+    let system = Processes::new(nodes(), Faults::default());
+    let accepted = |s: &Global<Node>| match s.process(ACCEPTOR) {
         Node::Acceptor { accepted, .. } => *accepted,
         Node::Proposer { .. } => None,
     };
     let report = Checker::new(&system)
-        .invariant("one accepted", |s| s.outputs[ACCEPTOR].len() <= 1)
+        .invariant("one accepted", |s| s.outputs(ACCEPTOR).len() <= 1)
         .run();
     let mut output = Output::default();
     let _ = writeln!(

@@ -79,31 +79,25 @@ fn two_phase_commit_as_processes_is_consistent_even_on_a_faulty_network() {
         duplication: true,
         ..Faults::default()
     };
-    let system = Processes {
-        initial: managers(3, false),
-        faults,
-        clients: Vec::new(),
-        keep_dead: false,
-    };
+    let system = Processes::new(managers(3, false), faults);
     let report = Checker::new(&system)
-        .invariant("consistent", |s| commit_consistent(&s.outputs))
+        .invariant("consistent", |s| {
+            commit_consistent(&s.all_outputs().collect::<Vec<_>>())
+        })
         .run();
     assert!(report.complete && report.violation.is_none());
-    let hasty = Processes {
-        initial: managers(3, true),
-        faults: Faults::default(),
-        clients: Vec::new(),
-        keep_dead: false,
-    };
+    let hasty = Processes::new(managers(3, true), Faults::default());
     let caught = Checker::new(&hasty)
-        .invariant("consistent", |s| commit_consistent(&s.outputs))
+        .invariant("consistent", |s| {
+            commit_consistent(&s.all_outputs().collect::<Vec<_>>())
+        })
         .run();
     assert!(caught.violation.is_some());
 }
 
 fn accepted(s: &Global<Node>) -> bool {
     matches!(
-        *s.processes[ACCEPTOR],
+        s.process(ACCEPTOR),
         Node::Acceptor {
             accepted: Some(_),
             ..
@@ -113,14 +107,9 @@ fn accepted(s: &Global<Node>) -> bool {
 
 #[test]
 fn pre_emption_is_safe_but_has_a_fair_lasso() {
-    let system = Processes {
-        initial: nodes(),
-        faults: Faults::default(),
-        clients: Vec::new(),
-        keep_dead: false,
-    };
+    let system = Processes::new(nodes(), Faults::default());
     let report = Checker::new(&system)
-        .invariant("one accepted", |s| s.outputs[ACCEPTOR].len() <= 1)
+        .invariant("one accepted", |s| s.outputs(ACCEPTOR).len() <= 1)
         .run();
     assert!(report.violation.is_none());
     let found = lasso::find(&system, accepted, 10_000)
@@ -133,16 +122,14 @@ fn pre_emption_is_safe_but_has_a_fair_lasso() {
     );
     assert!(found.cycle.iter().all(|(_, s)| !accepted(s)));
     // With one proposer there is nobody to pre-empt it: every fair execution accepts.
-    let alone = Processes {
-        initial: vec![
+    let alone = Processes::new(
+        vec![
             nodes()[0].clone(),
             Node::Proposer { done: true },
             nodes()[2].clone(),
         ],
-        faults: Faults::default(),
-        clients: Vec::new(),
-        keep_dead: false,
-    };
+        Faults::default(),
+    );
     assert!(lasso::find(&alone, accepted, 10_000).unwrap().is_none());
 }
 

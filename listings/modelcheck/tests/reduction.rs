@@ -148,19 +148,17 @@ proptest! {
         bad in 0u8..=STATES as u8,
     ) {
         let table = Arc::new(table);
-        let system = Processes {
-            initial: (0..PROCESSES)
+        let system = Processes::new((0..PROCESSES)
                 .map(|_| Automaton { table: table.clone(), state: 0 })
-                .collect(),
-            faults,
-            clients: Vec::new(),
-            keep_dead: true,
-        };
+                .collect(), faults).keeping_dead(true);
         // An invariant that some tables break: process 0 never outputs `bad`.
         let c = compare(
-            || Checker::new(&system).invariant("never bad", |s| !s.outputs[0].contains(&bad)),
+            || Checker::new(&system).invariant("never bad", |s| !s.outputs(0).contains(&bad)),
             &outputs_and_disk,
-            |s| fingerprint(&(&s.outputs, &s.storage)),
+            |s| {
+                let outputs: Vec<_> = s.all_outputs().collect();
+                fingerprint(&(outputs, s.all_storage().collect::<Vec<_>>()))
+            },
         );
         prop_assert!(c.full.complete || c.full.violation.is_some());
         prop_assert!(c.agree(), "{} vs {} values; violations {:?} / {:?}",

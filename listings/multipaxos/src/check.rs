@@ -35,12 +35,8 @@ pub fn system(
         seq: 1,
         op: KvOp::Append("x".into(), ((b'a' + c as u8) as char).to_string()),
     };
-    Processes {
-        initial: setup.replicas(),
-        faults,
-        clients: (0..commands).map(|c| vec![(c, append(c))]).collect(),
-        keep_dead: false,
-    }
+    Processes::new(setup.replicas(), faults)
+        .with_clients((0..commands).map(|c| vec![(c, append(c))]).collect())
 }
 
 // ANCHOR: invariants
@@ -136,17 +132,14 @@ pub fn store_follows_the_log(
 
 /// The entries chosen in a global state.
 pub fn chosen_in(state: &Global<Replica>) -> BTreeMap<Slot, BTreeSet<(Ballot, Entry)>> {
-    chosen(
-        state.processes[0].setup.quorum(),
-        state.storage.iter().map(|d| &**d),
-    )
+    chosen(state.process(0).setup.quorum(), state.all_storage())
 }
 
 /// Every client's command applied at every replica: the witness that the search
 /// reached the end of the story, not only its beginning.
 pub fn all_applied_everywhere(state: &Global<Replica>, commands: usize) -> bool {
     commands > 0
-        && state.outputs.iter().all(|applied| {
+        && state.all_outputs().all(|applied| {
             applied
                 .iter()
                 .map(|(_, e)| e.commands().len())
@@ -166,25 +159,24 @@ pub fn safety(system: &Processes<Replica>) -> Checker<'_, Processes<Replica>> {
     let checker = Checker::new(system)
         .invariant("one entry per slot", |s| one_entry_per_slot(&chosen_in(s)))
         .invariant("applies only chosen entries", |s| {
-            applies_only_chosen(&chosen_in(s), s.outputs.iter().flatten())
+            applies_only_chosen(&chosen_in(s), s.all_outputs().flatten())
         })
         .invariant("same entry per slot", |s| {
-            same_entry_per_slot(s.outputs.iter().flatten())
+            same_entry_per_slot(s.all_outputs().flatten())
         });
     let checker = if snapshots {
         checker
             .invariant("every store follows the log", |s| {
                 let chosen = chosen_in(s);
-                s.processes
-                    .iter()
+                s.all_processes()
                     .all(|r| store_follows_the_log(&chosen, r.applied, &r.store))
             })
             .sometimes("a snapshot installed from a promise", |s| {
-                s.storage.iter().any(|d| d.installed.0 > 0)
+                s.all_storage().any(|d| d.installed.0 > 0)
             })
     } else {
         checker.invariant("applies in order", |s| {
-            s.outputs.iter().all(|a| applies_in_order(a))
+            s.all_outputs().all(|a| applies_in_order(a))
         })
     };
     let checker = checker.sometimes("every command applied at every replica", move |s| {
@@ -203,5 +195,5 @@ pub fn safety(system: &Processes<Replica>) -> Checker<'_, Processes<Replica>> {
 /// that change neither are invisible to them, which lets a reduced search skip their
 /// orders.
 pub fn view(state: &Global<Replica>, p: usize) -> u64 {
-    modelcheck::checker::fingerprint(&(&state.storage[p].ever, &state.outputs[p]))
+    modelcheck::checker::fingerprint(&(&state.storage(p).ever, &state.outputs(p)))
 }

@@ -131,7 +131,7 @@ pub(crate) fn check(args: CheckArgs) -> Result<Output, Error> {
             );
             out.push_str(&modelcheck::steps(&violation.trace, None));
             let last = &violation.trace[steps].1;
-            for (p, applied) in last.outputs.iter().enumerate() {
+            for (p, applied) in last.all_outputs().enumerate() {
                 if !applied.is_empty() {
                     let _ = writeln!(out, "  p{p} applied {applied:?}");
                 }

@@ -74,14 +74,17 @@ fn a_replica_that_applies_what_it_accepted_is_caught() {
 #[test]
 fn the_reduced_search_reads_what_the_full_search_reads() {
     for bug in [None, Some(Bug::AppliesAccepted)] {
-        let system = Processes {
-            keep_dead: true, // as the reduced search needs
-            ..system(1, 1, bug, Faults::default())
-        };
+        // Dead messages kept, as the reduced search needs.
+        let system = system(1, 1, bug, Faults::default()).keeping_dead(true);
         let c = compare(
             || safety(&system),
             &view,
-            |s| (chosen_in(s), s.outputs.clone()),
+            |s| {
+                (
+                    chosen_in(s),
+                    format!("{:?}", s.all_outputs().collect::<Vec<_>>()),
+                )
+            },
         );
         assert!(c.agree(), "{bug:?}");
     }

@@ -33,12 +33,7 @@ pub fn system(
         bug,
         ..Setup::new(acceptors, proposers, retry)
     };
-    Processes {
-        initial: setup.processes(&inputs(proposers)),
-        faults,
-        clients: Vec::new(),
-        keep_dead: false,
-    }
+    Processes::new(setup.processes(&inputs(proposers)), faults)
 }
 
 /// [`system`] with its acceptors interchangeable.
@@ -71,10 +66,7 @@ pub fn chosen<'a>(
 
 /// The values chosen in a global state.
 pub fn chosen_in(state: &Global<Paxos>) -> BTreeSet<Value> {
-    chosen(
-        state.processes[0].setup.phase2(),
-        state.storage.iter().map(|d| &**d),
-    )
+    chosen(state.process(0).setup.phase2(), state.all_storage())
 }
 
 /// What the invariants read of process `p`: the acceptances it ever made (its disk's
@@ -82,8 +74,8 @@ pub fn chosen_in(state: &Global<Paxos>) -> BTreeSet<Value> {
 /// which is what lets a reduced search ([`Checker::run_reduced`]) skip their orders.
 pub fn view(state: &Global<Paxos>, p: usize) -> u64 {
     modelcheck::checker::fingerprint(&(
-        &state.storage[p].acceptor.ever,
-        &state.outputs[p],
+        &state.storage(p).acceptor.ever,
+        &state.outputs(p),
     ))
 }
 
@@ -100,7 +92,7 @@ pub fn validity(state: &Global<Paxos>, proposed: &[Value]) -> bool {
 /// A process never learns that a value has been chosen unless it actually has been.
 pub fn learning(state: &Global<Paxos>) -> bool {
     let chosen = chosen_in(state);
-    state.outputs.iter().flatten().all(|v| chosen.contains(v))
+    state.all_outputs().flatten().all(|v| chosen.contains(v))
 }
 // ANCHOR_END: invariants
 

@@ -12,16 +12,14 @@
 use crate::check::inputs;
 use crate::paxos::{Ballot, Message, Paxos, Phase, Retry, Role, Setup};
 use modelcheck::System;
-use modelcheck::checker::fingerprint;
 use modelcheck::lasso::{self, Incomplete};
 use modelcheck::processes::{Faults, Global, Processes, Step};
-use std::sync::Arc;
 
 /// Every round in a global state, in a fixed order, for reading or renaming.
 fn rounds(state: &mut Global<Paxos>, f: &mut impl FnMut(&mut u32)) {
     let ballot = |b: &mut Ballot, f: &mut dyn FnMut(&mut u32)| f(&mut b.round);
-    for process in &mut state.processes {
-        match &mut Arc::make_mut(process).role {
+    for p in 0..state.len() {
+        state.edit_process(p, |process| match &mut process.role {
             Role::Acceptor(a) => {
                 if let Some(p) = &mut a.promised {
                     ballot(p, f);
@@ -50,45 +48,43 @@ fn rounds(state: &mut Global<Paxos>, f: &mut impl FnMut(&mut u32)) {
                     ballot(b, f);
                 }
             }
-        }
+        });
+        let proposer = matches!(state.process(p).role, Role::Proposer(_));
+        state.edit_storage(p, |disk| {
+            if proposer {
+                f(&mut disk.round); // an acceptor's disk holds no round of its own
+            }
+            if let Some(p) = &mut disk.acceptor.promised {
+                ballot(p, f);
+            }
+            if let Some((b, _)) = &mut disk.acceptor.accepted {
+                ballot(b, f);
+            }
+        });
     }
-    for (disk, process) in state.storage.iter_mut().zip(&state.processes) {
-        let disk = Arc::make_mut(disk);
-        if let Role::Proposer(_) = process.role {
-            f(&mut disk.round); // an acceptor's disk holds no round of its own
-        }
-        if let Some(p) = &mut disk.acceptor.promised {
-            ballot(p, f);
-        }
-        if let Some((b, _)) = &mut disk.acceptor.accepted {
+    state.edit_messages(|envelope| match &mut envelope.message {
+        Message::Prepare { ballot: b }
+        | Message::Accept { ballot: b, .. }
+        | Message::Accepted { ballot: b, .. } => ballot(b, f),
+        Message::Promise {
+            ballot: b,
+            accepted,
+        } => {
             ballot(b, f);
-        }
-    }
-    for envelope in &mut state.network {
-        match &mut envelope.message {
-            Message::Prepare { ballot: b }
-            | Message::Accept { ballot: b, .. }
-            | Message::Accepted { ballot: b, .. } => ballot(b, f),
-            Message::Promise {
-                ballot: b,
-                accepted,
-            } => {
-                ballot(b, f);
-                if let Some((a, _)) = accepted {
-                    ballot(a, f);
-                }
+            if let Some((a, _)) = accepted {
+                ballot(a, f);
             }
-            Message::Refuse {
-                ballot: b,
-                promised,
-                ..
-            } => {
-                ballot(b, f);
-                ballot(promised, f);
-            }
-            Message::Heartbeat => {}
         }
-    }
+        Message::Refuse {
+            ballot: b,
+            promised,
+            ..
+        } => {
+            ballot(b, f);
+            ballot(promised, f);
+        }
+        Message::Heartbeat => {}
+    });
 }
 
 // ANCHOR: shift
@@ -107,18 +103,14 @@ pub fn shift(state: &Global<Paxos>, k: u32) -> Global<Paxos> {
 /// a fixed order.
 fn observable(state: &Global<Paxos>) -> Global<Paxos> {
     let mut state = state.clone();
-    for process in &mut state.processes {
-        let process = Arc::make_mut(process);
-        match &mut process.role {
+    for p in 0..state.len() {
+        state.edit_process(p, |process| match &mut process.role {
             Role::Proposer(p) if process.setup.retry == Retry::Eager => p.ballots = 0,
             Role::Acceptor(a) => a.ever.clear(),
             Role::Proposer(_) => {}
-        }
+        });
+        state.edit_storage(p, |disk| disk.acceptor.ever.clear());
     }
-    for disk in &mut state.storage {
-        Arc::make_mut(disk).acceptor.ever.clear();
-    }
-    state.network.sort_by_cached_key(fingerprint);
     state
 }
 
@@ -173,12 +165,8 @@ impl System for Renamed {
 /// Two eager proposers and `acceptors` acceptors on a reliable network.
 pub fn system(acceptors: usize) -> Processes<Paxos> {
     let setup = Setup::new(acceptors, 2, Retry::Eager);
-    Processes {
-        initial: setup.processes(&inputs(2)),
-        faults: Faults::default(),
-        clients: Vec::new(),
-        keep_dead: true, // the argument for dropping covers safety, not lassos
-    }
+    // Dead messages kept: the argument for dropping them covers safety, not lassos.
+    Processes::new(setup.processes(&inputs(2)), Faults::default()).keeping_dead(true)
 }
 
 /// A duel found by the model checker: the real execution, and where its loop starts.
@@ -204,7 +192,7 @@ pub struct Duel {
 pub fn find(acceptors: usize, laps: usize) -> Result<Option<Duel>, Incomplete> {
     let renamed = Renamed(system(acceptors));
     let states = modelcheck::Checker::new(&renamed).run().distinct;
-    let decided = |s: &Global<Paxos>| s.outputs.iter().any(|o| !o.is_empty());
+    let decided = |s: &Global<Paxos>| s.all_outputs().any(|o| !o.is_empty());
     let Some(found) = lasso::find(&renamed, decided, 2_000_000)? else {
         return Ok(None);
     };
@@ -233,7 +221,7 @@ pub fn find(acceptors: usize, laps: usize) -> Result<Option<Duel>, Incomplete> {
     // still in flight, untouched, when it comes round again.
     let lap = found.cycle.len();
     let (start, end) = (&trace[loop_from].1, &trace[loop_from + lap].1);
-    let fair = start.network.iter().all(|e| !end.network.contains(e));
+    let fair = start.network().all(|e| end.network().all(|f| f != e));
     let highest = |s: &Global<Paxos>| {
         let mut max = 0;
         rounds(&mut s.clone(), &mut |r| max = max.max(*r));

@@ -25,17 +25,13 @@ pub fn judge_sizes(
     for &(phase1, phase2) in sizes {
         {
             let base = system(n, 2, 1, None, Faults::default());
-            let system = Processes {
-                initial: base
-                    .initial
-                    .into_iter()
-                    .map(|mut p| {
-                        p.setup.quorums = Some((phase1, phase2));
-                        p
-                    })
-                    .collect(),
-                ..base
-            };
+            let initial = (base.initial.iter().cloned())
+                .map(|mut p| {
+                    p.setup.quorums = Some((phase1, phase2));
+                    p
+                })
+                .collect();
+            let system = Processes::new(initial, base.faults);
             let report = Checker::new(&system)
                 .invariant("agreement", agreement)
                 .run();

@@ -3,7 +3,7 @@
 use crate::check::{safety, safety_of, symmetric, system};
 use crate::paxos::{Bug, Message, Retry, Setup};
 use crate::simulate::{self, HORIZON, Policy, mix_world, policy, run_mix, run_until};
-use modelcheck::processes::{Faults, Processes, diagram};
+use modelcheck::processes::{Faults, diagram};
 use modelcheck::{Checker, System};
 use notebook::{Error, Output};
 use process::Span;
@@ -108,10 +108,8 @@ pub(crate) fn check(args: CheckArgs) -> Result<Output, Error> {
         fifo: false,
     };
     let (a, p) = (args.acceptors as usize, args.proposers as usize);
-    let processes = || Processes {
-        keep_dead: args.keep_dead,
-        ..system(a, p, args.ballots, bug, faults)
-    };
+    let processes =
+        || system(a, p, args.ballots, bug, faults).keeping_dead(args.keep_dead);
     let began = Instant::now();
     let report = if args.symmetry {
         let interchangeable = symmetric(processes());
@@ -185,7 +183,7 @@ pub(crate) fn check(args: CheckArgs) -> Result<Output, Error> {
                 .stdout
                 .push_str(&modelcheck::steps(&violation.trace, None));
             let last = &violation.trace[steps].1;
-            for (q, learned) in last.outputs.iter().enumerate() {
+            for (q, learned) in last.all_outputs().enumerate() {
                 if !learned.is_empty() {
                     let _ = writeln!(output.stdout, "  p{q} learned {learned:?}");
                 }

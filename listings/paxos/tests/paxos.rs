@@ -100,7 +100,7 @@ fn two_eager_proposers_duel_for_ever_in_a_fair_execution() {
     assert!(duel.fair);
     assert_eq!(duel.raise, Some(4));
     let decided = |(_, s): &(_, modelcheck::processes::Global<Paxos>)| {
-        s.outputs.iter().any(|o| !o.is_empty())
+        s.all_outputs().any(|o| !o.is_empty())
     };
     assert!(!duel.trace.iter().any(decided));
 }
@@ -146,7 +146,10 @@ where
     let report = paxos::check::safety_of(system, 2)
         .invariant("records", |s| {
             let chosen = paxos::check::chosen_in(s).into_iter().collect();
-            seen.lock().unwrap().insert((chosen, s.outputs.clone()));
+            seen.lock().unwrap().insert((
+                chosen,
+                s.all_outputs().map(|o| o.to_vec()).collect::<Vec<_>>(),
+            ));
             true
         })
         .symmetry(symmetry)
@@ -198,10 +201,8 @@ fn dropping_dead_messages_changes_no_verdict_and_nothing_the_invariants_read() {
     ] {
         for bug in std::iter::once(None).chain(bugs.into_iter().map(Some)) {
             let dropped = system(acceptors, proposers, ballots, bug, faults);
-            let kept = Processes {
-                keep_dead: true,
-                ..system(acceptors, proposers, ballots, bug, faults)
-            };
+            let kept =
+                system(acceptors, proposers, ballots, bug, faults).keeping_dead(true);
             let (with, without) = (observe(&dropped, false), observe(&kept, false));
             let at = format!("{acceptors}/{proposers}/{ballots}, {faults:?}, {bug:?}");
             assert_eq!(with.0, without.0, "{at}: the same verdict");
@@ -242,14 +243,17 @@ fn the_reduced_search_reads_what_the_full_search_reads() {
         (2, 1, restarts),
     ] {
         for bug in [None, Some(Bug::IgnoresAccepted), Some(Bug::HastyLearner)] {
-            let system = Processes {
-                keep_dead: true, // as the reduced search needs
-                ..system(acceptors, proposers, 1, bug, faults)
-            };
+            // Dead messages kept, as the reduced search needs.
+            let system = system(acceptors, proposers, 1, bug, faults).keeping_dead(true);
             let c = compare(
                 || safety(&system),
                 &paxos::check::view,
-                |s| (paxos::check::chosen_in(s), s.outputs.clone()),
+                |s| {
+                    (
+                        paxos::check::chosen_in(s),
+                        s.all_outputs().map(|o| o.to_vec()).collect::<Vec<_>>(),
+                    )
+                },
             );
             let at = format!(
                 "{acceptors} acceptors, {proposers} proposers, {faults:?}, {bug:?}"
@@ -268,10 +272,8 @@ fn the_planted_bugs_are_caught_with_the_reduction() {
         (Bug::HastyLearner, Faults::default(), "learning"),
         (Bug::ForgetsPromise, restarts, "agreement"),
     ] {
-        let kept = Processes {
-            keep_dead: true, // as the reduced search needs
-            ..system(3, 2, 1, Some(bug), faults)
-        };
+        // Dead messages kept, as the reduced search needs.
+        let kept = system(3, 2, 1, Some(bug), faults).keeping_dead(true);
         let reduced = safety(&kept).run_reduced(&paxos::check::view);
         let violation = reduced.report.violation.expect("caught");
         assert_eq!(violation.invariant, invariant, "{bug:?}");
@@ -357,10 +359,7 @@ fn paxos_keeps_its_promises_to_ignore_in_every_state_reached() {
             Some(20_000),
         ),
     ] {
-        let kept = Processes {
-            keep_dead: true,
-            ..system(acceptors, proposers, ballots, bug, faults)
-        };
+        let kept = system(acceptors, proposers, ballots, bug, faults).keeping_dead(true);
         let checker = modelcheck::Checker::new(&kept).invariant("promises kept", |s| {
             let broken = broken_promise(&kept, s);
             assert_eq!(broken, None, "{acceptors}/{proposers}/{ballots} {bug:?}");

@@ -146,7 +146,7 @@ struct Frame<P: Process> {
 /// outputs, and every invariant and `sometimes` property must read nothing but the
 /// views, the clients' history and what no step changes.
 pub fn outputs_and_disk<P: Process>(state: &Global<P>, p: ProcessId) -> u64 {
-    fingerprint(&(&state.outputs[p], &state.storage[p]))
+    fingerprint(&(state.outputs(p), state.storage(p)))
 }
 
 /// The first position of `item` among `items` not yet `used`.
@@ -278,7 +278,7 @@ impl<P: Process> Reduced<'_, '_, P> {
         // With clients, any step may answer one, and an answer ignored in one order is
         // recorded in another: every step is then taken as visible.
         let visible = !self.checker.system.clients.is_empty()
-            || state.history != next.history
+            || state.history() != next.history()
             || (self.view)(state, at) != (self.view)(next, at);
         Touch {
             at,
@@ -291,11 +291,11 @@ impl<P: Process> Reduced<'_, '_, P> {
     fn enabler(state: &Global<P>, causes: &Causes, step: &Step<P>) -> Option<usize> {
         match step {
             Step::Deliver(e, _) | Step::Lose(e) | Step::Duplicate(e, _) => {
-                let i = state.network.iter().position(|f| f == e)?;
+                let i = state.network().position(|f| f == e)?;
                 causes.senders[i]
             }
             Step::Fire(p, t, _) => {
-                let i = state.timers[*p].iter().position(|u| u == t)?;
+                let i = state.timers(*p).iter().position(|u| u == t)?;
                 causes.setters[*p][i]
             }
             Step::Crash(p) => causes.restarted[*p],
@@ -367,10 +367,12 @@ impl<P: Process> Reduced<'_, '_, P> {
 
     /// Explores everything the reduction needs from the initial state `initial`.
     fn explore(&mut self, initial: Global<P>) -> Option<Reduction<P>> {
-        let n = initial.processes.len();
+        let n = initial.len();
         let causes = Causes {
-            senders: vec![None; initial.network.len()],
-            setters: initial.timers.iter().map(|t| vec![None; t.len()]).collect(),
+            senders: vec![None; initial.network().len()],
+            setters: (0..n)
+                .map(|p| vec![None; initial.timers(p).len()])
+                .collect(),
             crashed: vec![None; n],
             restarted: vec![None; n],
             answered: vec![None; self.checker.system.clients.len()],
@@ -492,7 +494,7 @@ impl<P: Process> Reduced<'_, '_, P> {
     fn blocked(&self, state: &Global<P>) -> Vec<(Step<P>, Touch)> {
         let faults = &self.checker.system.faults;
         let mut blocked = Vec::new();
-        for e in state.network.iter().filter(|e| !state.up[e.to]) {
+        for e in state.network().filter(|e| !state.is_up(e.to)) {
             let touch = Touch {
                 at: e.to,
                 visible: true,
@@ -500,9 +502,9 @@ impl<P: Process> Reduced<'_, '_, P> {
             };
             blocked.push((Step::Deliver(e.clone(), Vec::new()), touch));
         }
-        if faults.crashes > 0 && state.crashes >= faults.crashes {
-            for q in 0..state.up.len() {
-                if state.up[q] && faults.may_crash(q) {
+        if faults.crashes > 0 && state.crashes() >= faults.crashes {
+            for q in 0..state.len() {
+                if state.is_up(q) && faults.may_crash(q) {
                     let touch = Touch {
                         at: q,
                         visible: false,
@@ -616,11 +618,11 @@ impl<P: Process> Reduced<'_, '_, P> {
             _ => None,
         };
         let c = &frame.causes;
-        let senders = carried(&before.network, &c.senders, &next.network, consumed, now);
-        let setters = (0..before.timers.len())
-            .map(|p| {
-                carried(&before.timers[p], &c.setters[p], &next.timers[p], None, now)
-            })
+        let (sent, sending): (Vec<_>, Vec<_>) =
+            (before.network().collect(), next.network().collect());
+        let senders = carried(&sent, &c.senders, &sending, consumed.as_ref(), now);
+        let setters = (0..before.len())
+            .map(|p| carried(before.timers(p), &c.setters[p], next.timers(p), None, now))
             .collect();
         let mut causes = Causes {
             senders,
@@ -636,7 +638,7 @@ impl<P: Process> Reduced<'_, '_, P> {
         }
         for (client, answered) in causes.answered.iter_mut().enumerate() {
             let ops = |g: &Global<P>| {
-                (g.history.operations.iter())
+                (g.history().operations.iter())
                     .filter(|op| op.client == client)
                     .map(|op| !op.is_open())
                     .collect::<Vec<_>>()
@@ -734,12 +736,7 @@ mod tests {
         hasty: bool,
         faults: Faults,
     ) -> Processes<crate::commit::Manager> {
-        Processes {
-            initial: managers(rms, hasty),
-            faults,
-            clients: Vec::new(),
-            keep_dead: true,
-        }
+        Processes::new(managers(rms, hasty), faults).keeping_dead(true)
     }
 
     #[test]
@@ -759,11 +756,12 @@ mod tests {
                 let system = commit(rms, false, faults);
                 let c = compare(
                     || {
-                        Checker::new(&system)
-                            .invariant("consistent", |s| consistent(&s.outputs))
+                        Checker::new(&system).invariant("consistent", |s| {
+                            consistent(&s.all_outputs().collect::<Vec<_>>())
+                        })
                     },
                     &outputs_and_disk,
-                    |s| fingerprint(&s.outputs),
+                    |s| fingerprint(&s.all_outputs().collect::<Vec<_>>()),
                 );
                 assert!(
                     c.agree(),
@@ -794,16 +792,17 @@ mod tests {
         faults: Faults,
         clients: Vec<Vec<(ProcessId, P::Request)>>,
     ) -> bool {
-        let system = Processes {
-            initial,
-            faults,
-            clients,
-            keep_dead: true,
-        };
+        let system = Processes::new(initial, faults)
+            .with_clients(clients)
+            .keeping_dead(true);
         let c = compare(
             || Checker::new(&system),
             &outputs_and_disk,
-            |s| fingerprint(&(&s.outputs, &s.storage, &s.history)),
+            |s| {
+                let outputs: Vec<_> = s.all_outputs().collect();
+                let disks: Vec<_> = s.all_storage().collect();
+                fingerprint(&(outputs, disks, s.history()))
+            },
         );
         c.agree()
     }
@@ -955,7 +954,9 @@ mod tests {
     fn the_planted_bug_is_found_with_the_reduction() {
         let system = commit(3, true, Faults::default());
         let report = Checker::new(&system)
-            .invariant("consistent", |s| consistent(&s.outputs))
+            .invariant("consistent", |s| {
+                consistent(&s.all_outputs().collect::<Vec<_>>())
+            })
             .run_reduced(&outputs_and_disk)
             .report;
         assert!(report.violation.is_some());
