@@ -130,7 +130,7 @@ pub fn invariant<P: Serves>() -> impl Fn(&Global<P>) -> bool + Sync {
             return verdict;
         }
         // Checked outside the lock, so that other threads need not wait for it.
-        let verdict = linearizable(&state.history());
+        let verdict = linearizable(state.history());
         lock(&verdicts).insert(state.history().clone(), verdict);
         verdict
     }

@@ -129,7 +129,7 @@ pub(crate) fn check(args: CheckArgs) -> Result<Output, Error> {
                 .push_str(&modelcheck::steps(&violation.trace, None));
             let last = &violation.trace[steps].1;
             let _ = writeln!(output.stdout, "  the history, in real-time order:");
-            output.stdout.push_str(&history_text(&last.history()));
+            output.stdout.push_str(&history_text(last.history()));
             if let Some(path) = args.svg {
                 let title =
                     format!("{variant:?}: the shortest run that is not linearizable");

@@ -116,9 +116,9 @@ impl Exploration {
         if let Some(violation) = report.violation {
             let steps = violation.trace.len() - 1;
             let last = &violation.trace[steps].1;
-            let history = match check(&Register, &last.history()) {
+            let history = match check(&Register, last.history()) {
                 Verdict::NotLinearizable(evidence) => {
-                    explain::text(&Register, &last.history(), &evidence, 4)
+                    explain::text(&Register, last.history(), &evidence, 4)
                 }
                 _ => String::new(),
             };

@@ -176,7 +176,7 @@ pub fn safety(system: &Processes<Replica>) -> Checker<'_, Processes<Replica>> {
             })
     } else {
         checker.invariant("applies in order", |s| {
-            s.all_outputs().all(|a| applies_in_order(a))
+            s.all_outputs().all(applies_in_order)
         })
     };
     let checker = checker.sometimes("every command applied at every replica", move |s| {
