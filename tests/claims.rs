@@ -646,3 +646,43 @@ fn paxos_the_duplicating_network_reaches_fewer_states_than_the_reliable_one() {
     let states = |name: &str| -> u64 { values(name)["distinct"].parse().unwrap() };
     assert!(states("paxos-check-duplication") < states("paxos-check"));
 }
+
+#[test]
+fn paxos_two_ballots_with_a_crash_and_restart_pass() {
+    let text = output("paxos-check-ballots-restarts");
+    assert!(
+        text.contains("2 ballot(s) each, at most 1 crash(es), then restarts"),
+        "{text}"
+    );
+    assert!(
+        text.contains("in every reachable state, one value at most is chosen"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("INCOMPLETE") && !text.contains("violated"),
+        "{text}"
+    );
+    // The largest of the chapter's checks (some count classes, some states: a class count
+    // is at most the count of its states, so comparing them is fair to the others).
+    let states = |name: &str| -> u64 { values(name)["distinct"].parse().unwrap() };
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/values");
+    let mut others = 0;
+    for entry in std::fs::read_dir(dir).expect("src/values") {
+        let name = entry
+            .expect("an entry")
+            .file_name()
+            .into_string()
+            .expect("UTF-8");
+        let Some(name) = name.strip_suffix(".toml") else {
+            continue;
+        };
+        if name.starts_with("paxos-check") && name != "paxos-check-ballots-restarts" {
+            assert!(
+                states(name) < states("paxos-check-ballots-restarts"),
+                "{name}"
+            );
+            others += 1;
+        }
+    }
+    assert!(others >= 7, "the chapter's other checks");
+}

@@ -70,7 +70,7 @@ fn every_output_and_figure_is_what_its_code_generates() {
     ));
 }
 
-/// The slow cells too: `cargo test --workspace --test no_drift -- --ignored` (a minute or so in the test
+/// The slow cells too: `cargo test --workspace --test no_drift -- --ignored` (about fifteen minutes in the test
 /// profile). `cargo xtask check` and `cargo xtask bless` always include them.
 #[test]
 #[ignore = "runs the slow cells: cargo test --workspace --test no_drift -- --ignored"]

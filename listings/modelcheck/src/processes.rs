@@ -18,7 +18,8 @@ use crate::system::System;
 use process::{Choices, ClientId, Context, Effect, History, Process, ProcessId, Time};
 use std::fmt;
 use std::hash::Hash;
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// What the network and the administrator may do, beyond delivering messages and firing
 /// timers.
@@ -100,12 +101,30 @@ struct Local<P: Process> {
 
 /// A value with its fingerprint, computed once, shared by every state that holds it:
 /// a state is a handful of pointers, and hashing one hashes each part's fingerprint.
-pub struct Shared<T>(Arc<(u64, T)>);
+struct Shared<T>(Arc<Part<T>>);
+
+/// A shared value, its fingerprint, and its key under symmetry once computed.
+#[derive(Clone)]
+struct Part<T> {
+    print: u64,
+    /// The key of [`Interchangeable::key`], with the number of the system that computed it.
+    key: OnceLock<(usize, u64)>,
+    value: T,
+}
 // ANCHOR_END: global
 
 impl<T: Hash> Shared<T> {
     fn new(value: T) -> Self {
-        Shared(Arc::new((fingerprint(&value), value)))
+        Shared(Arc::new(Part {
+            print: fingerprint(&value),
+            key: OnceLock::new(),
+            value,
+        }))
+    }
+
+    /// The value's fingerprint.
+    fn print(&self) -> u64 {
+        self.0.print
     }
 
     /// Changes the value through `f`, copying it first if another state holds it.
@@ -113,9 +132,10 @@ impl<T: Hash> Shared<T> {
     where
         T: Clone,
     {
-        let (print, value) = Arc::make_mut(&mut self.0);
-        let result = f(value);
-        *print = fingerprint(value);
+        let part = Arc::make_mut(&mut self.0);
+        let result = f(&mut part.value);
+        part.print = fingerprint(&part.value);
+        part.key = OnceLock::new();
         result
     }
 }
@@ -123,7 +143,7 @@ impl<T: Hash> Shared<T> {
 impl<T> std::ops::Deref for Shared<T> {
     type Target = T;
     fn deref(&self) -> &T {
-        &self.0.1
+        &self.0.value
     }
 }
 
@@ -135,7 +155,8 @@ impl<T> Clone for Shared<T> {
 
 impl<T: PartialEq> PartialEq for Shared<T> {
     fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.0, &other.0) || *self.0 == *other.0
+        Arc::ptr_eq(&self.0, &other.0)
+            || (self.0.print == other.0.print && self.0.value == other.0.value)
     }
 }
 
@@ -143,19 +164,20 @@ impl<T: Eq> Eq for Shared<T> {}
 
 impl<T> Hash for Shared<T> {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        state.write_u64(self.0.0);
+        state.write_u64(self.0.print);
     }
 }
 
 impl<T: fmt::Debug> fmt::Debug for Shared<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.1.fmt(f)
+        self.0.value.fmt(f)
     }
 }
 
 /// One copy of each value made: a value equal to one already made is replaced by it, so
-/// that the states of a search, however many, hold each process state, disk and message
-/// once. Split into shards, each behind its own lock, for the threads of a search.
+/// that the states of a search, however many, hold each process's own part and each
+/// message once. Never emptied while the system lives. Split into shards, each behind its
+/// own lock, for the threads of a search.
 struct Pool<T> {
     shards: Vec<Mutex<nohash_hasher::IntMap<u64, Vec<Shared<T>>>>>,
 }
@@ -171,11 +193,11 @@ impl<T> Default for Pool<T> {
 impl<T: Hash + Eq> Pool<T> {
     /// The copy of `value` made first.
     fn share(&self, value: Shared<T>) -> Shared<T> {
-        let shard = &self.shards[(value.0.0 >> 58) as usize];
+        let shard = &self.shards[(value.print() >> 58) as usize];
         let mut shard = shard
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let same = shard.entry(value.0.0).or_default();
+        let same = shard.entry(value.print()).or_default();
         match same.iter().find(|v| **v == value) {
             Some(first) => first.clone(),
             None => {
@@ -655,7 +677,7 @@ fn order<P: Process>(network: &mut [Shared<Envelope<P>>], fifo: bool) {
     if fifo {
         network.sort_by_key(|e| (e.from, e.to));
     } else {
-        network.sort_by_key(|e| e.0.0);
+        network.sort_by_key(Shared::print);
     }
 }
 
@@ -904,6 +926,9 @@ pub struct Interchangeable<P: Symmetric> {
     groups: Vec<Vec<ProcessId>>,
     /// For each process, the name its group shares in keys (itself if in no group).
     merged: Vec<ProcessId>,
+    /// This system's number, which no other system of the program has: a part remembers
+    /// its key with the number of the system that computed it.
+    id: usize,
 }
 
 impl<P: Symmetric> Interchangeable<P> {
@@ -939,17 +964,28 @@ impl<P: Symmetric> Interchangeable<P> {
             }
             sorted.push(group);
         }
+        static SYSTEMS: AtomicUsize = AtomicUsize::new(0);
         Interchangeable {
             system,
             groups: sorted,
             merged,
+            id: SYSTEMS.fetch_add(1, Ordering::Relaxed),
         }
     }
 
     /// Process `p`'s key in `state`: the fingerprint of its own state, disk, timers and
     /// outputs, and whether it is up, with each group's members given one name.
+    /// Computed once per part: a part that many states share pays for it once.
     fn key(&self, state: &Global<P>, p: ProcessId) -> u64 {
-        fingerprint(&local(state, p, &|q| self.merged[q]))
+        let memo = &state.locals[p].0.key;
+        match memo.get() {
+            Some(&(id, key)) if id == self.id => key,
+            _ => {
+                let key = fingerprint(&local(state, p, &|q| self.merged[q]));
+                let _ = memo.set((self.id, key));
+                key
+            }
+        }
     }
 
     /// The renamings that number each group's members in the order of their keys in
@@ -1067,20 +1103,31 @@ impl<P: Symmetric> System for Interchangeable<P> {
     }
 
     fn canonical(&self, state: &Global<P>) -> Global<P> {
-        let mut least: Option<(u64, Global<P>)> = None;
-        for to in self.candidates(state) {
-            let next = if to.iter().enumerate().all(|(p, &q)| p == q) {
-                state.clone()
+        let candidates = self.candidates(state);
+        let unchanged = |to: &[ProcessId]| to.iter().enumerate().all(|(p, &q)| p == q);
+        if let [only] = candidates.as_slice()
+            && unchanged(only)
+        {
+            return state.clone();
+        }
+        let mut least: Option<(u64, Global<P>, bool)> = None;
+        for to in candidates {
+            let (next, renames) = if unchanged(&to) {
+                (state.clone(), false)
             } else {
-                renamed(state, &to, self.system.faults.fifo)
+                (renamed(state, &to, self.system.faults.fifo), true)
             };
             let print = fingerprint(&next);
-            if least.as_ref().is_none_or(|(l, _)| print < *l) {
-                least = Some((print, next));
+            if least.as_ref().is_none_or(|(l, _, _)| print < *l) {
+                least = Some((print, next, renames));
             }
         }
-        let least = least.expect("every state has a candidate").1;
-        self.system.shared(least)
+        let (_, least, renamed) = least.expect("every state has a candidate");
+        if renamed {
+            self.system.shared(least)
+        } else {
+            least // its parts are those of a state the system made
+        }
     }
 
     fn fairness(&self, step: &Step<P>) -> Option<u64> {
@@ -1386,6 +1433,47 @@ mod tests {
         let lossy = with(true, true);
         assert!(lossy.proved());
         assert_eq!(lossy.distinct, 3 + 5);
+    }
+
+    /// Process 0 sends 1 and 2 to process 1, which adds up what it receives.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+    struct Sum(u8);
+
+    impl Process for Sum {
+        type Message = u8;
+        type Timer = ();
+        type Request = ();
+        type Response = ();
+        type Output = ();
+        type Storage = ();
+        fn on_start(&mut self, ctx: &mut Context<'_, Self>) {
+            if ctx.id() == 0 {
+                ctx.send(1, 1);
+                ctx.send(1, 2);
+            }
+        }
+        fn on_message(&mut self, _: ProcessId, n: u8, _: &mut Context<'_, Self>) {
+            self.0 += n;
+        }
+    }
+
+    #[test]
+    fn equal_parts_made_by_different_steps_are_stored_once() {
+        let system = Processes::new(vec![Sum(0), Sum(0)], Faults::default());
+        let after = |state: &Global<Sum>| {
+            let mut next = Vec::new();
+            system.successors(state, &mut next);
+            next.into_iter().map(|(_, s)| s).collect::<Vec<_>>()
+        };
+        let start = system.initial().remove(0);
+        // Both orders of delivery end with the receiver at 3, made twice.
+        let ends: Vec<Global<Sum>> = after(&start).iter().flat_map(after).collect();
+        assert_eq!(ends.len(), 2);
+        assert_eq!(ends[0], ends[1]);
+        assert_eq!(ends[0].process(1), &Sum(3));
+        assert!(Arc::ptr_eq(&ends[0].locals[1].0, &ends[1].locals[1].0));
+        // A part carries its value's fingerprint.
+        assert_eq!(ends[0].locals[1].print(), fingerprint(&*ends[0].locals[1]));
     }
 
     /// Process 0 sends 1, then 2, to process 1, which outputs each number above the

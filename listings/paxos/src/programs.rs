@@ -69,8 +69,12 @@ pub(crate) struct CheckArgs {
     #[arg(long)]
     no_time: bool,
     /// Stop after this many distinct states (the answer is then incomplete).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", conflicts_with = "unbounded")]
     max_states: Option<usize>,
+    /// Lift the checker's default bounds of states and time: run until every state is
+    /// seen, however long it takes and whatever memory it needs.
+    #[arg(long)]
+    unbounded: bool,
     /// Draw the shortest violating run, if any, into this SVG file.
     #[arg(long, value_name = "PATH")]
     svg: Option<PathBuf>,
@@ -87,11 +91,12 @@ pub(crate) struct CheckArgs {
     keep_dead: bool,
 }
 
-/// `checker` on the threads and within the bound of states `args` ask for.
+/// `checker` on the threads and within the bounds `args` ask for.
 fn bounded<'a, S: System>(checker: Checker<'a, S>, args: &CheckArgs) -> Checker<'a, S> {
     let checker = checker.threads(args.threads as usize);
     match args.max_states {
         Some(max) => checker.max_states(max),
+        None if args.unbounded => checker.unbounded(),
         None => checker,
     }
 }
@@ -667,6 +672,11 @@ pub fn cells() -> Vec<notebook::Cell> {
         notebook::cell!(
             slow: "cargo run --release -p paxos -- check --ballots 2 --symmetry --threads 2 --no-time",
             "src/outputs/paxos-check-ballots.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            slow: "cargo run --release -p paxos -- check --ballots 2 --symmetry --crashes 1 --restarts --threads 2 --unbounded --no-time",
+            "src/outputs/paxos-check-ballots-restarts.txt",
             crate::programs::run
         ),
         notebook::cell!(
