@@ -106,9 +106,11 @@ struct Shared<T>(Arc<Part<T>>);
 /// A shared value, its fingerprint, and its key under symmetry once computed.
 #[derive(Clone)]
 struct Part<T> {
+    /// The value's fingerprint.
     print: u64,
     /// The key of [`Interchangeable::key`], with the number of the system that computed it.
     key: OnceLock<(usize, u64)>,
+    /// The value.
     value: T,
 }
 // ANCHOR_END: global
