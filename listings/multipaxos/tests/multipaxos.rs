@@ -82,7 +82,7 @@ fn the_reduced_search_reads_what_the_full_search_reads() {
             |s| {
                 (
                     chosen_in(s),
-                    format!("{:?}", s.all_outputs().collect::<Vec<_>>()),
+                    s.all_outputs().map(<[_]>::to_vec).collect::<Vec<_>>(),
                 )
             },
         );

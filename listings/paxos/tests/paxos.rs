@@ -148,7 +148,7 @@ where
             let chosen = paxos::check::chosen_in(s).into_iter().collect();
             seen.lock().unwrap().insert((
                 chosen,
-                s.all_outputs().map(|o| o.to_vec()).collect::<Vec<_>>(),
+                s.all_outputs().map(<[_]>::to_vec).collect::<Vec<_>>(),
             ));
             true
         })
@@ -251,7 +251,7 @@ fn the_reduced_search_reads_what_the_full_search_reads() {
                 |s| {
                     (
                         paxos::check::chosen_in(s),
-                        s.all_outputs().map(|o| o.to_vec()).collect::<Vec<_>>(),
+                        s.all_outputs().map(<[_]>::to_vec).collect::<Vec<_>>(),
                     )
                 },
             );
