@@ -150,7 +150,7 @@ pub fn valences(
 /// Runs the proof against `protocol` with `n` processes, for `k` stages if it comes to
 /// the adversary.
 pub fn run(protocol: Protocol, n: usize, k: usize, bounds: Bounds) -> Outcome {
-    if let Some(violation) = safety(protocol, n).violation {
+    if let Some(violation) = safety(protocol, n, CHECKED_ROUNDS, |_| ()).violation {
         return Outcome::Unsafe {
             invariant: violation.invariant,
             run: violation.trace,
@@ -173,20 +173,40 @@ pub fn run(protocol: Protocol, n: usize, k: usize, bounds: Bounds) -> Outcome {
     blocked(protocol, &table, bounds)
 }
 
+/// The rounds the safety check covers, for the protocols in rounds.
+pub const CHECKED_ROUNDS: u32 = 2;
+
 /// Agreement and validity, with at most one crash, from every initial configuration of
-/// `protocol` with `n` processes (for `Rounds` and Ben-Or, in their first round only: two
-/// rounds exceed 6 GB).
-pub fn safety(protocol: Protocol, n: usize) -> modelcheck::Report<AllInputs> {
-    let all = AllInputs(
-        all_inputs(n)
-            .iter()
-            .map(|inputs| system(protocol, inputs, 1, 1))
-            .collect(),
-    );
-    Checker::new(&all)
+/// `protocol` with `n` processes, each changed by `change` and running at most `rounds`
+/// rounds (for `Rounds`, and for Ben-Or, whose coins are then branches of the search).
+/// So that it cannot pass for want of decisions, the protocols in rounds must also be
+/// seen to decide in their last round. Messages their receivers ignore are dropped
+/// ([`process::Process::ignores`]).
+pub fn safety(
+    protocol: Protocol,
+    n: usize,
+    rounds: u32,
+    change: impl Fn(&mut Voter),
+) -> modelcheck::Report<AllInputs> {
+    let system = |inputs: &Vec<Bit>| {
+        let mut s = system(protocol, inputs, rounds, 1).keeping_dead(false);
+        s.initial.iter_mut().for_each(&change);
+        s
+    };
+    let all = AllInputs(all_inputs(n).iter().map(system).collect());
+    let checker = Checker::new(&all)
         .invariant("agreement", agreement)
-        .invariant("validity", validity)
-        .run()
+        .invariant("validity", validity);
+    if matches!(protocol, Protocol::Rounds | Protocol::BenOr) {
+        let last = move |s: &Global<Voter>| {
+            s.all_processes().any(|p| p.decided_round == Some(rounds))
+        };
+        checker
+            .sometimes("a decision in the last round", last)
+            .run()
+    } else {
+        checker.run()
+    }
 }
 
 /// Lemma 2's argument when no initial configuration is bivalent.

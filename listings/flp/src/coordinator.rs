@@ -6,6 +6,7 @@
 //! GST some timeout exceeds the real delays, and the detector stops lying.
 
 use crate::protocols::{Bit, agree, valid};
+use modelcheck::processes::{Faults, Global, Processes};
 use process::{Context, Process, ProcessId, Time};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -91,9 +92,9 @@ pub struct Rotating {
     pub ts: u32,
     /// Whether it waits for the current round's proposal.
     pub waiting: bool,
-    /// Proposals received, by round.
+    /// Proposals received for its current round and later ones, by round.
     pub proposals: BTreeMap<u32, Bit>,
-    /// As coordinator: estimates received, by round.
+    /// As coordinator: estimates received for rounds it has not yet proposed in, by round.
     pub estimates: BTreeMap<u32, Vec<(Bit, u32)>>,
     /// As coordinator: rounds proposed in, with their proposal.
     pub proposed: BTreeMap<u32, Bit>,
@@ -174,6 +175,8 @@ impl Rotating {
             return;
         }
         self.waiting = true;
+        // Nothing of an earlier round is read again.
+        self.proposals.retain(|&r, _| r >= round);
         let (x, ts) = (self.x, self.ts);
         ctx.send(self.coordinator(round), Message::Estimate { round, x, ts });
         if let Some(timeout) = self.timeout(round) {
@@ -234,11 +237,12 @@ impl Process for Rotating {
         message: Message,
         ctx: &mut Context<'_, Self>,
     ) {
+        if self.ignores(&(), from, &message) {
+            return;
+        }
         if let Some((x, _)) = self.decided {
             // A decision sent before GST may have been lost: tell whoever still runs.
-            if !matches!(message, Message::Decide(_)) {
-                ctx.send(from, Message::Decide(x));
-            }
+            ctx.send(from, Message::Decide(x));
             return;
         }
         match message {
@@ -254,6 +258,7 @@ impl Process for Rotating {
                         x = self.x;
                     }
                     self.proposed.insert(round, x);
+                    self.estimates.remove(&round);
                     ctx.send_all(0..self.n, &Message::Propose { round, x });
                     if let (Some(Bug::SilenceIsConsent), Some(timeout)) =
                         (self.bug, self.timeout(round))
@@ -283,6 +288,27 @@ impl Process for Rotating {
                 }
             }
             Message::Decide(x) => self.decide(x, ctx),
+        }
+    }
+
+    /// The messages a process will never read: an estimate for a round it has proposed
+    /// in, a proposal for a round it has left or stopped waiting in, a reply to a round
+    /// whose first majority of replies it has counted (unless silence is consent, which
+    /// reads the nacks until its timer fires), and a decision once it has decided. What
+    /// it has read only grows, and a crashed process never restarts, so each stays unread;
+    /// and a decided process answers the others with its decision, not these.
+    fn ignores(&self, _: &(), _: ProcessId, message: &Message) -> bool {
+        match *message {
+            Message::Estimate { round, .. } => self.proposed.contains_key(&round),
+            Message::Propose { round, .. } => {
+                round < self.round || (round == self.round && !self.waiting)
+            }
+            Message::Ack { round } | Message::Nack { round } => {
+                self.bug != Some(Bug::SilenceIsConsent)
+                    && (self.replies.get(&round))
+                        .is_some_and(|&(acks, nacks)| acks + nacks >= self.majority())
+            }
+            Message::Decide(_) => self.decided.is_some(),
         }
     }
     // ANCHOR_END: coordinator
@@ -326,31 +352,42 @@ impl Process for Rotating {
     }
 }
 
-/// The rotating coordinator on inputs 0 1 0 for the model checker: every process runs
-/// at most `rounds` rounds, and the oracle never stabilizes, so that every pattern of
-/// its lies (each poll a coin) is explored, up to `bound` states. Agreement and validity
-/// as invariants, with `bug` planted.
-pub fn check(
-    rounds: u32,
-    bug: Option<Bug>,
-    bound: usize,
-) -> modelcheck::Report<modelcheck::processes::Processes<Rotating>> {
-    use modelcheck::processes::{Faults, Global, Processes};
-    let inputs = [0, 1, 0];
+/// The inputs of the model-checked system.
+const INPUTS: [Bit; 3] = [0, 1, 0];
+
+/// The rotating coordinator on inputs 0 1 0 for the model checker, with `bug` planted:
+/// every process runs at most `rounds` rounds, and the oracle never stabilizes, so that
+/// every pattern of its lies (each poll a coin) is a branch. Messages their receivers
+/// ignore are dropped ([`Process::ignores`]).
+pub fn system(rounds: u32, bug: Option<Bug>) -> Processes<Rotating> {
     let lying = Detector::Oracle {
         stable: Time::MAX,
         crashed: Vec::new(),
     };
-    let mut initial = Rotating::processes(&inputs, &lying, bug);
+    let mut initial = Rotating::processes(&INPUTS, &lying, bug);
     for p in &mut initial {
         p.rounds = rounds;
     }
-    let system = Processes::new(initial, Faults::default());
+    Processes::new(initial, Faults::default())
+}
+
+/// Agreement and validity checked on [`system`], up to `bound` states; and, so that a
+/// pass is not for want of decisions, the last round's coordinator deciding on its
+/// round's acknowledgments must be reachable.
+pub fn check(
+    rounds: u32,
+    bug: Option<Bug>,
+    bound: usize,
+) -> modelcheck::Report<Processes<Rotating>> {
+    let system = system(rounds, bug);
     let agreement = |g: &Global<Rotating>| agree(g.all_outputs().flatten());
-    let validity = move |g: &Global<Rotating>| valid(g.all_outputs().flatten(), &inputs);
+    let validity = |g: &Global<Rotating>| valid(g.all_outputs().flatten(), &INPUTS);
     modelcheck::Checker::new(&system)
         .invariant("agreement", agreement)
         .invariant("validity", validity)
+        .sometimes("a decision by the last round's coordinator", move |g| {
+            g.all_processes().any(|p| p.announced.contains(&rounds))
+        })
         .max_states(bound)
         .run()
 }

@@ -64,7 +64,7 @@ pub(crate) fn adversary(args: AdversaryArgs) -> Result<Output, Error> {
         "{}, n = {n}, at most one process faulty",
         protocol.name()
     );
-    let safety = crate::adversary::safety(protocol, n);
+    let safety = adversary::safety(protocol, n, adversary::CHECKED_ROUNDS, |_| ());
     if let Some(caveat) = safety.caveat() {
         let _ = writeln!(out, "  {caveat}");
     } else if safety.violation.is_none() {
@@ -74,9 +74,9 @@ pub(crate) fn adversary(args: AdversaryArgs) -> Result<Output, Error> {
              crash{}",
             safety.distinct,
             if protocol == Protocol::Rounds {
-                " (in the first round: two rounds are too many to explore)"
+                format!(" (in the first {} rounds)", adversary::CHECKED_ROUNDS)
             } else {
-                ""
+                String::new()
             }
         );
     }
@@ -526,6 +526,83 @@ pub(crate) fn coordinator(args: CoordinatorArgs) -> Result<Output, Error> {
     Ok(output)
 }
 
+/// Ben-Or model-checked: every input, every coin, every delivery order.
+#[derive(clap::Args, Debug)]
+pub(crate) struct BenOrCheckArgs {
+    /// Rounds each process runs (three take about three minutes and 2 GB).
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=3))]
+    rounds: u32,
+    /// Plant the bug: propose v on at least half of the n − f reports received, rather
+    /// than on more than half of all n.
+    #[arg(long)]
+    majority_of_received: bool,
+    /// Draw a violation into this SVG file.
+    #[arg(long, value_name = "PATH")]
+    svg: Option<PathBuf>,
+}
+
+/// `cargo run --release -p flp -- ben-or-check [--rounds R] [--majority-of-received]
+/// [--svg PATH]`.
+pub(crate) fn ben_or_check(args: BenOrCheckArgs) -> Result<Output, Error> {
+    let bug = args.majority_of_received;
+    let report = adversary::safety(Protocol::BenOr, 3, args.rounds, |p| {
+        p.majority_of_received = bug
+    });
+    let mut output = Output::default();
+    let _ = writeln!(
+        output.stdout,
+        "Ben-Or{},\n\
+         n = 3, f = 1, every input, at most one crash, each coin a branch,\n\
+         every delivery order, at most {} each:",
+        if bug {
+            " proposing on a majority of the reports received"
+        } else {
+            ""
+        },
+        notebook::count(args.rounds, "round")
+    );
+    let Some(violation) = report.violation else {
+        if let Some(caveat) = report.caveat() {
+            let _ = writeln!(output.stdout, "  {caveat}");
+        } else {
+            let _ = writeln!(
+                output.stdout,
+                "  {} states, all of them; agreement and validity hold in every one,\n  \
+                 and some process decides in round {}",
+                report.distinct, args.rounds
+            );
+        }
+        output.value("states", report.distinct);
+        return Ok(output);
+    };
+    let trace = &violation.trace;
+    output.value("steps", trace.len() - 1);
+    let first = &trace[0].1;
+    let inputs: String = first
+        .all_processes()
+        .map(|p| char::from(b'0' + p.input))
+        .collect();
+    let _ = writeln!(
+        output.stdout,
+        "  {} broken after {} states, from inputs {inputs}, in {} steps:",
+        violation.invariant,
+        report.distinct,
+        trace.len() - 1
+    );
+    output.stdout.push_str(&modelcheck::steps(trace, None));
+    let last = &trace.last().expect("a state").1;
+    for (p, voter) in last.all_processes().enumerate() {
+        if let (Some(v), Some(round)) = (voter.decided, voter.decided_round) {
+            let _ = writeln!(output.stdout, "  p{p} decided {v} in round {round}");
+        }
+    }
+    if let Some(path) = args.svg {
+        let picture = diagram("Ben-Or: agreement broken", trace, None, label);
+        output.figure("diagram", path, picture.to_svg());
+    }
+    Ok(output)
+}
+
 /// Ben-Or's rounds against n: the chance that a run needs more than r rounds.
 #[derive(clap::Args, Debug)]
 pub(crate) struct RoundsArgs {
@@ -959,8 +1036,8 @@ pub(crate) fn timing(args: TimingArgs) -> Result<Output, Error> {
 /// The rotating coordinator model-checked while its detector lies.
 #[derive(clap::Args, Debug)]
 pub(crate) struct CoordinatorCheckArgs {
-    /// Rounds each process runs (the state space grows fast: with the planted bug, 2
-    /// rounds take about half a minute; without it, 2 rounds exceed the default bound).
+    /// Rounds each process runs (the state space grows fast: 2 rounds take seconds, 3
+    /// exceed the default bound).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=3))]
     rounds: u32,
     /// Plant the bug: a coordinator proposes its own estimate, ignoring timestamps.
@@ -994,16 +1071,16 @@ pub(crate) fn coordinator_check(args: CoordinatorCheckArgs) -> Result<Output, Er
         notebook::count(args.rounds, "round")
     );
     let Some(violation) = report.violation else {
-        let _ = writeln!(
-            output.stdout,
-            "  {} states{}; agreement and validity hold in every one",
-            report.distinct,
-            if report.complete {
-                ", all of them"
-            } else {
-                " (the bound: not all of them)"
-            }
-        );
+        if let Some(caveat) = report.caveat() {
+            let _ = writeln!(output.stdout, "  {caveat}");
+        } else {
+            let _ = writeln!(
+                output.stdout,
+                "  {} states, all of them; agreement and validity hold in every one,\n  \
+                 and round {}'s coordinator decides on its round's acks in some of them",
+                report.distinct, args.rounds
+            );
+        }
         let mut output = Output::text(output.stdout);
         output.value("states", report.distinct);
         return Ok(output);
@@ -1112,6 +1189,8 @@ enum Program {
     Lasso(LassoArgs),
     /// Ben-Or's randomized consensus: rounds to decide over many seeds.
     BenOr(BenOrArgs),
+    /// Ben-Or model-checked over its first rounds.
+    BenOrCheck(BenOrCheckArgs),
     /// Ben-Or's rounds against n and f.
     Rounds(RoundsArgs),
     /// The rotating coordinator with an oracle or with doubling timeouts.
@@ -1131,6 +1210,7 @@ pub fn run(args: &[String]) -> Result<Output, Error> {
         Program::Adversary(args) => adversary(args),
         Program::Lasso(args) => lasso(args),
         Program::BenOr(args) => ben_or(args),
+        Program::BenOrCheck(args) => ben_or_check(args),
         Program::Rounds(args) => rounds(args),
         Program::Coordinator(args) => coordinator(args),
         Program::CoordinatorCheck(args) => coordinator_check(args),
@@ -1178,6 +1258,11 @@ pub fn cells() -> Vec<notebook::Cell> {
             crate::programs::run
         ),
         notebook::cell!(
+            "cargo run --release -p flp -- ben-or-check",
+            "src/outputs/flp-ben-or-check.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
             "cargo run --release -p flp -- ben-or --n 5 --f 2 --seeds 1000",
             "src/outputs/flp-ben-or.txt",
             crate::programs::run
@@ -1190,6 +1275,11 @@ pub fn cells() -> Vec<notebook::Cell> {
         notebook::cell!(
             "cargo run --release -p flp -- ben-or --n 5 --f 2 --seeds 1000 --majority-of-received",
             "src/outputs/flp-ben-or-bug.txt",
+            crate::programs::run
+        ),
+        notebook::cell!(
+            "cargo run --release -p flp -- ben-or-check --majority-of-received",
+            "src/outputs/flp-ben-or-check-bug.txt",
             crate::programs::run
         ),
         notebook::cell!(
@@ -1223,12 +1313,12 @@ pub fn cells() -> Vec<notebook::Cell> {
             crate::programs::run
         ),
         notebook::cell!(
-            "cargo run --release -p flp -- coordinator-check",
+            "cargo run --release -p flp -- coordinator-check --rounds 2",
             "src/outputs/flp-coordinator-check.txt",
             crate::programs::run
         ),
         notebook::cell!(
-            slow: "cargo run --release -p flp -- coordinator-check --rounds 2 --ignores-timestamps --svg src/figures/flp-coordinator-check.svg",
+            "cargo run --release -p flp -- coordinator-check --rounds 2 --ignores-timestamps --svg src/figures/flp-coordinator-check.svg",
             "src/outputs/flp-coordinator-check-bug.txt",
             crate::programs::run
         ),

@@ -259,6 +259,12 @@ impl Voter {
         }
     }
 
+    /// Whether it has run its last round: the bound on rounds, or the round after its
+    /// decision.
+    fn stopped(&self) -> bool {
+        self.round > self.rounds || self.halt.is_some_and(|halt| self.round > halt)
+    }
+
     /// Starts round `round` of Ben-Or: report the estimate.
     fn begin(&mut self, round: u32, ctx: &mut Context<'_, Voter>) {
         self.round = round;
@@ -276,7 +282,7 @@ impl Voter {
         let (n, f) = (self.n, self.f);
         loop {
             let r = self.round;
-            if r == 0 || r > self.rounds {
+            if r == 0 || self.stopped() {
                 return;
             }
             if !self.proposed {
@@ -360,6 +366,9 @@ impl Process for Voter {
         message: Message,
         ctx: &mut Context<'_, Self>,
     ) {
+        if self.ignores(&(), from, &message) {
+            return;
+        }
         match message {
             Message::Vote(v) => {
                 self.votes.insert(from, v);
@@ -376,6 +385,23 @@ impl Process for Voter {
             }
         }
     }
+
+    // ANCHOR: ignores
+    /// The rounds' messages a process will never read: those of a round it has left, a
+    /// report of its round once it has proposed in it, and all once it has stopped. Its
+    /// round only grows, and a crashed process never restarts, so each stays unread.
+    fn ignores(&self, _: &(), _: ProcessId, message: &Message) -> bool {
+        match *message {
+            Message::Report { round, .. } => {
+                self.stopped()
+                    || round < self.round
+                    || (round == self.round && self.proposed)
+            }
+            Message::Propose { round, .. } => self.stopped() || round < self.round,
+            Message::Vote(_) | Message::Decide(_) => false,
+        }
+    }
+    // ANCHOR_END: ignores
 }
 
 impl Message {

@@ -13,7 +13,9 @@ use modelcheck::{Checker, System};
 pub type Run = Vec<(Option<Step<Voter>>, Global<Voter>)>;
 
 /// The system of `protocol` on `inputs`, with up to `crashes` crashes (FLP's faulty
-/// process simply stops taking steps).
+/// process simply stops taking steps). Every message stays in flight until received,
+/// even one its receiver ignores: in FLP's model a message leaves the buffer only by
+/// being received [FLP85, §2], and the adversary's schedules deliver each.
 pub fn system(
     protocol: Protocol,
     inputs: &[Bit],
@@ -27,6 +29,7 @@ pub fn system(
             ..Faults::default()
         },
     )
+    .keeping_dead(true)
 }
 
 /// A system explored from a given configuration rather than from its initial ones.

@@ -4,7 +4,10 @@ use flp::adversary::{Bounds, Outcome, run, valences};
 use flp::protocols::Protocol;
 use flp::protocols::Voter;
 use flp::valence::decided;
-use modelcheck::processes::{Envelope, Step};
+use modelcheck::Checker;
+use modelcheck::processes::{Envelope, Global, Processes, Step};
+use std::collections::BTreeSet;
+use std::sync::Mutex;
 
 const BOUNDS: Bounds = Bounds {
     rounds: u32::MAX,
@@ -124,20 +127,35 @@ fn ben_or_decides_safely_on_every_seed() {
 }
 
 #[test]
-fn the_rotating_coordinator_is_safe_in_every_run_of_one_round_while_the_detector_lies() {
-    let report = flp::coordinator::check(1, None, 1_000_000);
-    assert!(report.complete && report.violation.is_none());
+fn the_rotating_coordinator_is_safe_in_every_run_of_two_rounds_while_the_detector_lies() {
+    for rounds in [1, 2] {
+        let report = flp::coordinator::check(rounds, None, 3_000_000);
+        assert!(report.proved(), "{rounds} rounds");
+    }
 }
 
-/// About 40 s in release mode: `cargo test --release -p flp --test flp -- --ignored`.
 #[test]
-#[ignore = "slow: 741,477 states"]
-fn a_coordinator_that_ignores_timestamps_is_caught_in_two_rounds() {
-    let report = flp::coordinator::check(
-        2,
-        Some(flp::coordinator::Bug::IgnoresTimestamps),
-        3_000_000,
-    );
+fn a_coordinator_that_ignores_timestamps_is_caught_in_two_rounds_not_one() {
+    let bug = Some(flp::coordinator::Bug::IgnoresTimestamps);
+    assert!(flp::coordinator::check(1, bug, 3_000_000).proved());
+    let report = flp::coordinator::check(2, bug, 3_000_000);
+    assert_eq!(report.violation.expect("caught").invariant, "agreement");
+}
+
+#[test]
+fn rounds_and_ben_or_are_safe_over_two_rounds_of_every_coin_and_delivery_order() {
+    for protocol in [Protocol::Rounds, Protocol::BenOr] {
+        let report = flp::adversary::safety(protocol, 3, 2, |_| ());
+        assert!(report.proved(), "{}", protocol.name());
+    }
+}
+
+#[test]
+fn ben_or_proposing_on_a_majority_of_the_reports_received_is_caught_in_two_rounds_not_one()
+ {
+    let bug = |p: &mut Voter| p.majority_of_received = true;
+    assert!(flp::adversary::safety(Protocol::BenOr, 3, 1, bug).proved());
+    let report = flp::adversary::safety(Protocol::BenOr, 3, 2, bug);
     assert_eq!(report.violation.expect("caught").invariant, "agreement");
 }
 
@@ -255,4 +273,85 @@ fn a_coordinator_that_ignores_timestamps_is_caught_by_the_simulator_with_timeout
         !flp::escapes::rotating(3, 1, (&timeout, delay), bug, gst, seed).agreement
     });
     assert!(caught);
+}
+
+/// What the invariants read, over every state `system` reaches: the verdict of agreement,
+/// the states, and each reachable vector of decisions.
+fn observe<P>(system: &Processes<P>) -> (bool, usize, BTreeSet<Vec<Vec<u8>>>)
+where
+    P: process::Process<Output = u8>,
+{
+    let seen = Mutex::new(BTreeSet::new());
+    let report = Checker::new(system)
+        .invariant("agreement", |s: &Global<P>| {
+            let decisions = s.all_outputs().map(<[_]>::to_vec).collect();
+            seen.lock().unwrap().insert(decisions);
+            flp::protocols::agree(s.all_outputs().flatten())
+        })
+        .run();
+    assert!(report.complete || report.violation.is_some());
+    let agreed = report.violation.is_none();
+    (agreed, report.distinct, seen.into_inner().unwrap())
+}
+
+#[test]
+fn dropping_ignored_messages_changes_no_verdict_and_no_decisions_reached() {
+    use flp::coordinator::{Bug, system as coordinator};
+    use flp::valence::system as rounds;
+    fn compare<P: process::Process<Output = u8>>(
+        make: impl Fn() -> Processes<P>,
+        at: &str,
+    ) {
+        let (agreed, states, seen) = observe(&make().keeping_dead(true));
+        let (dropped_agreed, dropped_states, dropped_seen) =
+            observe(&make().keeping_dead(false));
+        assert_eq!(agreed, dropped_agreed, "{at}: the same verdict");
+        if agreed {
+            assert_eq!(seen, dropped_seen, "{at}: the same decisions reached");
+            assert!(dropped_states < states, "{at}: fewer states");
+        }
+    }
+    for bug in [None, Some(Bug::IgnoresTimestamps)] {
+        compare(|| coordinator(1, bug), &format!("coordinator, {bug:?}"));
+    }
+    for (protocol, inputs, crashes) in [
+        (Protocol::Rounds, [0, 1, 1], 1),
+        (Protocol::BenOr, [0, 1, 1], 0),
+        (Protocol::BenOr, [0, 0, 1], 1),
+    ] {
+        let at = format!("{} {inputs:?}, {crashes} crash", protocol.name());
+        compare(|| rounds(protocol, &inputs, 1, crashes), &at);
+    }
+    let broken = || {
+        let mut s = rounds(Protocol::BenOr, &[0, 1, 1], 2, 0);
+        s.initial
+            .iter_mut()
+            .for_each(|p| p.majority_of_received = true);
+        s
+    };
+    compare(broken, "Ben-Or, majority of the received, 2 rounds");
+}
+
+/// The rounds' promises to ignore ([`process::Process::ignores`]) hold in every state
+/// reached: delivering a message called dead changes nothing but the network, and no
+/// step makes it live again.
+#[test]
+fn the_protocols_in_rounds_keep_their_promises_to_ignore() {
+    use modelcheck::processes::broken_promise;
+    fn kept<P: process::Process>(system: &Processes<P>, bound: usize) {
+        let report = Checker::new(system)
+            .invariant("promises kept", |s| {
+                assert_eq!(broken_promise(system, s), None);
+                true
+            })
+            .max_states(bound)
+            .run();
+        assert!(report.violation.is_none());
+    }
+    for bug in [None, Some(flp::coordinator::Bug::IgnoresTimestamps)] {
+        kept(&flp::coordinator::system(2, bug).keeping_dead(true), 50_000);
+    }
+    for protocol in [Protocol::Rounds, Protocol::BenOr] {
+        kept(&flp::valence::system(protocol, &[0, 1, 1], 2, 1), 50_000);
+    }
 }
