@@ -295,8 +295,9 @@ impl Process for Rotating {
     /// in, a proposal for a round it has left or stopped waiting in, a reply to a round
     /// whose first majority of replies it has counted (unless silence is consent, which
     /// reads the nacks until its timer fires), and a decision once it has decided. What
-    /// it has read only grows, and a crashed process never restarts, so each stays unread;
-    /// and a decided process answers the others with its decision, not these.
+    /// it has read only grows, and a crashed process never restarts (no system of this
+    /// crate lets one), so each stays unread; a decided process answers the others with
+    /// its decision, not these.
     fn ignores(&self, _: &(), _: ProcessId, message: &Message) -> bool {
         match *message {
             Message::Estimate { round, .. } => self.proposed.contains_key(&round),

@@ -389,7 +389,8 @@ impl Process for Voter {
     // ANCHOR: ignores
     /// The rounds' messages a process will never read: those of a round it has left, a
     /// report of its round once it has proposed in it, and all once it has stopped. Its
-    /// round only grows, and a crashed process never restarts, so each stays unread.
+    /// round only grows, and in FLP's model a crashed process never restarts (no system of
+    /// this crate lets one), so each stays unread.
     fn ignores(&self, _: &(), _: ProcessId, message: &Message) -> bool {
         match *message {
             Message::Report { round, .. } => {

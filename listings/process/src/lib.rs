@@ -107,11 +107,12 @@ pub trait Process: Clone + Eq + Hash + Debug + Send + Sync + 'static {
     /// `storage`, ignores it — delivering it, whatever the answers to the handler's
     /// choices, changes no state and has no effect (no send, timer, persist, output or
     /// answer) — now and in every later state, across crashes (after which the process is
-    /// as first constructed) and restarts; a crash-stop protocol, whose processes never
-    /// restart, may promise from memory alone. A protocol's promise, which the model
+    /// as first constructed) and restarts; a protocol checked only where processes never
+    /// restart may promise from memory alone. A protocol's promise, which the model
     /// checker relies on to drop such messages: so its answer must not change when
-    /// interchangeable processes are renamed, and a protocol whose checked invariants read
-    /// the messages in flight must not make it. The default promises nothing.
+    /// interchangeable processes are renamed, and where checked invariants read the
+    /// messages in flight, dead ones must be kept (`keeping_dead`). The default promises
+    /// nothing.
     fn ignores(
         &self,
         storage: &Self::Storage,
