@@ -739,3 +739,50 @@ fn paxos_two_ballots_with_a_crash_and_restart_pass() {
     }
     assert!(others >= 7, "the chapter's other checks");
 }
+
+// The census of chapter 5: every process system, searched in full and reduced.
+
+#[test]
+fn census_no_reduction_visits_fewer_than_a_third_of_the_states() {
+    let text = output("census-reduction");
+    // Each row ends with five numbers: states, visited, factor, steps, reduced steps.
+    let rows: Vec<(String, [f64; 5])> = table(&text, "ch  system")
+        .into_iter()
+        .map(|r| {
+            let (name, numbers) = r.split_at(r.len() - 5);
+            let numbers: Vec<f64> = numbers.iter().map(|c| number(c)).collect();
+            (name.join(" "), numbers.try_into().expect("five numbers"))
+        })
+        .collect();
+    assert!(rows.len() >= 10, "{rows:?}");
+    for (name, [states, visited, factor, steps, reduced]) in &rows {
+        assert!(visited <= states && *factor < 3.0, "{name}");
+        if name.contains("ABD") || name.contains("Multi-Paxos") {
+            assert_eq!(
+                states, visited,
+                "{name}: with clients every state is visited"
+            );
+        }
+        if !name.contains("two-phase commit") && *states > 100.0 {
+            assert!(reduced > steps, "{name}: more steps reduced than full");
+        }
+    }
+    // Figure 5.4's highest point is the rotating coordinator's.
+    let highest = rows.iter().max_by(|a, b| a.1[2].total_cmp(&b.1[2]));
+    assert!(highest.is_some_and(|(name, _)| name.contains("rotating coordinator")));
+    // Every planted bug listed is found by both searches, the reduced one by a run at
+    // least as long.
+    assert!(!text.contains("missed"), "{text}");
+    let runs: Vec<(f64, f64)> = (text.lines())
+        .filter_map(|l| l.split_once(" broken: in "))
+        .map(|(_, rest)| {
+            let words: Vec<&str> = rest.split_whitespace().collect();
+            (number(words[0]), number(words[6]))
+        })
+        .collect();
+    assert!(runs.len() >= 5, "{text}");
+    assert!(
+        runs.iter().all(|(full, reduced)| reduced >= full),
+        "{runs:?}"
+    );
+}

@@ -28,6 +28,7 @@ pub fn all() -> Vec<Cell> {
         cap::programs::cells(),
         paxos::programs::cells(),
         multipaxos::programs::cells(),
+        census::programs::cells(),
         labs::programs::cells(),
     ]
     .concat()

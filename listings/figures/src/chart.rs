@@ -9,13 +9,14 @@ pub const SIZE: (u32, u32) = (720, 420);
 
 /// Colours of the series, in order: distinct in print and for the common colour-vision
 /// deficiencies (Okabe & Ito's palette).
-const PALETTE: [RGBColor; 6] = [
+const PALETTE: [RGBColor; 7] = [
     RGBColor(0, 114, 178),
     RGBColor(213, 94, 0),
     RGBColor(0, 158, 115),
     RGBColor(204, 121, 167),
     RGBColor(86, 180, 233),
     RGBColor(230, 159, 0),
+    RGBColor(0, 0, 0),
 ];
 
 /// How an axis maps values to positions.
