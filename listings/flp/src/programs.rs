@@ -526,6 +526,26 @@ pub(crate) fn coordinator(args: CoordinatorArgs) -> Result<Output, Error> {
     Ok(output)
 }
 
+/// Writes a check's pass — every state explored, agreement and validity in each, and
+/// `witness` reached — and its count of states; or the caveat that says why not.
+fn passed<S: modelcheck::System>(
+    output: &mut Output,
+    report: &modelcheck::Report<S>,
+    witness: &str,
+) {
+    if let Some(caveat) = report.caveat() {
+        let _ = writeln!(output.stdout, "  {caveat}");
+    } else {
+        let _ = writeln!(
+            output.stdout,
+            "  {} states, all of them; agreement and validity hold in every one,\n  \
+             and {witness}",
+            report.distinct
+        );
+    }
+    output.value("states", report.distinct);
+}
+
 /// Ben-Or model-checked: every input, every coin, every delivery order.
 #[derive(clap::Args, Debug)]
 pub(crate) struct BenOrCheckArgs {
@@ -562,17 +582,8 @@ pub(crate) fn ben_or_check(args: BenOrCheckArgs) -> Result<Output, Error> {
         notebook::count(args.rounds, "round")
     );
     let Some(violation) = report.violation else {
-        if let Some(caveat) = report.caveat() {
-            let _ = writeln!(output.stdout, "  {caveat}");
-        } else {
-            let _ = writeln!(
-                output.stdout,
-                "  {} states, all of them; agreement and validity hold in every one,\n  \
-                 and some process decides in round {}",
-                report.distinct, args.rounds
-            );
-        }
-        output.value("states", report.distinct);
+        let witness = format!("some process decides in round {}", args.rounds);
+        passed(&mut output, &report, &witness);
         return Ok(output);
     };
     let trace = &violation.trace;
@@ -1071,18 +1082,11 @@ pub(crate) fn coordinator_check(args: CoordinatorCheckArgs) -> Result<Output, Er
         notebook::count(args.rounds, "round")
     );
     let Some(violation) = report.violation else {
-        if let Some(caveat) = report.caveat() {
-            let _ = writeln!(output.stdout, "  {caveat}");
-        } else {
-            let _ = writeln!(
-                output.stdout,
-                "  {} states, all of them; agreement and validity hold in every one,\n  \
-                 and round {}'s coordinator decides on its round's acks in some of them",
-                report.distinct, args.rounds
-            );
-        }
-        let mut output = Output::text(output.stdout);
-        output.value("states", report.distinct);
+        let witness = format!(
+            "round {}'s coordinator decides on its round's acks in some of them",
+            args.rounds
+        );
+        passed(&mut output, &report, &witness);
         return Ok(output);
     };
     let trace = &violation.trace;
