@@ -42,6 +42,14 @@ fn table(text: &str, header: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// Asserts that the output of cell `name` contains every one of `lines`.
+fn shows_all(name: &str, lines: &[&str]) {
+    let text = output(name);
+    for line in lines {
+        assert!(text.contains(line), "{line}: {text}");
+    }
+}
+
 fn number(cell: &str) -> f64 {
     cell.trim_end_matches(['%', '×', ','])
         .parse()
@@ -130,55 +138,59 @@ fn flp_the_planted_bugs_are_caught_or_hide_as_the_chapter_says() {
 
 #[test]
 fn flp_ben_or_check_finds_the_wrong_majority_in_round_2() {
-    let text = output("flp-ben-or-check-bug");
     // The run the chapter tells: from inputs 011, p2 proposes 1 and p0 proposes 0 in
     // round 1 (two values in one round), p1 decides 1 in round 1, and p2, having adopted
     // 0, decides 0 in round 2.
-    for line in [
-        "agreement broken",
-        "from inputs 011,",
-        "deliver p1->p2 Report { round: 1, x: 1 }",
-        "deliver p2->p1 Propose { round: 1, v: Some(1) }",
-        "deliver p0->p2 Propose { round: 1, v: Some(0) }",
-        "deliver p1->p2 Propose { round: 2, v: Some(0) }",
-        "p1 decided 1 in round 1",
-        "p2 decided 0 in round 2",
-    ] {
-        assert!(text.contains(line), "{line}: {text}");
-    }
+    shows_all(
+        "flp-ben-or-check-bug",
+        &[
+            "agreement broken",
+            "from inputs 011,",
+            "deliver p1->p2 Report { round: 1, x: 1 }",
+            "deliver p2->p1 Propose { round: 1, v: Some(1) }",
+            "deliver p0->p2 Propose { round: 1, v: Some(0) }",
+            "deliver p1->p2 Propose { round: 2, v: Some(0) }",
+            "p1 decided 1 in round 1",
+            "p2 decided 0 in round 2",
+        ],
+    );
     // The correct protocol passes the same check, and decides in round 2 in some run.
-    let text = output("flp-ben-or-check");
-    assert!(text.contains("at most 2 rounds each"), "{text}");
-    assert!(text.contains("all of them; agreement and validity hold in every one"));
-    assert!(text.contains("some process decides in round 2"), "{text}");
+    shows_all(
+        "flp-ben-or-check",
+        &[
+            "at most 2 rounds each",
+            "all of them; agreement and validity hold in every one",
+            "some process decides in round 2",
+        ],
+    );
 }
 
 #[test]
 fn flp_the_coordinator_check_covers_two_rounds_and_a_decision_in_round_2() {
-    let text = output("flp-coordinator-check");
-    for line in [
-        "inputs 010",
-        "at most 2 rounds each",
-        "all of them; agreement and validity hold in every one",
-        "round 2's coordinator decides on its round's acks in some of them",
-    ] {
-        assert!(text.contains(line), "{line}: {text}");
-    }
+    shows_all(
+        "flp-coordinator-check",
+        &[
+            "inputs 010",
+            "at most 2 rounds each",
+            "all of them; agreement and validity hold in every one",
+            "round 2's coordinator decides on its round's acks in some of them",
+        ],
+    );
 }
 
 #[test]
 fn flp_the_lasso_is_the_round_the_chapter_reads() {
-    let text = output("flp-lasso");
-    for line in [
-        "inputs 011",
-        "A lasso: 0 rounds to reach the loop, then a loop of\n1 round",
-        "round  1: x = 011; reports first p0←p1 p1←p0 p2←p1; proposals ??1, \
-         first p0←p1 p1←p2 p2←p0 (loop)",
-        "then     x = 011, round 2",
-        "nobody decides",
-    ] {
-        assert!(text.contains(line), "{line}: {text}");
-    }
+    shows_all(
+        "flp-lasso",
+        &[
+            "inputs 011",
+            "A lasso: 0 rounds to reach the loop, then a loop of\n1 round",
+            "round  1: x = 011; reports first p0←p1 p1←p0 p2←p1; proposals ??1, \
+             first p0←p1 p1←p2 p2←p0 (loop)",
+            "then     x = 011, round 2",
+            "nobody decides",
+        ],
+    );
 }
 
 #[test]

@@ -177,7 +177,7 @@ pub fn rows(time: bool) -> Result<Vec<Row>, String> {
         rows.push(row(name, 7, inputs.len(), at, &c, seconds)?);
     }
     let system = flp::coordinator::system(1, None).keeping_dead(true);
-    let make = || coordinator_checker(&system);
+    let make = || flp::coordinator::checker(&system);
     let at = "inputs 010, 1 round".to_owned();
     let (c, seconds) = both(&at, make, &outputs_and_disk, outputs, time)?;
     rows.push(row("rotating coordinator", 7, 3, at, &c, seconds)?);
@@ -285,18 +285,6 @@ fn rounds_checker(
     Checker::new(system)
         .invariant("agreement", flp::adversary::agreement)
         .invariant("validity", flp::adversary::validity)
-}
-
-fn coordinator_checker(
-    system: &Processes<flp::coordinator::Rotating>,
-) -> Checker<'_, Processes<flp::coordinator::Rotating>> {
-    Checker::new(system)
-        .invariant("agreement", |s| {
-            flp::protocols::agree(s.all_outputs().flatten())
-        })
-        .invariant("validity", |s| {
-            flp::protocols::valid(s.all_outputs().flatten(), &[0, 1, 0])
-        })
 }
 
 fn paxos_system(

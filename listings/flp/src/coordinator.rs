@@ -372,20 +372,27 @@ pub fn system(rounds: u32, bug: Option<Bug>) -> Processes<Rotating> {
     Processes::new(initial, Faults::default())
 }
 
-/// Agreement and validity checked on [`system`], up to `bound` states; and, so that a
-/// pass is not for want of decisions, the last round's coordinator deciding on its
-/// round's acknowledgments must be reachable.
+/// The checker of a system on the inputs of [`system`]: agreement and validity.
+pub fn checker(
+    system: &Processes<Rotating>,
+) -> modelcheck::Checker<'_, Processes<Rotating>> {
+    let agreement = |g: &Global<Rotating>| agree(g.all_outputs().flatten());
+    let validity = |g: &Global<Rotating>| valid(g.all_outputs().flatten(), &INPUTS);
+    modelcheck::Checker::new(system)
+        .invariant("agreement", agreement)
+        .invariant("validity", validity)
+}
+
+/// [`checker`] on [`system`], up to `bound` states; and, so that a pass is not for want
+/// of decisions, the last round's coordinator deciding on its round's acknowledgments
+/// must be reachable.
 pub fn check(
     rounds: u32,
     bug: Option<Bug>,
     bound: usize,
 ) -> modelcheck::Report<Processes<Rotating>> {
     let system = system(rounds, bug);
-    let agreement = |g: &Global<Rotating>| agree(g.all_outputs().flatten());
-    let validity = |g: &Global<Rotating>| valid(g.all_outputs().flatten(), &INPUTS);
-    modelcheck::Checker::new(&system)
-        .invariant("agreement", agreement)
-        .invariant("validity", validity)
+    checker(&system)
         .sometimes("a decision by the last round's coordinator", move |g| {
             g.all_processes().any(|p| p.announced.contains(&rounds))
         })
