@@ -20,24 +20,33 @@ enum Tm {
 }
 
 /// The state packed as the book's checker packs it, so that the two checkers compare on equal
-/// terms: two bits per resource manager, bitsets for the TM's votes and the Prepared messages.
+/// terms: one word, with two bits per resource manager (bits 0-29), two for the TM (30-31), a
+/// bit per manager for the TM's votes (32-46) and for the Prepared messages (47-61), and a bit
+/// each for Commit (62) and Abort (63).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-struct State {
-    rm: u32,
-    tm: Tm,
-    tm_prepared: u16,
-    prepared_msgs: u16,
-    commit_msg: bool,
-    abort_msg: bool,
-}
+struct State(u64);
+
+const TM: usize = 30;
+const VOTES: usize = 32;
+const PREPARED: usize = 47;
+const COMMIT: u64 = 1 << 62;
+const ABORT: u64 = 1 << 63;
 
 impl State {
     fn rm(&self, i: usize) -> Rm {
-        [Rm::Working, Rm::Prepared, Rm::Committed, Rm::Aborted][(self.rm >> (2 * i) & 3) as usize]
+        [Rm::Working, Rm::Prepared, Rm::Committed, Rm::Aborted][(self.0 >> (2 * i) & 3) as usize]
+    }
+
+    fn tm(&self) -> Tm {
+        [Tm::Init, Tm::Committed, Tm::Aborted][(self.0 >> TM & 3) as usize]
     }
 
     fn set_rm(&mut self, i: usize, rm: Rm) {
-        self.rm = (self.rm & !(3 << (2 * i))) | (rm as u32) << (2 * i);
+        self.0 = (self.0 & !(3 << (2 * i))) | (rm as u64) << (2 * i);
+    }
+
+    fn set_tm(&mut self, tm: Tm) {
+        self.0 = (self.0 & !(3 << TM)) | (tm as u64) << TM;
     }
 }
 
@@ -61,28 +70,29 @@ impl Model for TwoPhase {
     type Action = Action;
 
     fn init_states(&self) -> Vec<State> {
-        vec![State { rm: 0, tm: Tm::Init, tm_prepared: 0, prepared_msgs: 0, commit_msg: false, abort_msg: false }]
+        vec![State(0)]
     }
 
     fn actions(&self, s: &State, actions: &mut Vec<Action>) {
-        if s.tm == Tm::Init {
-            if s.tm_prepared == ((1u32 << self.rms) - 1) as u16 {
+        if s.tm() == Tm::Init {
+            let all = (1u64 << self.rms) - 1;
+            if s.0 >> VOTES & all == all {
                 actions.push(Action::TmCommit);
             }
             actions.push(Action::TmAbort);
         }
         for rm in 0..self.rms {
-            if s.tm == Tm::Init && s.prepared_msgs >> rm & 1 == 1 {
+            if s.tm() == Tm::Init && s.0 >> (PREPARED + rm) & 1 == 1 {
                 actions.push(Action::TmRcvPrepared(rm));
             }
             if s.rm(rm) == Rm::Working {
                 actions.push(Action::RmPrepare(rm));
                 actions.push(Action::RmChooseToAbort(rm));
             }
-            if s.commit_msg {
+            if s.0 & COMMIT != 0 {
                 actions.push(Action::RmRcvCommitMsg(rm));
             }
-            if s.abort_msg {
+            if s.0 & ABORT != 0 {
                 actions.push(Action::RmRcvAbortMsg(rm));
             }
         }
@@ -91,18 +101,18 @@ impl Model for TwoPhase {
     fn next_state(&self, s: &State, action: Action) -> Option<State> {
         let mut s = *s;
         match action {
-            Action::TmRcvPrepared(rm) => s.tm_prepared |= 1 << rm,
+            Action::TmRcvPrepared(rm) => s.0 |= 1 << (VOTES + rm),
             Action::TmCommit => {
-                s.tm = Tm::Committed;
-                s.commit_msg = true;
+                s.set_tm(Tm::Committed);
+                s.0 |= COMMIT;
             }
             Action::TmAbort => {
-                s.tm = Tm::Aborted;
-                s.abort_msg = true;
+                s.set_tm(Tm::Aborted);
+                s.0 |= ABORT;
             }
             Action::RmPrepare(rm) => {
                 s.set_rm(rm, Rm::Prepared);
-                s.prepared_msgs |= 1 << rm;
+                s.0 |= 1 << (PREPARED + rm);
             }
             Action::RmChooseToAbort(rm) | Action::RmRcvAbortMsg(rm) => s.set_rm(rm, Rm::Aborted),
             Action::RmRcvCommitMsg(rm) => s.set_rm(rm, Rm::Committed),

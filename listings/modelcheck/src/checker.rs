@@ -371,7 +371,7 @@ impl<'a, S: System> Checker<'a, S> {
         // The fingerprints of the states seen. (Traces are rebuilt only when one is
         // needed.)
         let mut seen: Fingerprints = Fingerprints::default();
-        let mut frontier: VecDeque<(S::State, u32)> = VecDeque::new();
+        let mut frontier: Frontier<S::State> = Frontier::default();
         let mut generated = 0;
         let mut successors = Vec::new();
         let mut prints = Vec::new();
@@ -389,20 +389,15 @@ impl<'a, S: System> Checker<'a, S> {
                     if let Some(invariant) = self.violated(&state, &mut reached) {
                         break 'search (None, Some((invariant, state)), 1);
                     }
-                    frontier.push_back((state, 1));
+                    frontier.push(state, 1);
                 }
             }
             let mut depth = 0;
             let mut stopped = None;
             loop {
-                let next = match self.search {
-                    Search::BreadthFirst => frontier.pop_front(),
-                    Search::DepthFirst => frontier.pop_back(),
-                };
-                let Some((state, level)) = next else {
+                let Some((state, level)) = frontier.pop(self.search) else {
                     break 'search (stopped, None, depth);
                 };
-                let level = level as usize;
                 depth = depth.max(level);
                 if let Some(max) = self.max_depth.filter(|&max| level >= max) {
                     stopped = Some(Stop::Depth(max)); // its successors lie beyond the bound
@@ -443,11 +438,7 @@ impl<'a, S: System> Checker<'a, S> {
                             depth.max(level + 1),
                         );
                     }
-                    debug_assert!(
-                        level < u32::MAX as usize,
-                        "levels fit the frontier's u32"
-                    );
-                    frontier.push_back((next, level as u32 + 1));
+                    frontier.push(next, level + 1);
                 }
             }
         };
@@ -574,6 +565,52 @@ impl<'a, S: System> Checker<'a, S> {
         }
         trace.reverse();
         trace
+    }
+}
+
+/// The states waiting to be expanded, with their levels. Successors are pushed at the
+/// back, one level at a time, so the levels come in runs: each run is stored once, as a
+/// level and a count, and a state costs only its own size.
+struct Frontier<T> {
+    states: VecDeque<T>,
+    /// (level, how many states in a row have it), in the order of `states`.
+    runs: VecDeque<(usize, usize)>,
+}
+
+impl<T> Default for Frontier<T> {
+    fn default() -> Self {
+        Frontier {
+            states: VecDeque::new(),
+            runs: VecDeque::new(),
+        }
+    }
+}
+
+impl<T> Frontier<T> {
+    fn push(&mut self, state: T, level: usize) {
+        self.states.push_back(state);
+        match self.runs.back_mut() {
+            Some((l, count)) if *l == level => *count += 1,
+            _ => self.runs.push_back((level, 1)),
+        }
+    }
+
+    /// The next state to expand, with its level: the oldest breadth-first, the newest
+    /// depth-first.
+    fn pop(&mut self, search: Search) -> Option<(T, usize)> {
+        let (state, run) = match search {
+            Search::BreadthFirst => (self.states.pop_front()?, self.runs.front_mut()?),
+            Search::DepthFirst => (self.states.pop_back()?, self.runs.back_mut()?),
+        };
+        let level = run.0;
+        run.1 -= 1;
+        if run.1 == 0 {
+            match search {
+                Search::BreadthFirst => self.runs.pop_front(),
+                Search::DepthFirst => self.runs.pop_back(),
+            };
+        }
+        Some((state, level))
     }
 }
 

@@ -9,11 +9,11 @@ use std::fmt::Write;
 /// covered.
 #[derive(clap::Args, Debug)]
 pub(crate) struct TwoPhaseArgs {
-    /// Resource managers (1 to 16).
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=16))]
+    /// Resource managers (1 to 15).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=15))]
     rms: u32,
     /// Also check every size from --rms up to this one, one line each.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=16))]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=15))]
     up_to: Option<u32>,
     /// Explore one representative of each class of states that differ only by a
     /// permutation of the resource managers.

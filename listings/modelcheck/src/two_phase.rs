@@ -7,7 +7,7 @@ use crate::system::System;
 use std::fmt;
 
 /// The most resource managers the compact state holds.
-pub const MAX_RMS: usize = 16;
+pub const MAX_RMS: usize = 15;
 
 /// A resource manager's state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,36 +34,65 @@ pub enum Tm {
 }
 
 // ANCHOR: state
-/// A state of TwoPhase, packed: two bits per resource manager, a bit per manager for the
-/// TM's
-/// `tmPrepared` set and for the `Prepared` messages, and a bit each for `Commit` and
-/// `Abort`.
+/// A state of TwoPhase, packed into one word: two bits per resource manager (bits 0–29),
+/// two for the TM (30–31), a bit per manager for the TM's `tmPrepared` set (32–46) and
+/// for the `Prepared` messages (47–61), and a bit each for `Commit` (62) and `Abort` (63).
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct State {
-    rm: u32,
-    tm: u8,
-    tm_prepared: u16,
-    prepared_msgs: u16,
-    commit_msg: bool,
-    abort_msg: bool,
-}
+pub struct State(u64);
+
+const TM: usize = 30;
+const VOTES: usize = 32;
+const PREPARED: usize = 47;
+const COMMIT: u64 = 1 << 62;
+const ABORT: u64 = 1 << 63;
 // ANCHOR_END: state
 
 impl State {
     /// Resource manager `i`'s state.
     pub fn rm(&self, i: usize) -> Rm {
         [Rm::Working, Rm::Prepared, Rm::Committed, Rm::Aborted]
-            [(self.rm >> (2 * i) & 3) as usize]
-    }
-
-    fn set_rm(&mut self, i: usize, rm: Rm) {
-        self.rm = (self.rm & !(3 << (2 * i))) | (rm as u32) << (2 * i);
+            [(self.0 >> (2 * i) & 3) as usize]
     }
 
     /// The transaction manager's state.
     pub fn tm(&self) -> Tm {
-        [Tm::Init, Tm::Committed, Tm::Aborted][self.tm as usize]
+        [Tm::Init, Tm::Committed, Tm::Aborted][(self.0 >> TM & 3) as usize]
     }
+
+    /// This state with resource manager `i` in state `rm`.
+    fn with_rm(self, i: usize, rm: Rm) -> State {
+        State((self.0 & !(3 << (2 * i))) | (rm as u64) << (2 * i))
+    }
+
+    /// This state with the TM in state `tm`.
+    fn with_tm(self, tm: Tm) -> State {
+        State((self.0 & !(3 << TM)) | (tm as u64) << TM)
+    }
+
+    /// This state with `bit` set: a vote recorded or a message sent.
+    fn with(self, bit: u64) -> State {
+        State(self.0 | bit)
+    }
+
+    /// Whether `bit` is set.
+    fn has(self, bit: u64) -> bool {
+        self.0 & bit != 0
+    }
+
+    /// How many of the first `rms` managers' votes the TM has recorded.
+    fn votes(self, rms: usize) -> u32 {
+        (self.0 >> VOTES & ((1 << rms) - 1)).count_ones()
+    }
+}
+
+/// The bit of resource manager `i` in the TM's `tmPrepared` set.
+fn vote(i: usize) -> u64 {
+    1 << (VOTES + i)
+}
+
+/// The bit of resource manager `i`'s `Prepared` message.
+fn prepared(i: usize) -> u64 {
+    1 << (PREPARED + i)
 }
 
 /// The actions of TwoPhase.tla's `TPNext`.
@@ -101,101 +130,58 @@ impl System for TwoPhase {
 
     /// `TPInit`: every RM working, the TM in `init`, no votes recorded, no messages.
     fn initial(&self) -> Vec<State> {
-        vec![State {
-            rm: 0,
-            tm: 0,
-            tm_prepared: 0,
-            prepared_msgs: 0,
-            commit_msg: false,
-            abort_msg: false,
-        }]
+        vec![State(0)]
     }
 
     /// `TPNext`: each action whose guard holds, with its effect.
     fn successors(&self, s: &State, out: &mut Vec<(Action, State)>) {
-        let all = ((1u32 << self.rms) - 1) as u16;
+        let s = *s;
         if s.tm() == Tm::Init {
-            let votes = if self.commits_without_all_votes {
-                s.tm_prepared != 0
+            let votes = s.votes(self.rms) as usize;
+            let enough = if self.commits_without_all_votes {
+                votes > 0
             } else {
-                s.tm_prepared == all
+                votes == self.rms
             };
-            if votes {
-                out.push((
-                    Action::TmCommit,
-                    State {
-                        tm: Tm::Committed as u8,
-                        commit_msg: true,
-                        ..*s
-                    },
-                ));
+            if enough {
+                out.push((Action::TmCommit, s.with_tm(Tm::Committed).with(COMMIT)));
             }
-            out.push((
-                Action::TmAbort,
-                State {
-                    tm: Tm::Aborted as u8,
-                    abort_msg: true,
-                    ..*s
-                },
-            ));
+            out.push((Action::TmAbort, s.with_tm(Tm::Aborted).with(ABORT)));
         }
         for rm in 0..self.rms {
-            let bit = 1u16 << rm;
-            if s.tm() == Tm::Init && s.prepared_msgs & bit != 0 {
-                out.push((
-                    Action::TmRcvPrepared(rm),
-                    State {
-                        tm_prepared: s.tm_prepared | bit,
-                        ..*s
-                    },
-                ));
+            if s.tm() == Tm::Init && s.has(prepared(rm)) {
+                out.push((Action::TmRcvPrepared(rm), s.with(vote(rm))));
             }
             if s.rm(rm) == Rm::Working {
-                let mut prepared = State {
-                    prepared_msgs: s.prepared_msgs | bit,
-                    ..*s
-                };
-                prepared.set_rm(rm, Rm::Prepared);
-                out.push((Action::RmPrepare(rm), prepared));
-                let mut aborted = *s;
-                aborted.set_rm(rm, Rm::Aborted);
-                out.push((Action::RmChooseToAbort(rm), aborted));
+                let voted = s.with_rm(rm, Rm::Prepared).with(prepared(rm));
+                out.push((Action::RmPrepare(rm), voted));
+                out.push((Action::RmChooseToAbort(rm), s.with_rm(rm, Rm::Aborted)));
             }
-            if s.commit_msg {
-                let mut committed = *s;
-                committed.set_rm(rm, Rm::Committed);
-                out.push((Action::RmRcvCommitMsg(rm), committed));
+            if s.has(COMMIT) {
+                out.push((Action::RmRcvCommitMsg(rm), s.with_rm(rm, Rm::Committed)));
             }
-            if s.abort_msg {
-                let mut aborted = *s;
-                aborted.set_rm(rm, Rm::Aborted);
-                out.push((Action::RmRcvAbortMsg(rm), aborted));
+            if s.has(ABORT) {
+                out.push((Action::RmRcvAbortMsg(rm), s.with_rm(rm, Rm::Aborted)));
             }
         }
     }
 
     /// The RMs are interchangeable: sort them by what distinguishes one from another.
     fn canonical(&self, s: &State) -> State {
-        let mut rms: Vec<(u32, bool, bool)> = (0..self.rms)
-            .map(|i| {
-                (
-                    s.rm >> (2 * i) & 3,
-                    s.tm_prepared >> i & 1 == 1,
-                    s.prepared_msgs >> i & 1 == 1,
-                )
-            })
+        let mut rms: Vec<(u8, bool, bool)> = (0..self.rms)
+            .map(|i| (s.rm(i) as u8, s.has(vote(i)), s.has(prepared(i))))
             .collect();
         rms.sort_unstable();
-        let mut c = State {
-            rm: 0,
-            tm_prepared: 0,
-            prepared_msgs: 0,
-            ..*s
-        };
+        // The TM and the Commit and Abort messages stay; the RMs are laid out sorted.
+        let mut c = State(s.0 & (3 << TM | COMMIT | ABORT));
         for (i, (rm, voted, sent)) in rms.into_iter().enumerate() {
-            c.rm |= rm << (2 * i);
-            c.tm_prepared |= u16::from(voted) << i;
-            c.prepared_msgs |= u16::from(sent) << i;
+            c.0 |= u64::from(rm) << (2 * i);
+            if voted {
+                c = c.with(vote(i));
+            }
+            if sent {
+                c = c.with(prepared(i));
+            }
         }
         c
     }
@@ -218,17 +204,17 @@ impl State {
             .map(|i| format!("{:?}", self.rm(i)).to_lowercase())
             .collect();
         let mut msgs: Vec<String> = (0..rms)
-            .filter(|i| self.prepared_msgs >> i & 1 == 1)
+            .filter(|&i| self.has(prepared(i)))
             .map(|i| format!("Prepared(rm{i})"))
             .collect();
-        if self.commit_msg {
+        if self.has(COMMIT) {
             msgs.push("Commit".into());
         }
-        if self.abort_msg {
+        if self.has(ABORT) {
             msgs.push("Abort".into());
         }
         let voted: Vec<String> = (0..rms)
-            .filter(|i| self.tm_prepared >> i & 1 == 1)
+            .filter(|&i| self.has(vote(i)))
             .map(|i| format!("rm{i}"))
             .collect();
         format!(

@@ -119,18 +119,17 @@ fn table() -> impl Strategy<Value = Table> {
     })
 }
 
-/// Loss, a crash, restarts; not duplication, with which executions need not end
-/// (a message kept in flight can be delivered again and again), nor FIFO channels, which
-/// the reduction does not take.
+/// Loss, a crash, restarts, FIFO channels; not duplication, with which executions need
+/// not end (a message kept in flight can be delivered again and again).
 fn faults() -> impl Strategy<Value = Faults> {
-    let knobs = (any::<bool>(), 0usize..=1, any::<bool>());
-    knobs.prop_map(|(loss, crashes, restarts)| Faults {
+    let knobs = (any::<bool>(), 0usize..=1, any::<bool>(), any::<bool>());
+    knobs.prop_map(|(loss, crashes, restarts, fifo)| Faults {
         loss,
         duplication: false,
         crashes,
         restarts,
         crash_below: None,
-        fifo: false,
+        fifo,
     })
 }
 

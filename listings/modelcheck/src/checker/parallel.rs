@@ -5,9 +5,11 @@
 //! looks it up, so no table needs a lock. A thread expands the states it owns in the
 //! current level; a successor whose table another thread owns is sent to that thread, in
 //! buffers of [`BUFFER`]. The new states a thread finds are the ones it expands in the
-//! next level. Three barriers end a level: after the first, nobody sends; after the
-//! second, every buffer has been received; after the third, every thread has read whether
-//! the search goes on (so nobody can stop it before everybody has read).
+//! next level. A thread done with its part of a level counts itself finished, and takes
+//! in what it is sent until every thread has (so that no buffers pile up while it
+//! waits); then nobody sends. Two barriers end the level: after the first, every buffer
+//! has been received; after the second, every thread has read whether the search goes
+//! on (so nobody can stop it before everybody has read).
 //!
 //! A complete search reaches the same states, level by level, as the search on one
 //! thread, so it reports the same counts, depth and `sometimes` properties. Which state
@@ -52,6 +54,9 @@ struct Shared<T> {
     distinct: AtomicUsize,
     /// The states of the next level, counted for even and odd levels.
     next: [AtomicUsize; 2],
+    /// How many times a thread has finished expanding its part of a level, summed over
+    /// the threads: a level is over when it reaches the threads times the levels.
+    finished: AtomicUsize,
 }
 
 /// What one thread found.
@@ -74,10 +79,14 @@ struct Worker<'c, 'a, S: System> {
     shared: &'c Shared<S::State>,
     /// The tables this thread owns: those whose index is `me` modulo the threads.
     tables: Vec<Table>,
-    /// The new states of the next level that this thread owns.
     /// The new states of the next level that this thread owns, in blocks of [`BLOCK`]
-    /// (freed one by one as the level is expanded, and never grown by copying).
+    /// (never grown by copying).
     next: Vec<Vec<S::State>>,
+    /// Empty blocks, each expanded in this level and reused for the next: the memory of a
+    /// level is reused, not given back to the allocator and asked for again (which, with
+    /// a general-purpose allocator, leaves holes a search can pay for as much memory as a
+    /// level).
+    spare: Vec<Vec<S::State>>,
     /// For each other thread, the successors not yet sent to it.
     outboxes: Vec<Buffer<S::State>>,
     tally: Tally,
@@ -100,6 +109,7 @@ impl<S: System> Checker<'_, S> {
             stop: AtomicBool::new(false),
             distinct: AtomicUsize::new(0),
             next: [AtomicUsize::new(0), AtomicUsize::new(0)],
+            finished: AtomicUsize::new(0),
         };
         let initial: Vec<S::State> = (self.system.initial().into_iter())
             .map(|state| self.normal(state))
@@ -117,6 +127,7 @@ impl<S: System> Checker<'_, S> {
                                 .map(|_| Table::default())
                                 .collect(),
                             next: Vec::new(),
+                            spare: Vec::new(),
                             outboxes: (0..threads).map(|_| Vec::new()).collect(),
                             tally: Tally {
                                 reached: vec![false; self.sometimes.len()],
@@ -170,6 +181,8 @@ impl<S: System> Worker<'_, '_, S> {
             }
         }
         let mut level = 1;
+        // The levels this thread has expanded (every thread expands the same ones).
+        let mut expanded = 0;
         loop {
             // Every thread has received every state of this level: is there any?
             let parity = level % 2;
@@ -186,6 +199,8 @@ impl<S: System> Worker<'_, '_, S> {
             }
             self.tally.depth = level;
             let current = std::mem::take(&mut self.next);
+            // Blocks left over from a bigger level are freed.
+            self.spare.truncate(current.len());
             if self.checker.max_depth.is_some_and(|max| level >= max) {
                 self.tally.cut |= mine > 0;
                 self.shared.barrier.wait();
@@ -193,43 +208,55 @@ impl<S: System> Worker<'_, '_, S> {
                 continue;
             }
             let (mut successors, mut mine) = (Vec::new(), Vec::new());
-            // Each block is freed once expanded.
-            for chunk in current.into_iter().flat_map(chunks) {
-                if self.shared.stop.load(Ordering::Relaxed) {
-                    break;
-                }
-                self.receive();
-                if let Some(max) = self.checker.max_time
-                    && started.elapsed() >= max
-                {
-                    self.halt(Stop::Time(max));
-                }
-                // The successors of the chunk that this thread owns go to `mine`, the
-                // others to their owners.
-                for state in &chunk {
-                    successors.clear();
-                    self.checker.system.successors(state, &mut successors);
-                    self.tally.generated += successors.len();
-                    for (_, next) in successors.drain(..) {
-                        let next = self.checker.normal(next);
-                        let print = fingerprint(&next);
-                        let owner = self.owner(print);
-                        if owner == self.me {
-                            mine.push((print, next));
-                        } else {
-                            self.outboxes[owner].push((print, next));
-                            if self.outboxes[owner].len() >= BUFFER {
-                                self.send(owner);
+            // Each block, once expanded, holds states of the next level.
+            let mut current = current;
+            'level: while let Some(mut block) = current.pop() {
+                while !block.is_empty() {
+                    if self.shared.stop.load(Ordering::Relaxed) {
+                        break 'level;
+                    }
+                    self.receive();
+                    if let Some(max) = self.checker.max_time
+                        && started.elapsed() >= max
+                    {
+                        self.halt(Stop::Time(max));
+                    }
+                    // The successors of a chunk of the block that this thread owns go to
+                    // `mine`, the others to their owners.
+                    let chunk = block.len().saturating_sub(CHUNK);
+                    for state in block.drain(chunk..) {
+                        successors.clear();
+                        self.checker.system.successors(&state, &mut successors);
+                        self.tally.generated += successors.len();
+                        for (_, next) in successors.drain(..) {
+                            let next = self.checker.normal(next);
+                            let print = fingerprint(&next);
+                            let owner = self.owner(print);
+                            if owner == self.me {
+                                mine.push((print, next));
+                            } else {
+                                self.outboxes[owner].push((print, next));
+                                if self.outboxes[owner].len() >= BUFFER {
+                                    self.send(owner);
+                                }
                             }
                         }
                     }
+                    self.insert(&mut mine);
                 }
-                self.insert(&mut mine);
+                self.spare.push(block);
             }
             for owner in 0..threads {
                 self.send(owner);
             }
-            self.shared.barrier.wait();
+            // Take in what the others send until every thread has sent all it will in
+            // this level, so that a thread done early keeps no pile of buffers waiting.
+            expanded += 1;
+            self.shared.finished.fetch_add(1, Ordering::AcqRel);
+            while self.shared.finished.load(Ordering::Acquire) < threads * expanded {
+                self.receive();
+                std::thread::yield_now();
+            }
             self.receive();
             level += 1;
         }
@@ -263,7 +290,8 @@ impl<S: System> Worker<'_, '_, S> {
         match self.next.last_mut() {
             Some(block) if block.len() < BLOCK => block.push(state),
             _ => {
-                let mut block = Vec::with_capacity(BLOCK);
+                let mut block =
+                    (self.spare.pop()).unwrap_or_else(|| Vec::with_capacity(BLOCK));
                 block.push(state);
                 self.next.push(block);
             }
@@ -316,14 +344,6 @@ impl<S: System> Worker<'_, '_, S> {
             self.consider(print, state);
         }
     }
-}
-
-/// The chunks of [`CHUNK`] states of `block`, each owned.
-fn chunks<T>(mut block: Vec<T>) -> impl Iterator<Item = Vec<T>> {
-    std::iter::from_fn(move || {
-        let rest = block.len().saturating_sub(CHUNK);
-        (!block.is_empty()).then(|| block.split_off(rest))
-    })
 }
 
 /// A thread's inbox, even if a thread panicked while it held it.

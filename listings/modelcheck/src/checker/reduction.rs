@@ -120,6 +120,10 @@ struct Causes {
     restarted: Vec<Option<usize>>,
     /// The step that last changed each client's operations.
     answered: Vec<Option<usize>>,
+    /// The step that last delivered or lost a message on each channel (`from * n + to`
+    /// for `n` processes): with FIFO channels, the step that let the next message on it
+    /// be delivered.
+    cleared: Vec<Option<usize>>,
 }
 
 /// A state on the current path and what the search has done from it.
@@ -186,8 +190,9 @@ impl<'a, P: Process> Checker<'a, Processes<P>> {
     /// (see [`outputs_and_disk`]), the clients' history and what no step changes. The
     /// distinct states it counts are those it visited, fewer than the reachable ones; a
     /// violation's trace is the path that reached it, not necessarily a shortest one.
-    /// Symmetry is not applied. Panics on FIFO channels, which it does not take: there a
-    /// delivery also waits for the one before it on its channel. Panics too unless the
+    /// Symmetry is not applied. With FIFO channels, a delivery is enabled by its message's
+    /// sender and by the step that took the message before it off its channel. Panics
+    /// unless the
     /// system keeps dead messages ([`Processes::keep_dead`]): the delivery of a dropped
     /// one would have raced with the step that killed it, and without it that race, and
     /// the order it stands for, go unexplored.
@@ -195,10 +200,6 @@ impl<'a, P: Process> Checker<'a, Processes<P>> {
         &self,
         view: &(dyn Fn(&Global<P>, ProcessId) -> u64 + Sync),
     ) -> Reduction<P> {
-        assert!(
-            !self.system.faults.fifo,
-            "the reduced search does not take FIFO channels"
-        );
         assert!(
             self.system.keep_dead,
             "the reduced search needs dead messages kept in flight"
@@ -287,20 +288,30 @@ impl<P: Process> Reduced<'_, '_, P> {
         }
     }
 
-    /// The step of the path that enabled `step` from a state with `causes`.
-    fn enabler(state: &Global<P>, causes: &Causes, step: &Step<P>) -> Option<usize> {
+    /// The steps of the path that enabled `step` from a state with `causes`: the one
+    /// that made what it takes, and, with FIFO channels, for a message, the one that
+    /// took the message before it off its channel.
+    fn enablers(
+        &self,
+        state: &Global<P>,
+        causes: &Causes,
+        step: &Step<P>,
+    ) -> [Option<usize>; 2] {
         match step {
             Step::Deliver(e, _) | Step::Lose(e) | Step::Duplicate(e, _) => {
-                let i = state.network().position(|f| f == e)?;
-                causes.senders[i]
+                let sender = (state.network().position(|f| f == e))
+                    .and_then(|i| causes.senders[i]);
+                let fifo = self.checker.system.faults.fifo;
+                let cleared = fifo.then(|| causes.cleared[e.from * state.len() + e.to]);
+                [sender, cleared.flatten()]
             }
             Step::Fire(p, t, _) => {
-                let i = state.timers(*p).iter().position(|u| u == t)?;
-                causes.setters[*p][i]
+                let i = state.timers(*p).iter().position(|u| u == t);
+                [i.and_then(|i| causes.setters[*p][i]), None]
             }
-            Step::Crash(p) => causes.restarted[*p],
-            Step::Restart(p, _) => causes.crashed[*p],
-            Step::Invoke(c, _) => causes.answered[*c],
+            Step::Crash(p) => [causes.restarted[*p], None],
+            Step::Restart(p, _) => [causes.crashed[*p], None],
+            Step::Invoke(c, _) => [causes.answered[*c], None],
         }
     }
 
@@ -376,6 +387,7 @@ impl<P: Process> Reduced<'_, '_, P> {
             crashed: vec![None; n],
             restarted: vec![None; n],
             answered: vec![None; self.checker.system.clients.len()],
+            cleared: vec![None; n * n],
         };
         let mut path: Vec<Frame<P>> = Vec::new();
         let mut events: Vec<Event<P>> = Vec::new();
@@ -494,7 +506,20 @@ impl<P: Process> Reduced<'_, '_, P> {
     fn blocked(&self, state: &Global<P>) -> Vec<(Step<P>, Touch)> {
         let faults = &self.checker.system.faults;
         let mut blocked = Vec::new();
-        for e in state.network().filter(|e| !state.is_up(e.to)) {
+        let fifo = faults.fifo;
+        let network: Vec<_> = state.network().collect();
+        let head = |i: usize| {
+            let e = &network[i];
+            !fifo
+                || !network[..i]
+                    .iter()
+                    .any(|f| f.from == e.from && f.to == e.to)
+        };
+        for e in (0..network.len())
+            .filter(|&i| head(i))
+            .map(|i| network[i])
+            .filter(|e| !state.is_up(e.to))
+        {
             let touch = Touch {
                 at: e.to,
                 visible: true,
@@ -546,9 +571,9 @@ impl<P: Process> Reduced<'_, '_, P> {
     ) -> Event<P> {
         let frame = path.last().expect("a frame is open");
         let mut past = Steps::default();
-        let enabler = Self::enabler(&frame.state, &frame.causes, &step);
+        let enablers = self.enablers(&frame.state, &frame.causes, &step);
         for (k, e) in events.iter().enumerate() {
-            if dependent(e.touch, touch) || enabler == Some(k) {
+            if dependent(e.touch, touch) || enablers.contains(&Some(k)) {
                 past.union(&e.past);
                 past.insert(k);
             }
@@ -561,17 +586,18 @@ impl<P: Process> Reduced<'_, '_, P> {
     /// taken, unless one already is.
     fn race(&self, path: &mut [Frame<P>], events: &[Event<P>], event: &Event<P>) {
         let frame = path.last().expect("a frame is open");
-        let enabler = Self::enabler(&frame.state, &frame.causes, &event.step);
+        let enablers = self.enablers(&frame.state, &frame.causes, &event.step);
+        let enabled_by = |k: usize| enablers.contains(&Some(k));
         // The steps `event` depends on directly, and those before them.
         let direct: Vec<usize> = (0..events.len())
-            .filter(|&k| dependent(events[k].touch, event.touch) || enabler == Some(k))
+            .filter(|&k| dependent(events[k].touch, event.touch) || enabled_by(k))
             .collect();
         let mut indirect = Steps::default();
         for &k in &direct {
             indirect.union(&events[k].past);
         }
         for &k in &direct {
-            if enabler == Some(k) || indirect.contains(k) {
+            if enabled_by(k) || indirect.contains(k) {
                 continue;
             }
             // The steps after k not caused by it, then `event`: those without a
@@ -630,10 +656,14 @@ impl<P: Process> Reduced<'_, '_, P> {
             crashed: c.crashed.clone(),
             restarted: c.restarted.clone(),
             answered: c.answered.clone(),
+            cleared: c.cleared.clone(),
         };
         match step {
             Step::Crash(p) => causes.crashed[*p] = Some(now),
             Step::Restart(p, _) => causes.restarted[*p] = Some(now),
+            Step::Deliver(e, _) | Step::Lose(e) => {
+                causes.cleared[e.from * before.len() + e.to] = Some(now);
+            }
             _ => {}
         }
         for (client, answered) in causes.answered.iter_mut().enumerate() {
@@ -751,6 +781,11 @@ mod tests {
                 duplication: true,
                 ..Faults::default()
             },
+            Faults {
+                fifo: true,
+                loss: true,
+                ..Faults::default()
+            },
         ] {
             for rms in 1..=3 {
                 let system = commit(rms, false, faults);
@@ -823,6 +858,9 @@ mod tests {
         /// Process 0 sends m to process 1, which answers n; process 2 sends x, a flag, to
         /// process 0, which answers n with m again if flagged (a cycle), else outputs.
         Loop { flag: bool },
+        /// Process 0 sends 1 then 2 to process 1, process 2 sends it 3, and process 1
+        /// outputs each message it receives.
+        Order,
     }
 
     /// The messages of [`Case::Loop`].
@@ -845,6 +883,11 @@ mod tests {
                 (Case::Hi { .. }, 1) => ctx.set_timer((), Duration::ZERO),
                 (Case::Loop { .. }, 0) => ctx.send(1, M),
                 (Case::Loop { .. }, 2) => ctx.send(0, X),
+                (Case::Order, 0) => {
+                    ctx.send(1, 1);
+                    ctx.send(1, 2);
+                }
+                (Case::Order, 2) => ctx.send(1, 3),
                 _ => {}
             }
         }
@@ -877,6 +920,7 @@ mod tests {
                     _ if *flag => ctx.send(1, M),
                     _ => ctx.output(m),
                 },
+                Case::Order => ctx.output(m),
                 Case::Recovers => {}
             }
         }
@@ -948,6 +992,50 @@ mod tests {
     fn a_step_that_closes_a_cycle_still_races() {
         let initial = vec![Case::Loop { flag: false }; 3];
         assert!(reads_everything(initial, Faults::default(), Vec::new()));
+    }
+
+    #[test]
+    fn a_fifo_channel_enables_its_next_message() {
+        let orders = |fifo: bool| {
+            let system = Processes::new(
+                vec![Case::Order; 3],
+                Faults {
+                    fifo,
+                    ..Faults::default()
+                },
+            )
+            .keeping_dead(true);
+            let c = compare(
+                || Checker::new(&system),
+                &outputs_and_disk,
+                |s| s.outputs(1).to_vec(),
+            );
+            assert!(c.agree(), "fifo: {fifo}");
+            c.reduced_values
+                .into_iter()
+                .filter(|o| o.len() == 3)
+                .count()
+        };
+        // 1 before 2, with 3 anywhere: three orders of six.
+        assert_eq!((orders(true), orders(false)), (3, 6));
+        for faults in [
+            Faults {
+                fifo: true,
+                loss: true,
+                ..Faults::default()
+            },
+            Faults {
+                fifo: true,
+                crashes: 1,
+                restarts: true,
+                ..Faults::default()
+            },
+        ] {
+            assert!(
+                reads_everything(vec![Case::Order; 3], faults, Vec::new()),
+                "{faults:?}"
+            );
+        }
     }
 
     #[test]
