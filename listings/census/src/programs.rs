@@ -1,4 +1,4 @@
-//! The census's program: `cargo run --release -p census -- reduction`.
+//! The census's programs: `cargo run --release -p census -- reduction`, and `left-out`.
 
 use notebook::{Error, Output};
 use std::fmt::Write;
@@ -149,11 +149,57 @@ struct Cli {
     program: Program,
 }
 
+/// The planted bugs the census leaves out, each searched for in full and reduced, within
+/// a time bound.
+#[derive(clap::Args, Debug)]
+pub(crate) struct LeftOutArgs {
+    /// Stop each search after this many seconds.
+    #[arg(long, default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    seconds: u64,
+}
+
+/// `cargo run --release -p census -- left-out [--seconds S]`.
+pub(crate) fn left_out(args: LeftOutArgs) -> Result<Output, Error> {
+    let limit = std::time::Duration::from_secs(args.seconds);
+    let mut output = Output::default();
+    let out = &mut output.stdout;
+    let _ = writeln!(
+        out,
+        "planted bugs the census leaves out, each searched for in full and reduced, for at\n\
+         most {} s each (times and states depend on the machine)",
+        args.seconds
+    );
+    for bug in crate::left_out(limit) {
+        let _ = writeln!(out, "\n{:>2}  {}: {}", bug.chapter, bug.system, bug.bug);
+        for (name, h) in ["full", "reduced"].iter().zip(&bug.searches) {
+            let what = match (&h.found, &h.stopped) {
+                (Some((invariant, steps)), _) => {
+                    format!(
+                        "{invariant} broken in {}",
+                        notebook::count(*steps as u64, "step")
+                    )
+                }
+                (None, Some(stop)) => format!("not found, {stop}"),
+                (None, None) => "not found, search complete".to_owned(),
+            };
+            let _ = writeln!(
+                out,
+                "      {name:<8} {what}; {} states, {} steps, {:.1} s",
+                h.states, h.steps, h.seconds
+            );
+        }
+    }
+    Ok(output)
+}
+
 #[derive(clap::Subcommand, Debug)]
 enum Program {
     /// Every process system of the book, searched in full and with partial-order
     /// reduction.
     Reduction(ReductionArgs),
+    /// The planted bugs the census leaves out, searched for both ways within a time
+    /// bound.
+    LeftOut(LeftOutArgs),
 }
 
 /// Runs the program its arguments name: `census PROGRAM [ARGS]` (`--help` lists them).
@@ -161,6 +207,7 @@ pub fn run(args: &[String]) -> Result<Output, Error> {
     let cli: Cli = notebook::parse("census", args)?;
     match cli.program {
         Program::Reduction(args) => reduction(args),
+        Program::LeftOut(args) => left_out(args),
     }
 }
 

@@ -2,6 +2,8 @@
 //! resource managers (the others), exchanging messages over a network that may lose and
 //! duplicate them — TwoPhase.tla's protocol, written as the code a system would run.
 
+use crate::Checker;
+use crate::processes::Processes;
 use process::{Context, Process, ProcessId};
 use serde::{Deserialize, Serialize};
 
@@ -163,4 +165,12 @@ pub fn managers(rms: usize, hasty: bool) -> Vec<Manager> {
 pub fn consistent(outputs: &[&[Outcome]]) -> bool {
     let all: Vec<Outcome> = outputs.iter().copied().flatten().copied().collect();
     !(all.contains(&Outcome::Committed) && all.contains(&Outcome::Aborted))
+}
+
+/// A checker of `system` with its one invariant, `consistent`, over every manager's
+/// outputs.
+pub fn checker(system: &Processes<Manager>) -> Checker<'_, Processes<Manager>> {
+    Checker::new(system).invariant("consistent", |s| {
+        consistent(&s.all_outputs().collect::<Vec<_>>())
+    })
 }

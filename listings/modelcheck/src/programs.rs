@@ -142,7 +142,7 @@ pub(crate) struct CommitArgs {
 /// `cargo run --release -p modelcheck -- commit --rms N [--loss]
 /// [--duplication]`.
 pub(crate) fn commit(args: CommitArgs) -> Result<Output, Error> {
-    use crate::commit::{Message, consistent, managers};
+    use crate::commit::{Message, managers};
     use crate::processes::{Faults, Processes, diagram};
     let faults = Faults {
         loss: args.loss,
@@ -150,11 +150,7 @@ pub(crate) fn commit(args: CommitArgs) -> Result<Output, Error> {
         ..Faults::default()
     };
     let system = Processes::new(managers(args.rms as usize, args.bug), faults);
-    let report = Checker::new(&system)
-        .invariant("consistent", |s| {
-            consistent(&s.all_outputs().collect::<Vec<_>>())
-        })
-        .run();
+    let report = crate::commit::checker(&system).run();
     let mut output = Output::default();
     let _ = writeln!(
         output.stdout,
@@ -232,7 +228,7 @@ pub(crate) struct ReductionArgs {
 /// `cargo run --release -p modelcheck -- reduction [--up-to N] [--loss] [--svg PATH]`.
 pub(crate) fn reduction(args: ReductionArgs) -> Result<Output, Error> {
     use crate::checker::reduction::outputs_and_disk;
-    use crate::commit::{consistent, managers};
+    use crate::commit::managers;
     use crate::processes::{Faults, Processes};
     use figures::{Axis, Chart, Corner, Mark, Series};
     let mut output = Output::default();
@@ -257,11 +253,7 @@ pub(crate) fn reduction(args: ReductionArgs) -> Result<Output, Error> {
             },
         )
         .keeping_dead(true); // as the reduced search needs
-        let checker = || {
-            Checker::new(&system).invariant("consistent", |s| {
-                consistent(&s.all_outputs().collect::<Vec<_>>())
-            })
-        };
+        let checker = || crate::commit::checker(&system);
         let full = checker().run();
         let reduced = checker().run_reduced(&outputs_and_disk);
         let r = &reduced.report;

@@ -756,7 +756,7 @@ pub fn compare<'a, P: Process, T: Ord + Send>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::commit::{consistent, managers};
+    use crate::commit::managers;
     use crate::processes::Faults;
     use process::{ClientId, Context};
     use std::time::Duration;
@@ -790,11 +790,7 @@ mod tests {
             for rms in 1..=3 {
                 let system = commit(rms, false, faults);
                 let c = compare(
-                    || {
-                        Checker::new(&system).invariant("consistent", |s| {
-                            consistent(&s.all_outputs().collect::<Vec<_>>())
-                        })
-                    },
+                    || crate::commit::checker(&system),
                     &outputs_and_disk,
                     |s| fingerprint(&s.all_outputs().collect::<Vec<_>>()),
                 );
@@ -1041,10 +1037,7 @@ mod tests {
     #[test]
     fn the_planted_bug_is_found_with_the_reduction() {
         let system = commit(3, true, Faults::default());
-        let report = Checker::new(&system)
-            .invariant("consistent", |s| {
-                consistent(&s.all_outputs().collect::<Vec<_>>())
-            })
+        let report = crate::commit::checker(&system)
             .run_reduced(&outputs_and_disk)
             .report;
         assert!(report.violation.is_some());
