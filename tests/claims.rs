@@ -421,6 +421,34 @@ fn modelcheck_the_speed_table_says_what_the_chapter_reads_off_it() {
     assert!(number(&v["book-2-9-memory"]) < 1.0, "and less memory");
 }
 
+/// Chapter 5's arithmetic for the set of fingerprints at eight and nine RMs: 64 arrays of
+/// eight-byte slots, each doubling when it would pass three quarters full.
+#[test]
+fn modelcheck_the_fingerprint_arrays_are_as_full_as_chapter_5_says() {
+    let text = output("modelcheck-speed");
+    let distinct = |rms: &str| {
+        let line = (text.lines())
+            .find(|l| l.contains("1 thread") && l.split_whitespace().next() == Some(rms))
+            .unwrap_or_else(|| panic!("no row for {rms} RMs"));
+        number(line.split_whitespace().nth(1).expect("a count"))
+    };
+    for (rms, log_slots, mib, bytes, (low, high)) in [
+        ("8", 16, 32.0, 19.0, (0.0, 0.5)),
+        ("9", 18, 128.0, 13.0, (0.6, 2.0 / 3.0)),
+    ] {
+        let per_array = distinct(rms) / 64.0;
+        let mut slots = 1024.0;
+        while 4.0 * per_array > 3.0 * slots {
+            slots *= 2.0;
+        }
+        let fill = per_array / slots;
+        assert_eq!(slots, f64::from(1u32 << log_slots), "{rms} RMs");
+        assert_eq!(64.0 * slots * 8.0 / f64::from(1 << 20), mib, "{rms} RMs");
+        assert_eq!((8.0 * slots / per_array).round(), bytes, "{rms} RMs");
+        assert!(low < fill && fill < high, "{rms} RMs: {fill}");
+    }
+}
+
 #[test]
 fn abd_state_counts_grow_with_duplication_and_shrink_with_restarts_merged() {
     let distinct = |name: &str| number(&values(name)["distinct"]);

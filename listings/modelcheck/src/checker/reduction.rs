@@ -289,7 +289,7 @@ impl<P: Process> Reduced<'_, '_, P> {
     }
 
     /// The steps of the path that enabled `step` from a state with `causes`: the one
-    /// that made what it takes, and, with FIFO channels, for a message, the one that
+    /// that made what it takes, and, with FIFO channels, for a delivery, the one that
     /// took the message before it off its channel.
     fn enablers(
         &self,
@@ -301,8 +301,10 @@ impl<P: Process> Reduced<'_, '_, P> {
             Step::Deliver(e, _) | Step::Lose(e) | Step::Duplicate(e, _) => {
                 let sender = (state.network().position(|f| f == e))
                     .and_then(|i| causes.senders[i]);
-                let fifo = self.checker.system.faults.fifo;
-                let cleared = fifo.then(|| causes.cleared[e.from * state.len() + e.to]);
+                // Only a delivery waits for its channel: any message may be lost.
+                let waits =
+                    self.checker.system.faults.fifo && matches!(step, Step::Deliver(..));
+                let cleared = waits.then(|| causes.cleared[e.from * state.len() + e.to]);
                 [sender, cleared.flatten()]
             }
             Step::Fire(p, t, _) => {
