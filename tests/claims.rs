@@ -421,6 +421,39 @@ fn modelcheck_the_speed_table_says_what_the_chapter_reads_off_it() {
     assert!(number(&v["book-2-9-memory"]) < 1.0, "and less memory");
 }
 
+#[test]
+fn census_the_reduced_search_finds_none_of_the_bugs_left_out() {
+    let v = values("census-left-out");
+    assert_eq!(number(&v["bugs"]), 5.0);
+    assert_eq!(number(&v["full-found"]), 4.0, "the full search finds four");
+    assert_eq!(number(&v["reduced-found"]), 0.0, "the reduced search none");
+    let text = output("census-left-out");
+    // Traces of a dozen steps at most; Paxos's lowest-accepted not found by the full
+    // search; every reduced search stopped at the bound with fewer states than steps.
+    // and a few hundred thousand states at most.
+    for line in text.lines().filter(|l| l.contains("broken, a trace of")) {
+        let steps = line.split("a trace of ").nth(1).expect("a trace");
+        assert!(number(steps.split_whitespace().next().expect("its length")) <= 12.0);
+        let states = line.split("; ").nth(1).expect("states");
+        assert!(number(states.split_whitespace().next().expect("a count")) < 1e6);
+    }
+    let paxos = text
+        .split("Paxos: lowest accepted")
+        .nth(1)
+        .expect("the Paxos bug");
+    assert!(
+        paxos
+            .lines()
+            .nth(1)
+            .is_some_and(|l| l.contains("full     not found"))
+    );
+    assert_eq!(
+        text.matches("reduced  not found, stopped at the bound")
+            .count(),
+        5
+    );
+}
+
 /// Chapter 5's arithmetic for the set of fingerprints at eight and nine RMs: 64 arrays of
 /// eight-byte slots, each doubling when it would pass three quarters full.
 #[test]

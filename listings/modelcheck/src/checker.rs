@@ -33,6 +33,8 @@ pub enum Stop {
     States(usize),
     /// This much time had passed.
     Time(Duration),
+    /// This many successors had been computed.
+    Steps(usize),
 }
 
 impl std::fmt::Display for Stop {
@@ -45,6 +47,7 @@ impl std::fmt::Display for Stop {
             Stop::Time(time) => {
                 write!(f, "stopped at the time bound of {} s", time.as_secs())
             }
+            Stop::Steps(steps) => write!(f, "stopped at the bound of {steps} steps"),
         }
     }
 }
@@ -67,6 +70,7 @@ pub struct Checker<'a, S: System> {
     max_depth: Option<usize>,
     max_states: Option<usize>,
     max_time: Option<Duration>,
+    max_steps: Option<usize>,
 }
 
 /// A run of a system as the checker reports it: the initial state, then each action and
@@ -261,6 +265,7 @@ impl<'a, S: System> Checker<'a, S> {
             max_depth: None,
             max_states: Some(DEFAULT_MAX_STATES),
             max_time: Some(DEFAULT_MAX_TIME),
+            max_steps: None,
         }
     }
 
@@ -326,6 +331,14 @@ impl<'a, S: System> Checker<'a, S> {
         self
     }
 
+    /// Stops once `steps` successors have been computed: a bound that, unlike time,
+    /// stops a search at the same point on every machine. Kept by the search on one
+    /// thread, which a search with this bound uses.
+    pub fn max_steps(mut self, steps: usize) -> Self {
+        self.max_steps = Some(steps);
+        self
+    }
+
     /// Lifts the default bounds on states and time: the search runs until it has seen
     /// everything, however long that takes and whatever memory it needs.
     pub fn unbounded(mut self) -> Self {
@@ -357,7 +370,10 @@ impl<'a, S: System> Checker<'a, S> {
     /// Explores the reachable states and reports: on one thread, or breadth-first on
     /// several ([`Checker::threads`]).
     pub fn run(&self) -> Report<S> {
-        if self.threads > 1 && self.search == Search::BreadthFirst {
+        if self.threads > 1
+            && self.search == Search::BreadthFirst
+            && self.max_steps.is_none()
+        {
             self.run_parallel()
         } else {
             self.run_sequential()
@@ -409,6 +425,9 @@ impl<'a, S: System> Checker<'a, S> {
                     && started.elapsed() >= max
                 {
                     break 'search (Some(Stop::Time(max)), None, depth);
+                }
+                if let Some(max) = self.max_steps.filter(|&max| generated >= max) {
+                    break 'search (Some(Stop::Steps(max)), None, depth);
                 }
                 successors.clear();
                 self.system.successors(&state, &mut successors);

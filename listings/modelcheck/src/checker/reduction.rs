@@ -432,6 +432,11 @@ impl<P: Process> Reduced<'_, '_, P> {
                 self.stopped = Some(Stop::Time(max));
                 return Some(self.report(None));
             }
+            if let Some(max) = self.checker.max_steps.filter(|&max| self.generated >= max)
+            {
+                self.stopped = Some(Stop::Steps(max));
+                return Some(self.report(None));
+            }
             frame.done[i] = true;
             frame.taken = Some(i);
             let (step, touch) = (frame.successors[i].0.clone(), frame.touches[i]);
