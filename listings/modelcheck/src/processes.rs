@@ -256,6 +256,11 @@ impl<P: Process> Global<P> {
         self.locals.iter().map(|l| &*l.storage)
     }
 
+    /// Whether the message at `i` in flight may be delivered next (see [`deliverable`]).
+    pub(crate) fn deliverable(&self, i: usize, fifo: bool) -> bool {
+        deliverable(&self.network, i, fifo)
+    }
+
     /// Whether process `p` is running.
     pub fn is_up(&self, p: ProcessId) -> bool {
         self.locals[p].up

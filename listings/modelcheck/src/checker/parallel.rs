@@ -198,7 +198,7 @@ impl<S: System> Worker<'_, '_, S> {
                 return;
             }
             self.tally.depth = level;
-            let current = std::mem::take(&mut self.next);
+            let mut current = std::mem::take(&mut self.next);
             // Blocks left over from a bigger level are freed.
             self.spare.truncate(current.len());
             if self.checker.max_depth.is_some_and(|max| level >= max) {
@@ -209,7 +209,6 @@ impl<S: System> Worker<'_, '_, S> {
             }
             let (mut successors, mut mine) = (Vec::new(), Vec::new());
             // Each block, once expanded, holds states of the next level.
-            let mut current = current;
             'level: while let Some(mut block) = current.pop() {
                 while !block.is_empty() {
                     if self.shared.stop.load(Ordering::Relaxed) {

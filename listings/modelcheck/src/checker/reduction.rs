@@ -513,20 +513,9 @@ impl<P: Process> Reduced<'_, '_, P> {
     fn blocked(&self, state: &Global<P>) -> Vec<(Step<P>, Touch)> {
         let faults = &self.checker.system.faults;
         let mut blocked = Vec::new();
-        let fifo = faults.fifo;
-        let network: Vec<_> = state.network().collect();
-        let head = |i: usize| {
-            let e = &network[i];
-            !fifo
-                || !network[..i]
-                    .iter()
-                    .any(|f| f.from == e.from && f.to == e.to)
-        };
-        for e in (0..network.len())
-            .filter(|&i| head(i))
-            .map(|i| network[i])
-            .filter(|e| !state.is_up(e.to))
-        {
+        let waiting = (state.network().enumerate())
+            .filter(|(i, e)| !state.is_up(e.to) && state.deliverable(*i, faults.fifo));
+        for (_, e) in waiting {
             let touch = Touch {
                 at: e.to,
                 visible: true,
