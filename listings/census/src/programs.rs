@@ -94,12 +94,10 @@ pub(crate) fn reduction(args: ReductionArgs) -> Result<Output, Error> {
             missed.system, missed.bug
         )));
     }
-    let coordinator = (rows.iter().find(|r| r.system == "rotating coordinator"))
-        .ok_or_else(|| Error::Failed("no rotating coordinator".into()))?;
-    output.value(
-        "coordinator-steps",
-        coordinator.reduced.1 / coordinator.full.1,
-    );
+    let paxos = (rows.iter())
+        .find(|r| r.system == "Paxos" && r.configuration.starts_with("3 acceptors"))
+        .ok_or_else(|| Error::Failed("no Paxos with three acceptors".into()))?;
+    output.value("paxos-3-again", paxos.again);
     let (low, high) = rows
         .iter()
         .map(crate::Row::factor)

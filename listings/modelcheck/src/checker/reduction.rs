@@ -1,5 +1,5 @@
-//! Partial-order reduction for systems of processes: a stateless depth-first search that
-//! explores, of all the orders in which independent steps can happen, one.
+//! Partial-order reduction for systems of processes: a depth-first search that explores,
+//! of all the orders in which independent steps can happen, one.
 //!
 //! Two steps are *independent* when neither can enable or disable the other and, taken
 //! in either order, they lead to the same state. Steps at different processes are
@@ -25,22 +25,35 @@
 //! nothing are skipped; and a step that leads back to a state on the current path is
 //! raced, then dropped, and the state it leaves is expanded fully (the cycle proviso of
 //! Peled, "All from one, one for all", CAV 1993). With clients, every step is visible.
+//!
+//! The search is *stateful*: it stops at a state it has explored to the end before,
+//! unless a step asleep then is awake now (the orders that step starts were not tried from
+//! there: the state is explored again, with only the steps asleep both times asleep). What
+//! lies beyond that state is summarized, after Yi, Wang & Yang ("Stateful dynamic
+//! partial-order reduction", ICFEM 2006, LNCS 4260), by the kinds of step its
+//! exploration took — the processes they happened at, whether visible, whether a crash —
+//! or by "every kind" if the exploration led back onto its path. Each kind races, as if
+//! it were taken next, with the last steps of the path it depends on; whether one of those
+//! happens before it is not known, so every such race is taken as real, and where no step
+//! of the path can start the other order, every step there is tried. The summaries cost
+//! states (more orders than needed are explored) and save the steps a stateless search
+//! spends meeting a state again for every execution that reaches it.
 //! The comparison with the full search ([`compare`]) is the evidence for the adaptation.
 
 use super::{Checker, Fingerprints, Report, Stop, Trace, Violation, fingerprint};
 use crate::processes::{Global, Processes, Step};
 use crate::system::System;
 use process::{Process, ProcessId};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Mutex;
 use std::time::Instant;
 
 /// What a reduced search covered and found.
 pub struct Reduction<P: Process> {
     /// As a full search reports, except that the distinct states are those visited
-    /// (fewer than the reachable ones), the states generated are the steps computed (a
-    /// state reached by several executions, several times), and a violation's trace is
-    /// the path that reached it.
+    /// (at most the reachable ones), the states generated are the successors computed of
+    /// the states expanded (a state met again with a step awake that was asleep is
+    /// expanded again), and a violation's trace is the path that reached it.
     pub report: Report<Processes<P>>,
     /// Executions explored to their end: at least one of each class of executions that
     /// differ only in the order of independent steps.
@@ -49,6 +62,11 @@ pub struct Reduction<P: Process> {
     /// reduction is proved for systems whose executions all end; with cycles, the cycle
     /// proviso is applied, but the comparison with the full search is the only evidence.
     pub cycles: u64,
+    /// Steps that led to a state explored before, where the search stopped.
+    pub revisits: u64,
+    /// Steps that led to a state explored before with a step asleep then that is awake
+    /// now, where the search explored it again.
+    pub again: u64,
 }
 
 // ANCHOR: dependent
@@ -90,6 +108,10 @@ impl Steps {
         self.0.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
     }
 
+    fn intersects(&self, other: &Steps) -> bool {
+        self.0.iter().zip(&other.0).any(|(w, o)| w & o != 0)
+    }
+
     fn union(&mut self, other: &Steps) {
         if self.0.len() < other.0.len() {
             self.0.resize(other.0.len(), 0);
@@ -98,6 +120,50 @@ impl Steps {
             *w |= o;
         }
     }
+}
+
+/// The kinds of step (what they touch) taken from a state or from any state after it: what
+/// a search that stops at the state again must race the path against. `every` when the
+/// exploration led back onto its path, whose continuation it does not know.
+#[derive(Clone, Default)]
+struct Reach {
+    every: bool,
+    touches: Steps,
+}
+
+impl Reach {
+    fn add(&mut self, t: Touch) {
+        self.touches
+            .insert(t.at * 4 + 2 * usize::from(t.visible) + usize::from(t.crash));
+    }
+
+    fn union(&mut self, other: &Reach) {
+        self.every |= other.every;
+        self.touches.union(&other.touches);
+    }
+
+    /// The touches, for `n` processes; with `every`, one per process that depends on
+    /// every step there is.
+    fn touches(&self, n: usize) -> Vec<Touch> {
+        (0..4 * n)
+            .filter(|&i| {
+                self.every && i % 4 == 3 || !self.every && self.touches.contains(i)
+            })
+            .map(|i| Touch {
+                at: i / 4,
+                visible: i & 2 != 0,
+                crash: i & 1 != 0,
+            })
+            .collect()
+    }
+}
+
+/// A state explored to the end: the steps asleep when it was and the steps that change
+/// something there (by fingerprint, sorted), and what its exploration reached.
+struct Explored {
+    asleep: Vec<u64>,
+    enabled: Vec<u64>,
+    reach: Reach,
 }
 
 /// A step taken on the current path.
@@ -138,11 +204,15 @@ struct Frame<P: Process> {
     done: Vec<bool>,
     /// Steps whose orders with what follows are already covered by an explored sibling.
     sleep: Vec<(Step<P>, Touch)>,
+    /// The steps asleep on arrival, by fingerprint, sorted.
+    asleep: Vec<u64>,
+    /// What the exploration from here has reached so far.
+    reach: Reach,
     /// The successor being explored.
     taken: Option<usize>,
-    /// Every step that changes something, until the parent has compared: a step that
-    /// changed something there and nothing here was disabled by the step between.
-    enabled: Vec<Step<P>>,
+    /// Every step that changes something, by fingerprint, sorted: a step that changed
+    /// something in the state before and nothing here was disabled by the step between.
+    enabled: Vec<u64>,
 }
 
 /// What the invariants read of process `p` in a state, as a hash: by default, its outputs
@@ -188,14 +258,13 @@ impl<'a, P: Process> Checker<'a, Processes<P>> {
     /// on one thread, and reports: the same verdict as [`Checker::run`], and the same
     /// values of the views, when every invariant reads only the views `view` computes
     /// (see [`outputs_and_disk`]), the clients' history and what no step changes. The
-    /// distinct states it counts are those it visited, fewer than the reachable ones; a
+    /// distinct states it counts are those it visited, at most the reachable ones; a
     /// violation's trace is the path that reached it, not necessarily a shortest one.
     /// Symmetry is not applied. With FIFO channels, a delivery is enabled by its message's
     /// sender and by the step that took the message before it off its channel. Panics
-    /// unless the
-    /// system keeps dead messages ([`Processes::keep_dead`]): the delivery of a dropped
-    /// one would have raced with the step that killed it, and without it that race, and
-    /// the order it stands for, go unexplored.
+    /// unless the system keeps dead messages ([`Processes::keep_dead`]): the delivery of a
+    /// dropped one would have raced with the step that killed it, and without it that
+    /// race, and the order it stands for, go unexplored.
     pub fn run_reduced(
         &self,
         view: &(dyn Fn(&Global<P>, ProcessId) -> u64 + Sync),
@@ -209,6 +278,7 @@ impl<'a, P: Process> Checker<'a, Processes<P>> {
             checker: self,
             view,
             seen: Fingerprints::default(),
+            explored: HashMap::new(),
             reached: vec![false; self.sometimes.len()],
             generated: 0,
             depth: 0,
@@ -217,6 +287,8 @@ impl<'a, P: Process> Checker<'a, Processes<P>> {
             taken: 0,
             executions: 0,
             cycles: 0,
+            revisits: 0,
+            again: 0,
         };
         for state in self.system.initial() {
             search.generated += 1;
@@ -233,6 +305,8 @@ struct Reduced<'c, 'a, P: Process> {
     checker: &'c Checker<'a, Processes<P>>,
     view: &'c (dyn Fn(&Global<P>, ProcessId) -> u64 + Sync),
     seen: Fingerprints,
+    /// The states explored to the end, by fingerprint.
+    explored: HashMap<u64, Explored>,
     reached: Vec<bool>,
     generated: usize,
     depth: usize,
@@ -244,6 +318,10 @@ struct Reduced<'c, 'a, P: Process> {
     executions: u64,
     /// States met with a step leading back onto the path.
     cycles: u64,
+    /// Steps that led to a state explored before.
+    revisits: u64,
+    /// Steps that led to a state explored before, which was explored again.
+    again: u64,
 }
 
 impl<P: Process> Reduced<'_, '_, P> {
@@ -264,6 +342,8 @@ impl<P: Process> Reduced<'_, '_, P> {
             report,
             executions: self.executions,
             cycles: self.cycles,
+            revisits: self.revisits,
+            again: self.again,
         }
     }
 
@@ -317,13 +397,15 @@ impl<P: Process> Reduced<'_, '_, P> {
         }
     }
 
-    /// A frame for `state`, reached with `sleep` asleep; `None` if a bound stopped the
-    /// search. Checks the state's invariants the first time it is seen.
+    /// A frame for `state`, reached with `sleep` asleep (`asleep`: their fingerprints,
+    /// sorted); an error if a bound stopped the search or an invariant fails. Checks the
+    /// state's invariants the first time it is seen.
     fn enter(
         &mut self,
         state: Global<P>,
         causes: Causes,
         sleep: Vec<(Step<P>, Touch)>,
+        asleep: Vec<u64>,
         path: &[Frame<P>],
     ) -> Result<Frame<P>, Box<Reduction<P>>> {
         let print = fingerprint(&state);
@@ -348,7 +430,9 @@ impl<P: Process> Reduced<'_, '_, P> {
             self.generated += successors.len();
         }
         successors.retain(|(_, next)| *next != state);
-        let enabled = successors.iter().map(|(step, _)| step.clone()).collect();
+        let mut enabled: Vec<u64> =
+            successors.iter().map(|(s, _)| fingerprint(s)).collect();
+        enabled.sort_unstable();
         let touches = (successors.iter())
             .map(|(step, next)| self.touch(&state, step, next))
             .collect();
@@ -361,6 +445,8 @@ impl<P: Process> Reduced<'_, '_, P> {
             backtrack: vec![false; n],
             done: vec![false; n],
             sleep,
+            asleep,
+            reach: Reach::default(),
             taken: None,
             enabled,
         })
@@ -394,7 +480,7 @@ impl<P: Process> Reduced<'_, '_, P> {
         let mut path: Vec<Frame<P>> = Vec::new();
         let mut events: Vec<Event<P>> = Vec::new();
         let mut on_path: Vec<u64> = Vec::new();
-        match self.enter(initial, causes, Vec::new(), &path) {
+        match self.enter(initial, causes, Vec::new(), Vec::new(), &path) {
             Ok(frame) => {
                 on_path.push(fingerprint(&frame.state));
                 path.push(frame);
@@ -412,16 +498,10 @@ impl<P: Process> Reduced<'_, '_, P> {
                 if frame.successors.is_empty() {
                     self.executions += 1;
                 }
-                path.pop();
-                on_path.pop();
+                let frame = path.pop().expect("a frame is open");
+                let reach = self.finish(frame, on_path.pop().expect("one print a frame"));
                 events.pop();
-                // The step that led here is now explored: it sleeps in its siblings.
-                if let Some(parent) = path.last_mut()
-                    && let Some(j) = parent.taken.take()
-                {
-                    let asleep = (parent.successors[j].0.clone(), parent.touches[j]);
-                    parent.sleep.push(asleep);
-                }
+                Self::returned(&mut path, &reach);
                 continue;
             };
             self.taken += 1;
@@ -439,23 +519,46 @@ impl<P: Process> Reduced<'_, '_, P> {
             }
             frame.done[i] = true;
             frame.taken = Some(i);
+            frame.reach.add(frame.touches[i]);
             let (step, touch) = (frame.successors[i].0.clone(), frame.touches[i]);
             let event = self.event(&path, &events, step, touch);
             self.race(&mut path, &events, &event);
             let frame = path.last().expect("a frame is open");
             let (step, next) = frame.successors[i].clone();
             let touch = frame.touches[i];
-            let sleep = (frame.sleep.iter())
+            let sleep: Vec<_> = (frame.sleep.iter())
                 .filter(|(_, t)| !dependent(*t, touch))
                 .cloned()
                 .collect();
+            let mut asleep: Vec<u64> =
+                sleep.iter().map(|(s, _)| fingerprint(s)).collect();
+            asleep.sort_unstable();
+            let print = fingerprint(&next);
+            // A state explored before, with no step asleep then that is awake now: what
+            // lies beyond it is known, and only its races with this path are new.
+            let known = (self.explored.get(&print))
+                .filter(|e| e.asleep.iter().all(|s| asleep.binary_search(s).is_ok()));
+            if let Some(known) = known {
+                self.revisits += 1;
+                Self::disabled(
+                    path.last_mut().expect("a frame is open"),
+                    i,
+                    &known.enabled,
+                );
+                events.push(event);
+                Self::race_beyond(&mut path, &events, &known.reach);
+                events.pop();
+                Self::returned(&mut path, &known.reach);
+                continue;
+            }
+            self.again += u64::from(self.explored.contains_key(&print));
             let causes = self.caused(frame, &step, &next, events.len());
             events.push(event);
-            match self.enter(next, causes, sleep, &path) {
-                Ok(mut child) => {
+            match self.enter(next, causes, sleep, asleep, &path) {
+                Ok(child) => {
                     let parent = path.last_mut().expect("a frame is open");
-                    Self::disabled(parent, i, &mut child);
-                    on_path.push(fingerprint(&child.state));
+                    Self::disabled(parent, i, &child.enabled);
+                    on_path.push(print);
                     path.push(child);
                     self.open(&mut path, &events, &on_path);
                 }
@@ -483,6 +586,11 @@ impl<P: Process> Reduced<'_, '_, P> {
         }
         let cycle = keep.contains(&false);
         self.cycles += u64::from(cycle);
+        let frame = path.last_mut().expect("a frame is open");
+        frame.reach.every |= cycle;
+        for (_, touch) in &pending {
+            frame.reach.add(*touch);
+        }
         for (step, touch) in pending {
             let event = self.event(path, events, step, touch);
             self.race(path, events, &event);
@@ -541,14 +649,13 @@ impl<P: Process> Reduced<'_, '_, P> {
     /// Adds to `parent`'s steps to explore those dependent on its step `i` that `i`
     /// disabled (a message lost cannot be delivered; a crashed process takes no step):
     /// the other order starts with them.
-    fn disabled(parent: &mut Frame<P>, i: usize, child: &mut Frame<P>) {
-        let enabled = std::mem::take(&mut child.enabled);
+    fn disabled(parent: &mut Frame<P>, i: usize, enabled: &[u64]) {
         let touch = parent.touches[i];
         for j in 0..parent.successors.len() {
             let step = &parent.successors[j].0;
             if j != i
                 && dependent(parent.touches[j], touch)
-                && !enabled.contains(step)
+                && enabled.binary_search(&fingerprint(step)).is_err()
                 && !parent.sleep.iter().any(|(s, _)| s == step)
             {
                 parent.backtrack[j] = true;
@@ -596,33 +703,92 @@ impl<P: Process> Reduced<'_, '_, P> {
             if enabled_by(k) || indirect.contains(k) {
                 continue;
             }
-            // The steps after k not caused by it, then `event`: those without a
-            // predecessor among them can start the other order.
-            let later: Vec<usize> = (k + 1..events.len())
-                .filter(|&j| !events[j].past.contains(k))
-                .collect();
-            let mut starts: Vec<&Step<P>> = later
-                .iter()
-                .filter(|&&j| !later.iter().any(|&l| l < j && events[j].past.contains(l)))
-                .map(|&j| &events[j].step)
-                .collect();
-            if !later.iter().any(|&l| event.past.contains(l)) {
-                starts.push(&event.step);
+            Self::reverse(path, events, k, Some(event));
+        }
+    }
+
+    /// Races the path against the steps beyond a state explored before: each kind of step
+    /// `reach` holds races, as if it were taken next, with the last steps of the path it
+    /// depends on (all of them, as whether one happens before it is not known).
+    fn race_beyond(path: &mut [Frame<P>], events: &[Event<P>], reach: &Reach) {
+        let mut racing = Steps::default();
+        for t in reach.touches(path[0].state.len()) {
+            let mut covered = Steps::default();
+            for k in (0..events.len()).rev() {
+                if dependent(events[k].touch, t) && !covered.contains(k) {
+                    racing.insert(k);
+                    covered.union(&events[k].past);
+                }
             }
-            let at = &mut path[k];
-            let found: Vec<usize> = starts
-                .iter()
-                .filter_map(|s| at.successors.iter().position(|(t, _)| t == *s))
-                .collect();
-            if found.iter().any(|&j| at.backtrack[j]) {
-                continue;
-            }
-            match found.first() {
-                Some(&j) => at.backtrack[j] = true,
-                // No start is a step there (a blocked step, or one that changed nothing):
-                // try every step.
-                None => at.backtrack.iter_mut().for_each(|b| *b = true),
-            }
+        }
+        for k in (0..events.len()).filter(|&k| racing.contains(k)) {
+            Self::reverse(path, events, k, None);
+        }
+    }
+
+    /// Adds, where the path's step `k` was taken, a step that starts the other order of
+    /// its race with `event` (or with a step beyond the path, `None`), unless one is
+    /// already there.
+    fn reverse(
+        path: &mut [Frame<P>],
+        events: &[Event<P>],
+        k: usize,
+        event: Option<&Event<P>>,
+    ) {
+        // The steps after k not caused by it, then `event`: those without a predecessor
+        // among them can start the other order.
+        let mut later = Steps::default();
+        for j in (k + 1..events.len()).filter(|&j| !events[j].past.contains(k)) {
+            later.insert(j);
+        }
+        let mut starts: Vec<&Step<P>> = (k + 1..events.len())
+            .filter(|&j| later.contains(j) && !events[j].past.intersects(&later))
+            .map(|j| &events[j].step)
+            .collect();
+        if let Some(event) = event
+            && !event.past.intersects(&later)
+        {
+            starts.push(&event.step);
+        }
+        let at = &mut path[k];
+        let found: Vec<usize> = starts
+            .iter()
+            .filter_map(|s| at.successors.iter().position(|(t, _)| t == *s))
+            .collect();
+        if found.iter().any(|&j| at.backtrack[j]) {
+            return;
+        }
+        match found.first() {
+            Some(&j) => at.backtrack[j] = true,
+            // No start is a step there (a blocked step, one that changed nothing, or, beyond
+            // the path, one not known): try every step.
+            None => at.backtrack.iter_mut().for_each(|b| *b = true),
+        }
+    }
+
+    /// Records `frame`, with fingerprint `print`, as explored to the end, and returns what
+    /// the explorations of its state have reached.
+    fn finish(&mut self, frame: Frame<P>, print: u64) -> Reach {
+        let explored = self.explored.entry(print).or_insert_with(|| Explored {
+            asleep: frame.asleep.clone(),
+            enabled: frame.enabled,
+            reach: Reach::default(),
+        });
+        // Explored again with fewer steps asleep: now only those asleep both times were not.
+        (explored.asleep).retain(|s| frame.asleep.binary_search(s).is_ok());
+        explored.reach.union(&frame.reach);
+        explored.reach.clone()
+    }
+
+    /// The step the last frame of `path` took is explored, and reached `reach`: it now
+    /// sleeps in its siblings.
+    fn returned(path: &mut [Frame<P>], reach: &Reach) {
+        if let Some(parent) = path.last_mut()
+            && let Some(j) = parent.taken.take()
+        {
+            parent.reach.union(reach);
+            let asleep = (parent.successors[j].0.clone(), parent.touches[j]);
+            parent.sleep.push(asleep);
         }
     }
 
