@@ -820,7 +820,7 @@ fn paxos_two_ballots_with_a_crash_and_restart_pass() {
 // The census of chapter 5: every process system, searched in full and reduced.
 
 #[test]
-fn census_no_reduction_visits_fewer_than_a_third_of_the_states() {
+fn census_every_reduction_visits_more_than_half_of_the_states() {
     let text = output("census-reduction");
     // Each row ends with five numbers: states, visited, factor, steps, reduced steps.
     let rows: Vec<(String, [f64; 5])> = table(&text, "ch  system")
@@ -833,7 +833,7 @@ fn census_no_reduction_visits_fewer_than_a_third_of_the_states() {
         .collect();
     assert!(rows.len() >= 10, "{rows:?}");
     for (name, [states, visited, factor, steps, reduced]) in &rows {
-        assert!(visited <= states && *factor < 3.0, "{name}");
+        assert!(visited <= states && *factor < 2.0, "{name}");
         if name.contains("ABD") || name.contains("Multi-Paxos") {
             assert_eq!(
                 states, visited,
@@ -844,6 +844,13 @@ fn census_no_reduction_visits_fewer_than_a_third_of_the_states() {
         // where it visits all; but one row, where it explores states again.
         if name.contains("Paxos: 3 acceptors") {
             assert!(reduced > steps, "{name}: more steps reduced than full");
+            // Far more states than the full search visits with dead messages dropped.
+            let dropped = number(&values("paxos-check")["distinct"]);
+            assert_eq!(
+                number(&values("paxos-check-keep-dead")["distinct"]),
+                *states
+            );
+            assert!(*visited > 10.0 * dropped, "{name}");
         } else {
             assert!(reduced <= steps, "{name}: no more steps reduced than full");
             assert_eq!(reduced < steps, visited < states, "{name}");

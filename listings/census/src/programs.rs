@@ -194,10 +194,7 @@ pub(crate) fn left_out(args: LeftOutArgs) -> Result<Output, Error> {
     output.value("bugs", bugs.len());
     output.value("full-found", found(0));
     output.value("reduced-found", found(1));
-    let most = (bugs.iter().map(|b| b.searches[1].states))
-        .max()
-        .unwrap_or(0);
-    output.value("reduced-most-states", most);
+    output.value("bound", limit);
     Ok(output)
 }
 

@@ -55,8 +55,8 @@ pub struct Reduction<P: Process> {
     /// the states expanded (a state met again with a step awake that was asleep is
     /// expanded again), and a violation's trace is the path that reached it.
     pub report: Report<Processes<P>>,
-    /// Executions explored to their end: at least one of each class of executions that
-    /// differ only in the order of independent steps.
+    /// Executions explored to a state with no step left; one that stops at a state
+    /// explored before is not counted.
     pub executions: u64,
     /// States the search met with a step leading back to a state on its path. The
     /// reduction is proved for systems whose executions all end; with cycles, the cycle
@@ -142,13 +142,12 @@ impl Reach {
         self.touches.union(&other.touches);
     }
 
-    /// The touches, for `n` processes; with `every`, one per process that depends on
-    /// every step there is.
+    /// The touches, for `n` processes; with `every`, all of them. (Not one touch per
+    /// process standing for all: the more steps of the path a touch depends on, the more
+    /// of them happen before the last, and the fewer race with it.)
     fn touches(&self, n: usize) -> Vec<Touch> {
         (0..4 * n)
-            .filter(|&i| {
-                self.every && i % 4 == 3 || !self.every && self.touches.contains(i)
-            })
+            .filter(|&i| self.every || self.touches.contains(i))
             .map(|i| Touch {
                 at: i / 4,
                 visible: i & 2 != 0,
