@@ -28,7 +28,8 @@
 //!
 //! The search is *stateful*: it stops at a state it has explored to the end before,
 //! unless a step asleep then is awake now (the orders that step starts were not tried from
-//! there: the state is explored again, with only the steps asleep both times asleep). What
+//! there: the state is explored again with the steps asleep now, and the table keeps as
+//! asleep only the steps asleep both times). What
 //! lies beyond that state is summarized, after Yi, Wang & Yang ("Stateful dynamic
 //! partial-order reduction", ICFEM 2006, LNCS 4260), by the kinds of step its
 //! exploration took — the processes they happened at, whether visible, whether a crash —
