@@ -32,8 +32,8 @@ pub struct Row {
     pub full: (usize, usize),
     /// The reduced search: distinct states visited, and successors computed.
     pub reduced: (usize, usize),
-    /// States the reduced search explored again, reached with a step awake that was asleep
-    /// when it explored them first.
+    /// How many times the reduced search explored a state again, reached with a step awake
+    /// that was asleep every time it had explored it.
     pub again: u64,
     /// Seconds each search took (full, reduced), if timed.
     pub seconds: Option<Seconds>,
@@ -344,7 +344,8 @@ fn hunt<'a, P: Process>(
 
 /// The planted bugs [`bugs`] leaves out, each searched for both ways for at most `limit`
 /// steps: the reduced search is what fails to find them within the bound (and, for
-/// Paxos's, the full search too: chapter 11 finds it with symmetry).
+/// Paxos's, the full search too: chapter 11 finds it with dead messages dropped and
+/// symmetry).
 pub fn left_out(limit: usize) -> Vec<LeftOut> {
     let mut found = Vec::new();
     let system =

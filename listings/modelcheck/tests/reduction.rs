@@ -208,7 +208,7 @@ proptest! {
 /// A system found by the property test above with four processes and chains of two
 /// messages, when the reduced search stopped at every state it had explored before: one
 /// reached again with a step awake that was asleep the first time must be explored again,
-/// or the orders that step begins are never tried from it (one value of the eight is missed).
+/// or the orders that step begins are never tried from it (one value of eight is missed).
 #[test]
 fn a_state_reached_with_a_step_awake_that_was_asleep_is_explored_again() {
     let quiet: Rule = (0, None, false, false);

@@ -12,34 +12,34 @@
 //! independent adjacent steps, and the search needs one execution of each class.
 //!
 //! Which reorderings matter is found as the search runs: source-set dynamic partial-order
-//! reduction with sleep sets (Abdulla, Aronis, Jonsson & Sagonas, "Optimal dynamic
-//! partial order reduction", POPL 2014, Algorithm 1), after Flanagan & Godefroid
-//! ("Dynamic partial-order reduction for model checking software", POPL 2005). When a
-//! step is about to be taken, every earlier step it *races* with — dependent, not
-//! ordered by happens-before through other steps, and not the step that enabled it — is a
-//! point where the other order must also be tried; the search adds there a step that
-//! starts that other order. The algorithm is proved for processes with one next step
-//! each; here a process has one for each message in flight to it, and four details adapt
-//! it: a step disabled (or made to change nothing) by the step taken is tried where both
-//! were enabled; steps blocked by a crash are raced as if enabled; steps that change
-//! nothing are skipped; and a step that leads back to a state on the current path is
-//! raced, then dropped, and the state it leaves is expanded fully (the cycle proviso of
-//! Peled, "All from one, one for all", CAV 1993). With clients, every step is visible.
+//! reduction with sleep sets (Abdulla, Aronis, Jonsson & Sagonas, "Optimal dynamic partial
+//! order reduction", POPL 2014, Algorithm 1), after Flanagan & Godefroid ("Dynamic
+//! partial-order reduction for model checking software", POPL 2005). When a step is about
+//! to be taken, every earlier step it *races* with — dependent, not ordered by
+//! happens-before through other steps, and not the step that enabled it — is a point where
+//! the other order must also be tried; the search adds there a step that starts that other
+//! order. The algorithm is proved for processes with one next step each; here a process has
+//! one for each message in flight to it, and four details adapt it: a step disabled (or
+//! made to change nothing) by the step taken is tried where both were enabled; steps
+//! blocked by a crash are raced as if enabled; steps that change nothing are skipped; and a
+//! step that leads back to a state on the current path is raced, then dropped, and every
+//! step of the state it leaves but those asleep is explored (the cycle proviso of Peled,
+//! "All from one, one for all", CAV 1993). With clients, every step is visible.
 //!
-//! The search is *stateful*: it stops at a state it has explored to the end before,
-//! unless a step asleep then is awake now (the orders that step starts were not tried from
-//! there: the state is explored again with the steps asleep now, and the table keeps as
-//! asleep only the steps asleep both times). What
-//! lies beyond that state is summarized, after Yi, Wang & Yang ("Stateful dynamic
-//! partial-order reduction", ICFEM 2006, LNCS 4260), by the kinds of step its
-//! exploration took — the processes they happened at, whether visible, whether a crash —
-//! or by "every kind" if the exploration led back onto its path. Each kind races, as if
-//! it were taken next, with the last steps of the path it depends on; whether one of those
-//! happens before it is not known, so every such race is taken as real, and where no step
-//! of the path can start the other order, every step there is tried. The summaries cost
-//! states (more orders than needed are explored) and save the steps a stateless search
-//! spends meeting a state again for every execution that reaches it.
-//! The comparison with the full search ([`compare`]) is the evidence for the adaptation.
+//! The search is *stateful*: it stops at a state it has explored to the end before, unless
+//! a step asleep then is awake now (the orders that step starts were not tried from there:
+//! the state is explored again with the steps asleep now, and the table keeps as asleep
+//! only the steps asleep both times). What lies beyond that state is summarized, after Yi,
+//! Wang & Yang ("Stateful dynamic partial-order reduction", ICFEM 2006, LNCS 4260), by the
+//! kinds of step taken from it or after it, or raced there untaken (blocked, or closing a
+//! cycle) — the processes they happen at, whether visible, whether a crash — or by "every
+//! kind" if the exploration led back onto its path. Each kind races, as if it were taken
+//! next, with the last steps of the path it depends on; whether one of those happens before
+//! it is not known, so every such race is taken as real, and where no step of the path can
+//! start the other order, every step there is tried. The summaries cost states (more orders
+//! than needed are explored) and save the steps a stateless search spends meeting a state
+//! again for every execution that reaches it. The comparison with the full search
+//! ([`compare`]) is the evidence for the adaptation.
 
 use super::{Checker, Fingerprints, Report, Stop, Trace, Violation, fingerprint};
 use crate::processes::{Global, Processes, Step};
@@ -264,7 +264,10 @@ impl<'a, P: Process> Checker<'a, Processes<P>> {
     /// sender and by the step that took the message before it off its channel. Panics
     /// unless the system keeps dead messages ([`Processes::keep_dead`]): the delivery of a
     /// dropped one would have raced with the step that killed it, and without it that
-    /// race, and the order it stands for, go unexplored.
+    /// race, and the order it stands for, go unexplored. Panics under a bound of depth
+    /// ([`Checker::max_depth`]): a state whose exploration the bound cut is not explored to
+    /// the end, and within a bound an execution reordered to skip an order may be longer
+    /// than the bound, so the states the bound leaves in reach are not all visited.
     pub fn run_reduced(
         &self,
         view: &(dyn Fn(&Global<P>, ProcessId) -> u64 + Sync),
@@ -272,6 +275,10 @@ impl<'a, P: Process> Checker<'a, Processes<P>> {
         assert!(
             self.system.keep_dead,
             "the reduced search needs dead messages kept in flight"
+        );
+        assert!(
+            self.max_depth.is_none(),
+            "the reduced search takes no bound of depth"
         );
         let started = Instant::now();
         let mut search = Reduced {
@@ -398,8 +405,8 @@ impl<P: Process> Reduced<'_, '_, P> {
     }
 
     /// A frame for `state`, reached with `sleep` asleep (`asleep`: their fingerprints,
-    /// sorted); an error if a bound stopped the search or an invariant fails. Checks the
-    /// state's invariants the first time it is seen.
+    /// sorted); an error if a bound of states stopped the search or an invariant fails.
+    /// Checks the state's invariants the first time it is seen.
     fn enter(
         &mut self,
         state: Global<P>,
@@ -421,14 +428,9 @@ impl<P: Process> Reduced<'_, '_, P> {
             }
         }
         let mut successors = Vec::new();
-        let level = path.len() + 1;
-        self.depth = self.depth.max(level);
-        if self.checker.max_depth.is_some_and(|max| level >= max) {
-            self.stopped = self.checker.max_depth.map(Stop::Depth);
-        } else {
-            self.checker.system.successors(&state, &mut successors);
-            self.generated += successors.len();
-        }
+        self.depth = self.depth.max(path.len() + 1);
+        self.checker.system.successors(&state, &mut successors);
+        self.generated += successors.len();
         successors.retain(|(_, next)| *next != state);
         let mut enabled: Vec<u64> =
             successors.iter().map(|(s, _)| fingerprint(s)).collect();
@@ -760,8 +762,8 @@ impl<P: Process> Reduced<'_, '_, P> {
         }
         match found.first() {
             Some(&j) => at.backtrack[j] = true,
-            // No start is a step there (a blocked step, one that changed nothing, or, beyond
-            // the path, one not known): try every step.
+            // No start is a step there (a blocked step, one that changed nothing, or,
+            // beyond the path, one not known): try every step.
             None => at.backtrack.iter_mut().for_each(|b| *b = true),
         }
     }
@@ -774,7 +776,7 @@ impl<P: Process> Reduced<'_, '_, P> {
             enabled: frame.enabled,
             reach: Reach::default(),
         });
-        // Explored again with fewer steps asleep: now only those asleep both times were not.
+        // Explored again with fewer steps asleep: only those asleep both times were not.
         (explored.asleep).retain(|s| frame.asleep.binary_search(s).is_ok());
         explored.reach.union(&frame.reach);
         explored.reach.clone()
@@ -1203,5 +1205,16 @@ mod tests {
             .run_reduced(&outputs_and_disk)
             .report;
         assert!(report.violation.is_some());
+    }
+
+    /// Within a bound of depth the reduced search would visit fewer of the states in reach
+    /// than it says: it refuses one.
+    #[test]
+    #[should_panic(expected = "takes no bound of depth")]
+    fn a_bound_of_depth_is_refused() {
+        let system = commit(1, false, Faults::default());
+        let _ = crate::commit::checker(&system)
+            .max_depth(3)
+            .run_reduced(&outputs_and_disk);
     }
 }
