@@ -167,6 +167,21 @@ fn compared(table: Table, faults: Faults, bad: u8) -> Comparison<u64, Automaton>
     )
 }
 
+/// That the full search of [`compared`] ends or finds a violation, and the two agree.
+fn agreeing(table: Table, faults: Faults, bad: u8) -> Result<(), TestCaseError> {
+    let c = compared(table, faults, bad);
+    prop_assert!(c.full.complete || c.full.violation.is_some());
+    prop_assert!(
+        c.agree(),
+        "{} vs {} values; violations {:?} / {:?}",
+        c.full_values.len(),
+        c.reduced_values.len(),
+        c.full.violation.map(|v| v.invariant),
+        c.reduced.report.violation.map(|v| v.invariant)
+    );
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig {
         cases: 100,
@@ -180,12 +195,7 @@ proptest! {
         faults in faults(),
         bad in 0u8..=STATES as u8,
     ) {
-        let c = compared(table, faults, bad);
-        prop_assert!(c.full.complete || c.full.violation.is_some());
-        prop_assert!(c.agree(), "{} vs {} values; violations {:?} / {:?}",
-            c.full_values.len(), c.reduced_values.len(),
-            c.full.violation.map(|v| v.invariant),
-            c.reduced.report.violation.map(|v| v.invariant));
+        agreeing(table, faults, bad)?;
     }
 
     /// The same with timers that tick, so that the state graphs have cycles, which the
@@ -196,12 +206,7 @@ proptest! {
         faults in faults(),
         bad in 0u8..=STATES as u8,
     ) {
-        let c = compared(table, faults, bad);
-        prop_assert!(c.full.complete || c.full.violation.is_some());
-        prop_assert!(c.agree(), "{} vs {} values; violations {:?} / {:?}",
-            c.full_values.len(), c.reduced_values.len(),
-            c.full.violation.map(|v| v.invariant),
-            c.reduced.report.violation.map(|v| v.invariant));
+        agreeing(table, faults, bad)?;
     }
 }
 

@@ -234,7 +234,7 @@ fn the_reduced_search_reads_what_the_full_search_reads() {
         loss: true,
         ..Faults::default()
     };
-    // Configurations small enough for the reduced search, which revisits states.
+    // Small configurations, so that both searches finish in the test's time.
     for (acceptors, proposers, faults) in [
         (2, 1, Faults::default()),
         (3, 1, Faults::default()),

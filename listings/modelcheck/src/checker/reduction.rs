@@ -63,8 +63,6 @@ pub struct Reduction<P: Process> {
     /// reduction is proved for systems whose executions all end; with cycles, the cycle
     /// proviso is applied, but the comparison with the full search is the only evidence.
     pub cycles: u64,
-    /// Steps that led to a state explored before, where the search stopped.
-    pub revisits: u64,
     /// Steps that led to a state explored before with a step asleep then that is awake
     /// now, where the search explored it again.
     pub again: u64,
@@ -93,7 +91,7 @@ fn dependent(a: Touch, b: Touch) -> bool {
 }
 // ANCHOR_END: dependent
 
-/// A set of step numbers.
+/// A set of small numbers: steps of the path, or kinds of step (see [`Reach`]).
 #[derive(Clone, Default)]
 struct Steps(Vec<u64>);
 
@@ -294,7 +292,6 @@ impl<'a, P: Process> Checker<'a, Processes<P>> {
             taken: 0,
             executions: 0,
             cycles: 0,
-            revisits: 0,
             again: 0,
         };
         for state in self.system.initial() {
@@ -325,8 +322,6 @@ struct Reduced<'c, 'a, P: Process> {
     executions: u64,
     /// States met with a step leading back onto the path.
     cycles: u64,
-    /// Steps that led to a state explored before.
-    revisits: u64,
     /// Steps that led to a state explored before, which was explored again.
     again: u64,
 }
@@ -349,7 +344,6 @@ impl<P: Process> Reduced<'_, '_, P> {
             report,
             executions: self.executions,
             cycles: self.cycles,
-            revisits: self.revisits,
             again: self.again,
         }
     }
@@ -538,10 +532,10 @@ impl<P: Process> Reduced<'_, '_, P> {
             let print = fingerprint(&next);
             // A state explored before, with no step asleep then that is awake now: what
             // lies beyond it is known, and only its races with this path are new.
-            let known = (self.explored.get(&print))
-                .filter(|e| e.asleep.iter().all(|s| asleep.binary_search(s).is_ok()));
-            if let Some(known) = known {
-                self.revisits += 1;
+            let known = self.explored.get(&print);
+            let asleep_then =
+                |e: &&Explored| e.asleep.iter().all(|s| asleep.binary_search(s).is_ok());
+            if let Some(known) = known.filter(asleep_then) {
                 Self::disabled(
                     path.last_mut().expect("a frame is open"),
                     i,
@@ -553,7 +547,7 @@ impl<P: Process> Reduced<'_, '_, P> {
                 Self::returned(&mut path, &known.reach);
                 continue;
             }
-            self.again += u64::from(self.explored.contains_key(&print));
+            self.again += u64::from(known.is_some());
             let causes = self.caused(frame, &step, &next, events.len());
             events.push(event);
             match self.enter(next, causes, sleep, asleep, &path) {
